@@ -1,0 +1,34 @@
+namespace OtelProfiles.Aggregation;
+
+/// <summary>
+/// A finished interval, handed from the collector to the builder: its samples and what the weight of one sample
+/// is. Immutable from then on.
+/// </summary>
+/// <param name="Samples">The sample table (read-only from now on).</param>
+/// <param name="StartUtc">Interval start.</param>
+/// <param name="EndUtc">Interval end.</param>
+/// <param name="SamplingIntervalNs">The runtime's sampling interval in force (from the trace header), in nanoseconds.</param>
+/// <param name="SampledNs">How long the sampler was really on during the interval (sum of its windows).</param>
+internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, DateTime EndUtc, long SamplingIntervalNs, long SampledNs)
+{
+    /// <summary>Wall-clock length of the interval in nanoseconds.</summary>
+    public long DurationNs => Math.Max(0, (EndUtc - StartUtc).Ticks * 100);
+
+    /// <summary>
+    /// The time one sample stands for. Every tick of the sampler samples every managed thread once, so a thread
+    /// that lived through the whole interval has one sample per tick: the interval's length divided by that
+    /// count is the measured tick spacing. It equals the runtime's sampling interval scaled by the duty cycle
+    /// (100 ms of every second at 1 ms → 10 ms) when the sampler keeps its pace, and stays honest when it does
+    /// not (a loaded machine stretches ticks). Count × period estimates CPU or wall time.
+    /// </summary>
+    public long EffectivePeriodNs => TicksObserved > 0 ? DurationNs / TicksObserved : SamplingIntervalNs;
+
+    /// <summary>Sampler ticks seen in the interval: the sample count of the most-sampled thread.</summary>
+    public long TicksObserved => Samples.MaxSamplesPerThread;
+
+    /// <summary>Ticks per second while the sampler was on (1000 at the default 1 ms interval when it keeps pace).</summary>
+    public double InWindowFrequencyHz => SampledNs > 0 ? TicksObserved * 1e9 / SampledNs : 0;
+
+    /// <summary>Effective samples per second per thread (what a duty-cycled 1 kHz sampler really delivered).</summary>
+    public double EffectiveFrequencyHz => DurationNs > 0 ? TicksObserved * 1e9 / DurationNs : 0;
+}

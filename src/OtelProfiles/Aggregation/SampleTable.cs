@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+
+namespace OtelProfiles.Aggregation;
+
+/// <summary>
+/// The samples of one export interval: how often each {stack, thread} was seen running managed code (CPU) and
+/// seen at all (wall). Filled by the sampler's reader thread; once handed to the builder it is read-only.
+/// </summary>
+internal sealed class SampleTable
+{
+    private readonly Dictionary<SampleKey, SampleCounts> _counts = new();
+    private readonly Dictionary<long, long> _samplesPerThread = new();
+
+    /// <summary>Distinct raw stacks of this interval.</summary>
+    public StackInterner Stacks { get; } = new();
+
+    /// <summary>Samples recorded (all kinds).</summary>
+    public long SampleCount { get; private set; }
+
+    /// <summary>Distinct {stack, thread} rows.</summary>
+    public int RowCount => _counts.Count;
+
+    /// <summary>Records one thread sample.</summary>
+    public void Record(ReadOnlySpan<ulong> stack, long threadId, bool runningManagedCode)
+    {
+        int stackId = Stacks.Intern(stack);
+        ref SampleCounts counts = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, new SampleKey(stackId, threadId), out _);
+        counts.Wall++;
+        if (runningManagedCode)
+        {
+            counts.Cpu++;
+        }
+
+        SampleCount++;
+        ref long perThread = ref CollectionsMarshal.GetValueRefOrAddDefault(_samplesPerThread, threadId, out _);
+        perThread++;
+        if (perThread > MaxSamplesPerThread)
+        {
+            MaxSamplesPerThread = perThread;
+        }
+    }
+
+    /// <summary>The sample count of the most-sampled thread: the number of sampler ticks the interval saw.</summary>
+    public long MaxSamplesPerThread { get; private set; }
+
+    /// <summary>Every row, in no particular order.</summary>
+    public IEnumerable<KeyValuePair<SampleKey, SampleCounts>> Rows => _counts;
+
+    /// <summary>Empties the table for reuse, keeping its memory.</summary>
+    public void Clear()
+    {
+        _counts.Clear();
+        _samplesPerThread.Clear();
+        Stacks.Clear();
+        SampleCount = 0;
+        MaxSamplesPerThread = 0;
+    }
+}
+
+/// <summary>Which stack on which OS thread.</summary>
+internal readonly record struct SampleKey(int StackId, long ThreadId);
+
+/// <summary>Sample counts of one row.</summary>
+internal struct SampleCounts
+{
+    /// <summary>Samples taken while the thread ran managed code.</summary>
+    public long Cpu;
+
+    /// <summary>All samples, running or waiting.</summary>
+    public long Wall;
+}

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Diagnostics.NETCore.Client;
+using OtelProfiles.Collection.NetTrace;
+
+namespace OtelProfiles.Collection;
+
+/// <summary>
+/// Runs the SampleProfiler for a window of every period: a control thread opens a sampler-only session, lets it
+/// run for the window and stops it (stopping blocks for up to ~110 ms, which is why it is not the reader's job);
+/// a reader thread decodes each session's stream into the <see cref="ThreadSampleRecorder"/>. One reader object
+/// and its buffers serve every window, so a window costs no per-window parser.
+/// </summary>
+internal sealed class DutyCycledSampler : IDisposable
+{
+    private readonly EventPipeSessions _sessions;
+    private readonly ThreadSampleRecorder _recorder;
+    private readonly ThreadNames _threadNames;
+    private readonly ProfilerThreads _threads;
+    private readonly Func<long, DutyCycle> _dutyCycleFor;
+    private readonly Action<Exception> _onFailure;
+    private readonly BlockingCollection<(Stream Stream, ManualResetEventSlim Done)> _streams = new(1);
+    private readonly ManualResetEventSlim _stopRequested = new();
+    private readonly NetTraceReader _reader = new();
+    private Thread? _control;
+    private Thread? _readerThread;
+
+    public DutyCycledSampler(
+        EventPipeSessions sessions,
+        ThreadSampleRecorder recorder,
+        ThreadNames threadNames,
+        ProfilerThreads threads,
+        Func<long, DutyCycle> dutyCycleFor,
+        Action<Exception> onFailure)
+    {
+        _sessions = sessions;
+        _recorder = recorder;
+        _threadNames = threadNames;
+        _threads = threads;
+        _dutyCycleFor = dutyCycleFor;
+        _onFailure = onFailure;
+    }
+
+    /// <summary>Windows completed so far.</summary>
+    public long Windows { get; private set; }
+
+    /// <summary>The duty cycle in force (known after the first window reported the sampling interval).</summary>
+    public DutyCycle Current { get; private set; }
+
+    public void Start()
+    {
+        _readerThread = _threads.Start("OtelProfiles.SampleReader", ReadStreams);
+        _control = _threads.Start("OtelProfiles.Sampler", RunWindows);
+    }
+
+    private void RunWindows()
+    {
+        try
+        {
+            while (!_stopRequested.IsSet)
+            {
+                long cycleStart = Stopwatch.GetTimestamp();
+                DutyCycle cycle = _dutyCycleFor(_recorder.SamplingIntervalNs);
+                Current = cycle;
+                RunOneWindow(cycle);
+                Windows++;
+                _threadNames.Refresh(_recorder.TakeNewThreads());
+                if (cycle.Continuous)
+                {
+                    continue;
+                }
+
+                TimeSpan rest = cycle.Period - Stopwatch.GetElapsedTime(cycleStart);
+                if (rest > TimeSpan.Zero)
+                {
+                    _stopRequested.Wait(rest);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            _onFailure(ex);
+        }
+        finally
+        {
+            _streams.CompleteAdding();
+        }
+    }
+
+    private void RunOneWindow(DutyCycle cycle)
+    {
+        using EventPipeSession session = _sessions.StartSampler();
+        using var done = new ManualResetEventSlim();
+        _streams.Add((session.EventStream, done));
+
+        // In continuous mode a window still ends now and then, so new threads get named and stop is honoured.
+        TimeSpan window = cycle.Continuous ? cycle.Period : cycle.Window;
+        _stopRequested.Wait(window);
+        session.Stop();
+        if (!done.Wait(TimeSpan.FromSeconds(10)))
+        {
+            throw new TimeoutException("the sampler stream did not end within 10 s of stopping its session");
+        }
+    }
+
+    private void ReadStreams()
+    {
+        foreach ((Stream stream, ManualResetEventSlim done) in _streams.GetConsumingEnumerable())
+        {
+            try
+            {
+                _reader.ReadToEnd(stream, _recorder);
+            }
+            catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException)
+            {
+                // A stream cut short when its session stops is the normal end of a window.
+            }
+            catch (Exception ex)
+            {
+                _onFailure(ex);
+            }
+            finally
+            {
+                _recorder.EndWindow();
+                done.Set();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopRequested.Set();
+        _control?.Join(TimeSpan.FromSeconds(10));
+        _readerThread?.Join(TimeSpan.FromSeconds(10));
+        _stopRequested.Dispose();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics.Tracing;
+using System.Runtime.CompilerServices;
+using Microsoft.Diagnostics.NETCore.Client;
+
+namespace OtelProfiles.Collection;
+
+/// <summary>
+/// Opens EventPipe sessions on the current process through its own diagnostics port, and turns the ways that can
+/// fail into one <see cref="ProfilerUnavailableException"/> that names the cause and the fix.
+/// </summary>
+internal sealed class EventPipeSessions
+{
+    private readonly DiagnosticsClient _client;
+
+    private EventPipeSessions(DiagnosticsClient client) => _client = client;
+
+    /// <summary>Checks that in-process sampling can work here and connects to this process's diagnostics port.</summary>
+    public static EventPipeSessions ForCurrentProcess()
+    {
+        if (!RuntimeFeature.IsDynamicCodeSupported)
+        {
+            throw new ProfilerUnavailableException(
+                "this process runs as NativeAOT, which has no EventPipe sample profiler; profile a JIT build of the app instead");
+        }
+
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics") == "0"
+            || Environment.GetEnvironmentVariable("COMPlus_EnableDiagnostics") == "0")
+        {
+            throw new ProfilerUnavailableException(
+                "DOTNET_EnableDiagnostics=0 disables the diagnostics port; remove it (or set DOTNET_EnableDiagnostics_IPC=1 on .NET 8+)");
+        }
+
+        return new EventPipeSessions(new DiagnosticsClient(Environment.ProcessId));
+    }
+
+    /// <summary>The long-lived session for method and module events (cheap: a few events per compiled method).</summary>
+    public EventPipeSession StartRuntimeEvents() => Start(
+        [new EventPipeProvider(
+            RuntimeEvents.RuntimeProvider,
+            EventLevel.Verbose,
+            RuntimeEvents.LoaderKeyword | RuntimeEvents.JitKeyword | RuntimeEvents.CompilationDiagnosticKeyword)],
+        requestRundown: false,
+        bufferMB: 16);
+
+    /// <summary>A session that only exists to be stopped: stopping it makes the runtime enumerate every loaded method.</summary>
+    public EventPipeSession StartRundown() => Start(
+        [new EventPipeProvider(RuntimeEvents.RuntimeProvider, EventLevel.Informational, 0)],
+        requestRundown: true,
+        bufferMB: 32);
+
+    /// <summary>A sampler-only session (one duty-cycle window).</summary>
+    public EventPipeSession StartSampler() => Start(
+        [new EventPipeProvider(RuntimeEvents.SampleProfilerProvider, EventLevel.Informational)],
+        requestRundown: false,
+        bufferMB: 16);
+
+    private EventPipeSession Start(EventPipeProvider[] providers, bool requestRundown, int bufferMB)
+    {
+        try
+        {
+            return _client.StartEventPipeSession(providers, requestRundown, bufferMB);
+        }
+        catch (ServerNotAvailableException ex)
+        {
+            throw new ProfilerUnavailableException(
+                "the runtime's diagnostics port is not available (DOTNET_EnableDiagnostics=0, or TMPDIR/the temp folder is not writable); "
+                + "allow diagnostics and make TMPDIR writable", ex);
+        }
+        catch (UnsupportedCommandException ex)
+        {
+            throw new ProfilerUnavailableException("this runtime does not support the EventPipe commands needed; use .NET 8 or later", ex);
+        }
+        catch (ServerErrorException ex)
+        {
+            throw new ProfilerUnavailableException("the runtime refused the EventPipe session: " + ex.Message, ex);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new ProfilerUnavailableException("the diagnostics port did not answer in time", ex);
+        }
+    }
+}

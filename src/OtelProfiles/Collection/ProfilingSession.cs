@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using OtelProfiles.Aggregation;
+using OtelProfiles.Symbols;
+
+namespace OtelProfiles.Collection;
+
+/// <summary>
+/// Everything that runs while profiling is on: the runtime events session feeding the method map, the initial
+/// rundown, and the duty-cycled sampler feeding the sample recorder. Created by Start, ended by Dispose; a new
+/// instance per start, so toggling leaves nothing behind.
+/// </summary>
+internal sealed class ProfilingSession : IDisposable
+{
+    private static readonly TimeSpan MinimumTimeBetweenRundowns = TimeSpan.FromSeconds(60);
+
+    private readonly EventPipeSessions _sessions;
+    private readonly ProfilerThreads _threads;
+    private readonly MethodEventsSink _methodEvents;
+    private readonly RuntimeEventsSession _runtimeEvents;
+    private readonly DutyCycledSampler _sampler;
+    private readonly object _imagesGate = new();
+    private NativeImageMap _images = NativeImageMap.Capture();
+    private long _imagesCapturedAt = Stopwatch.GetTimestamp();
+    private long _lastRundownAt;
+
+    private ProfilingSession(ProfilingSessionSettings settings, ProfilerThreads threads, Action<string, Exception> onFailure)
+    {
+        _threads = threads;
+        _sessions = EventPipeSessions.ForCurrentProcess();
+        Methods = new MethodAddressMap();
+        Modules = new ModuleFileMap();
+        ThreadNames = new ThreadNames();
+        Frames = new FrameResolver(Methods, () => Images);
+        Recorder = new ThreadSampleRecorder(threads, DateTime.UtcNow);
+        _methodEvents = new MethodEventsSink(Methods, Modules, address => Images.FindFile(address));
+
+        // Events first, rundown second: a method compiled in between appears in both, none in neither.
+        _runtimeEvents = new RuntimeEventsSession(_sessions, _methodEvents, threads, ex => onFailure("reading runtime events", ex));
+        try
+        {
+            RundownMethods = Rundown.Run(_sessions, _methodEvents, threads, TimeSpan.FromSeconds(30));
+            _lastRundownAt = Stopwatch.GetTimestamp();
+            _sampler = new DutyCycledSampler(
+                _sessions,
+                Recorder,
+                ThreadNames,
+                threads,
+                samplingIntervalNs => DutyCycle.For(settings.TargetFrequencyHz, settings.SamplerPeriod, samplingIntervalNs),
+                ex => onFailure("sampling", ex));
+            _sampler.Start();
+        }
+        catch
+        {
+            _runtimeEvents.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens the sessions; throws <see cref="ProfilerUnavailableException"/> when this process cannot be profiled.</summary>
+    public static ProfilingSession Start(ProfilingSessionSettings settings, ProfilerThreads threads, Action<string, Exception> onFailure) =>
+        new(settings, threads, onFailure);
+
+    public MethodAddressMap Methods { get; }
+
+    public ModuleFileMap Modules { get; }
+
+    public ThreadNames ThreadNames { get; }
+
+    public FrameResolver Frames { get; }
+
+    public ThreadSampleRecorder Recorder { get; }
+
+    /// <summary>Methods the start-up rundown reported.</summary>
+    public int RundownMethods { get; }
+
+    /// <summary>The duty cycle in force.</summary>
+    public DutyCycle DutyCycle => _sampler.Current;
+
+    /// <summary>Completed sampler windows.</summary>
+    public long SamplerWindows => _sampler.Windows;
+
+    /// <summary>The file mappings of the process, re-read at most once a second (new assemblies map new images).</summary>
+    private NativeImageMap Images
+    {
+        get
+        {
+            lock (_imagesGate)
+            {
+                return _images;
+            }
+        }
+    }
+
+    /// <summary>Re-reads /proc/self/maps if the last snapshot is older than a second.</summary>
+    public void RefreshImages()
+    {
+        lock (_imagesGate)
+        {
+            if (Stopwatch.GetElapsedTime(_imagesCapturedAt) > TimeSpan.FromSeconds(1))
+            {
+                _images = NativeImageMap.Capture();
+                _imagesCapturedAt = Stopwatch.GetTimestamp();
+            }
+        }
+    }
+
+    /// <summary>
+    /// When an interval holds addresses no method event explained, asks for another rundown (at most once a
+    /// minute): code can run without a fresh event, for example precompiled code first used in a way that does
+    /// not go through its entry point lookup.
+    /// </summary>
+    public bool RefreshSymbolsIfNeeded(IntervalSamples interval)
+    {
+        if (Stopwatch.GetElapsedTime(_lastRundownAt) < MinimumTimeBetweenRundowns || !HasUnresolvedManagedAddress(interval.Samples))
+        {
+            return false;
+        }
+
+        _lastRundownAt = Stopwatch.GetTimestamp();
+        Rundown.Run(_sessions, _methodEvents, _threads, TimeSpan.FromSeconds(30));
+        return true;
+    }
+
+    private bool HasUnresolvedManagedAddress(SampleTable table)
+    {
+        for (int id = 0; id < table.Stacks.Count; id++)
+        {
+            foreach (ulong address in table.Stacks.Get(id))
+            {
+                if (Methods.Resolve(address) is not null)
+                {
+                    continue;
+                }
+
+                // Unmapped (JIT code heap) or inside a managed assembly image: a method event could explain it.
+                string? file = Images.FindFile(address);
+                if (file is null || file.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    public void Dispose()
+    {
+        _sampler.Dispose();
+        _runtimeEvents.Dispose();
+    }
+}
+
+/// <summary>How the sampler runs.</summary>
+internal sealed record ProfilingSessionSettings(int TargetFrequencyHz, TimeSpan SamplerPeriod);

@@ -1,0 +1,116 @@
+using OtelProfiles.Aggregation;
+using OtelProfiles.Collection.NetTrace;
+
+namespace OtelProfiles.Collection;
+
+/// <summary>
+/// Turns SampleProfiler events into rows of the current interval's <see cref="SampleTable"/> and keeps the
+/// accounting the builder needs to weigh samples: the sampling interval in force and how long sampling was on.
+/// Runs on the sampler's reader thread; the only allocation is for a table row or stack never seen before.
+/// </summary>
+internal sealed class ThreadSampleRecorder : INetTraceEventSink
+{
+    private readonly ProfilerThreads _ownThreads;
+    private readonly object _gate = new();
+    private SampleTable _current = new();
+    private DateTime _intervalStartUtc;
+    private long _sampledNs;
+    private long _samplingIntervalNs;
+    private long _qpcFrequency = 1;
+    private long _cycleFirstTimestamp = long.MaxValue;
+    private long _cycleLastTimestamp = long.MinValue;
+    private readonly HashSet<long> _threadsSeen = new();
+    private readonly List<long> _newThreads = new();
+
+    public ThreadSampleRecorder(ProfilerThreads ownThreads, DateTime startUtc)
+    {
+        _ownThreads = ownThreads;
+        _intervalStartUtc = startUtc;
+    }
+
+    /// <summary>Samples dropped because they were taken on the profiler's own threads.</summary>
+    public long OwnThreadSamplesDropped { get; private set; }
+
+    /// <summary>The sampling interval the runtime reported in the last stream header (ns), 0 before the first.</summary>
+    public long SamplingIntervalNs => Interlocked.Read(ref _samplingIntervalNs);
+
+    public void OnHeader(NetTraceHeader header)
+    {
+        // The trace header carries the sampling interval in force (DOTNET_EventPipeThreadSamplingRate or 1 ms).
+        Interlocked.Exchange(ref _samplingIntervalNs, header.ExpectedCpuSamplingRateNs);
+        _qpcFrequency = header.QpcFrequency > 0 ? header.QpcFrequency : 1;
+    }
+
+    public void OnEvent(in NetTraceEvent traceEvent)
+    {
+        if (traceEvent.Metadata.EventId != RuntimeEvents.ThreadSample
+            || traceEvent.Metadata.ProviderName != RuntimeEvents.SampleProfilerProvider
+            || traceEvent.Payload.Length < 4)
+        {
+            return;
+        }
+
+        if (_ownThreads.Contains(traceEvent.ThreadId))
+        {
+            OwnThreadSamplesDropped++;
+            return;
+        }
+
+        int kind = BitConverter.ToInt32(traceEvent.Payload);
+        _cycleFirstTimestamp = Math.Min(_cycleFirstTimestamp, traceEvent.Timestamp);
+        _cycleLastTimestamp = Math.Max(_cycleLastTimestamp, traceEvent.Timestamp);
+        lock (_gate)
+        {
+            _current.Record(traceEvent.Stack, traceEvent.ThreadId, kind == RuntimeEvents.SampleKindManaged);
+            if (_threadsSeen.Add(traceEvent.ThreadId))
+            {
+                _newThreads.Add(traceEvent.ThreadId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Closes one sampler window (called on the reader thread after its stream ended): adds the time between the
+    /// window's first and last tick, plus one interval, to the interval's sampled time.
+    /// </summary>
+    public void EndWindow()
+    {
+        if (_cycleFirstTimestamp <= _cycleLastTimestamp)
+        {
+            long ticks = _cycleLastTimestamp - _cycleFirstTimestamp;
+            long ns = (long)(ticks * (1_000_000_000.0 / _qpcFrequency)) + SamplingIntervalNs;
+            lock (_gate)
+            {
+                _sampledNs += ns;
+            }
+        }
+
+        _cycleFirstTimestamp = long.MaxValue;
+        _cycleLastTimestamp = long.MinValue;
+    }
+
+    /// <summary>Threads first seen since the last call (their names are looked up off the reader thread).</summary>
+    public long[] TakeNewThreads()
+    {
+        lock (_gate)
+        {
+            long[] result = _newThreads.ToArray();
+            _newThreads.Clear();
+            return result;
+        }
+    }
+
+    /// <summary>Ends the current interval and starts the next one at <paramref name="nowUtc"/>.</summary>
+    public IntervalSamples TakeInterval(DateTime nowUtc)
+    {
+        lock (_gate)
+        {
+            var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs, _sampledNs);
+            _current = new SampleTable();
+            _intervalStartUtc = nowUtc;
+            _sampledNs = 0;
+            _threadsSeen.Clear();
+            return finished;
+        }
+    }
+}

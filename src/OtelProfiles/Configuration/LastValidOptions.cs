@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+
+namespace OtelProfiles.Configuration;
+
+/// <summary>
+/// The current options for a long-running profiler. Invalid settings stop the application at startup, but a later
+/// configuration reload with a bad value must not: <c>IOptionsMonitor.CurrentValue</c> would throw from then on, so
+/// this keeps handing out the last valid options until the configuration is fixed. The validator has already sent
+/// the problems to the EventSource.
+/// </summary>
+internal sealed class LastValidOptions
+{
+    private readonly IOptionsMonitor<OtlpProfilesOptions> monitor;
+    private OtlpProfilesOptions lastValid;
+
+    /// <exception cref="OptionsValidationException">The options are invalid at startup.</exception>
+    public LastValidOptions(IOptionsMonitor<OtlpProfilesOptions> monitor)
+    {
+        this.monitor = monitor;
+        this.lastValid = monitor.CurrentValue;
+    }
+
+    /// <summary>The current options, or the last valid ones while the configuration is invalid.</summary>
+    public OtlpProfilesOptions Current
+    {
+        get
+        {
+            try
+            {
+                return this.lastValid = this.monitor.CurrentValue;
+            }
+            catch (OptionsValidationException)
+            {
+                return this.lastValid;
+            }
+        }
+    }
+}

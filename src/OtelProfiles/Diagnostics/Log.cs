@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+
+namespace OtelProfiles.Diagnostics;
+
+/// <summary>
+/// The profiler's log messages, source-generated so that a disabled level costs no formatting or allocation.
+/// Messages show header names at most, never header values. Event ids are stable: people filter on them.
+/// </summary>
+internal static partial class Log
+{
+    /// <summary>The logger category the profiler writes under.</summary>
+    public const string CategoryName = "OpenTelemetry.Profiles";
+
+    [LoggerMessage(
+        EventId = 1,
+        EventName = "ProfilingEnabled",
+        Level = LogLevel.Information,
+        Message = "OpenTelemetry profiling enabled: types={ProfileTypes}, exporter={Exporter}, interval={ExportInterval}, sampling≈{SamplingFrequencyHz} Hz")]
+    public static partial void ProfilingEnabled(ILogger logger, string profileTypes, string exporter, string exportInterval, int samplingFrequencyHz);
+
+    [LoggerMessage(
+        EventId = 2,
+        EventName = "ProfilingDisabled",
+        Level = LogLevel.Information,
+        Message = "OpenTelemetry profiling disabled by {Setting}")]
+    public static partial void ProfilingDisabled(ILogger logger, string setting);
+
+    [LoggerMessage(
+        EventId = 3,
+        EventName = "SessionCannotStart",
+        Level = LogLevel.Warning,
+        Message = "OpenTelemetry profiling could not start: {Reason}. {Fix} The application runs on without profiling.")]
+    public static partial void SessionCannotStart(ILogger logger, string reason, string fix, Exception? exception);
+
+    [LoggerMessage(
+        EventId = 4,
+        EventName = "ConfigurationWarning",
+        Level = LogLevel.Warning,
+        Message = "OpenTelemetry profiling configuration: {Warning}")]
+    public static partial void ConfigurationWarning(ILogger logger, string warning);
+
+    [LoggerMessage(
+        EventId = 5,
+        EventName = "ExportFailed",
+        Level = LogLevel.Warning,
+        Message = "Exporting profiles to {Target} failed: {Error}")]
+    public static partial void ExportFailed(ILogger logger, string target, string error);
+
+    [LoggerMessage(
+        EventId = 6,
+        EventName = "ExportPartialSuccess",
+        Level = LogLevel.Warning,
+        Message = "{Target} rejected {RejectedProfiles} profiles: {ReceiverMessage}")]
+    public static partial void ExportPartialSuccess(ILogger logger, string target, long rejectedProfiles, string receiverMessage);
+
+    [LoggerMessage(
+        EventId = 7,
+        EventName = "QueueFull",
+        Level = LogLevel.Warning,
+        Message = "The profiles export queue is full ({Capacity} requests): {Dropped} dropped so far; is the receiver reachable?")]
+    public static partial void QueueFull(ILogger logger, int capacity, long dropped);
+
+    [LoggerMessage(
+        EventId = 8,
+        EventName = "ProfilingStopped",
+        Level = LogLevel.Information,
+        Message = "OpenTelemetry profiling stopped")]
+    public static partial void ProfilingStopped(ILogger logger);
+
+    [LoggerMessage(
+        EventId = 9,
+        EventName = "ProfilerError",
+        Level = LogLevel.Error,
+        Message = "OpenTelemetry profiling failed while {Operation}; profiling stops, the application runs on")]
+    public static partial void ProfilerError(ILogger logger, string operation, Exception exception);
+}

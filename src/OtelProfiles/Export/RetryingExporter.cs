@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+
+namespace OtelProfiles.Export;
+
+/// <summary>
+/// Retries an inner exporter's retryable failures (see <see cref="RetryPolicy"/>) and returns the last outcome.
+/// A receiver's Retry-After/RetryInfo replaces the computed backoff, capped at <see cref="RetryPolicy.MaxRetryAfter"/>.
+/// </summary>
+internal sealed partial class RetryingExporter : IProfilesExporter
+{
+    private readonly IProfilesExporter inner;
+    private readonly RetryPolicy policy;
+    private readonly ExportDelay delay;
+    private readonly TimeProvider timeProvider;
+    private readonly Random random;
+    private readonly ILogger logger;
+
+    public RetryingExporter(
+        IProfilesExporter inner,
+        RetryPolicy? policy = null,
+        ExportDelay? delay = null,
+        TimeProvider? timeProvider = null,
+        Random? random = null,
+        ILogger? logger = null)
+    {
+        this.inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        this.policy = policy ?? RetryPolicy.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.policy.MaxAttempts, 1, nameof(policy));
+        this.delay = delay ?? RetryPolicy.RealDelay;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        this.random = random ?? Random.Shared;
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    public string Target => this.inner.Target;
+
+    public async ValueTask<ExportOutcome> ExportAsync(ExportProfilesServiceRequest request, CancellationToken cancellationToken)
+    {
+        var started = this.timeProvider.GetTimestamp();
+        using var deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadlineSource.CancelAfter(this.policy.TotalDeadline);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            ExportOutcome outcome;
+            try
+            {
+                outcome = await this.inner.ExportAsync(request, deadlineSource.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return ExportOutcome.Failed(
+                    "retry deadline",
+                    $"Gave up after {attempt} attempt(s): the retry deadline of {this.policy.TotalDeadline.TotalSeconds:0.###} s passed during an attempt",
+                    retryable: false);
+            }
+
+            if (outcome.Success || !outcome.Retryable)
+            {
+                return outcome;
+            }
+
+            if (attempt >= this.policy.MaxAttempts)
+            {
+                return GiveUp(outcome, $"after {attempt} attempts");
+            }
+
+            var wait = this.NextWait(attempt, outcome);
+            var remaining = this.policy.TotalDeadline - this.timeProvider.GetElapsedTime(started);
+            if (wait >= remaining)
+            {
+                // Waiting past the deadline only to be cancelled would hold the queue for nothing.
+                return GiveUp(outcome, $"after {attempt} attempt(s): the next wait ({wait.TotalSeconds:0.###} s) would pass the retry deadline");
+            }
+
+            this.LogRetrying(attempt, this.Target, outcome.Error, wait.TotalMilliseconds);
+            try
+            {
+                await this.delay(wait, deadlineSource.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return GiveUp(outcome, $"after {attempt} attempt(s): the retry deadline passed");
+            }
+        }
+    }
+
+    public void Dispose() => this.inner.Dispose();
+
+    public override string ToString() => $"Retrying({this.inner})";
+
+    private static ExportOutcome GiveUp(ExportOutcome last, string why) =>
+        last with { Retryable = false, Error = $"{last.Error} (gave up {why})" };
+
+    private TimeSpan NextWait(int attempt, ExportOutcome outcome)
+    {
+        if (outcome.RetryAfter is { } requested)
+        {
+            return requested > this.policy.MaxRetryAfter ? this.policy.MaxRetryAfter : requested;
+        }
+
+        return this.policy.Backoff(attempt, this.random);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Profiles export attempt {Attempt} to {Target} failed ({Error}); retrying in {DelayMs:0} ms.")]
+    private partial void LogRetrying(int attempt, string target, string? error, double delayMs);
+}

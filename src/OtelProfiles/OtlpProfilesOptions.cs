@@ -1,0 +1,275 @@
+using Microsoft.Extensions.Options;
+using OtelProfiles.Configuration;
+
+namespace OtelProfiles;
+
+/// <summary>
+/// Settings of continuous profiling and of its export as OTLP profiles.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Values are applied in this order, each source overriding the previous one:
+/// the defaults documented on each property;
+/// the <c>OTEL_*</c> settings, read from <c>IConfiguration</c> (which in a host includes environment variables) or,
+/// when no <c>IConfiguration</c> is registered, from the environment, where a per-signal
+/// <c>OTEL_EXPORTER_OTLP_PROFILES_*</c> setting wins over its generic <c>OTEL_EXPORTER_OTLP_*</c> form;
+/// the <c>OpenTelemetry:Profiles</c> configuration section, bound by property name (for example
+/// <c>"OpenTelemetry": { "Profiles": { "ExportInterval": "00:00:30" } }</c>);
+/// and finally the delegates passed to <c>AddOtlpProfiles</c>, in the order they were registered.
+/// <c>OTEL_SDK_DISABLED=true</c> turns profiling off whatever the other sources say.
+/// </para>
+/// <para>
+/// Invalid values fail at startup with a message naming the setting, the value and what is accepted. Header values
+/// are treated as secrets: they appear in no message and not in <see cref="ToString"/>.
+/// </para>
+/// </remarks>
+public sealed class OtlpProfilesOptions
+{
+    internal const string DefaultGrpcEndpoint = "http://localhost:4317";
+    internal const string DefaultHttpEndpoint = "http://localhost:4318/" + HttpSignalPath;
+
+    /// <summary>What OTLP/HTTP appends to a base endpoint (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).</summary>
+    internal const string HttpSignalPath = "v1development/profiles";
+
+    internal const string DefaultFileDirectory = "profiles";
+
+    private bool enabled = true;
+    private Uri? endpoint;
+    private bool appendSignalPath;
+    private OtlpProfilesProtocol protocol = OtlpProfilesProtocol.Grpc;
+    private IDictionary<string, string> headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    private TimeSpan timeout = TimeSpan.FromSeconds(10);
+    private OtlpProfilesCompression compression = OtlpProfilesCompression.Gzip;
+    private ProfileTypes profileTypes = ProfileTypes.Cpu | ProfileTypes.Wall;
+    private int samplingFrequencyHz = 100;
+    private TimeSpan samplerPeriod = TimeSpan.FromSeconds(1);
+    private TimeSpan exportInterval = TimeSpan.FromSeconds(15);
+    private ProfileExporters exporters = ProfileExporters.Otlp;
+    private string? fileDirectory;
+    private int maxQueueSize = 8;
+    private TimeSpan shutdownTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether profiling runs at all. Environment: <c>OTEL_PROFILES_ENABLED</c> (<c>true</c> or <c>false</c>).
+    /// Default: <see langword="true"/>. <c>OTEL_SDK_DISABLED=true</c> forces it to <see langword="false"/> even when
+    /// code sets it.
+    /// </summary>
+    public bool Enabled
+    {
+        get => this.enabled;
+        set => this.Set(ref this.enabled, value);
+    }
+
+    /// <summary>
+    /// Where profiles are sent. Environment: <c>OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT</c>, used as is, or
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, a base URL to which OTLP/HTTP appends <c>/v1development/profiles</c>.
+    /// Default: <c>http://localhost:4317</c> for gRPC and <c>http://localhost:4318/v1development/profiles</c> for
+    /// OTLP/HTTP. A value set in code or in the <c>OpenTelemetry:Profiles</c> section is used as is, so for OTLP/HTTP
+    /// it must include the path. <see cref="GetExportEndpoint"/> gives the URL actually used.
+    /// </summary>
+    public Uri Endpoint
+    {
+        get => this.endpoint ?? new Uri(this.protocol == OtlpProfilesProtocol.HttpProtobuf ? DefaultHttpEndpoint : DefaultGrpcEndpoint);
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            this.endpoint = value;
+            this.appendSignalPath = false;
+            this.Sources.Changed(nameof(this.Endpoint));
+        }
+    }
+
+    /// <summary>
+    /// The OTLP transport. Environment: <c>OTEL_EXPORTER_OTLP_PROFILES_PROTOCOL</c> or
+    /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>: <c>grpc</c> or <c>http/protobuf</c> (<c>http/json</c> is not supported).
+    /// Default: <see cref="OtlpProfilesProtocol.Grpc"/>, like the OpenTelemetry .NET OTLP exporter.
+    /// </summary>
+    public OtlpProfilesProtocol Protocol
+    {
+        get => this.protocol;
+        set => this.Set(ref this.protocol, value);
+    }
+
+    /// <summary>
+    /// Headers (gRPC metadata) sent with every export, for example <c>Authorization</c>. Environment:
+    /// <c>OTEL_EXPORTER_OTLP_PROFILES_HEADERS</c> or <c>OTEL_EXPORTER_OTLP_HEADERS</c> as
+    /// <c>key1=value1,key2=value2</c> with URL-encoded values (the per-signal form replaces the generic one as a whole).
+    /// Default: none. Values are secrets and are never logged.
+    /// </summary>
+    public IDictionary<string, string> Headers
+    {
+        get => this.headers;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            this.Set(ref this.headers, value);
+        }
+    }
+
+    /// <summary>
+    /// Time limit of one export request. Environment: <c>OTEL_EXPORTER_OTLP_PROFILES_TIMEOUT</c> or
+    /// <c>OTEL_EXPORTER_OTLP_TIMEOUT</c>, in milliseconds. Default: 10 seconds. Accepted: 1 ms to 1 hour.
+    /// </summary>
+    public TimeSpan Timeout
+    {
+        get => this.timeout;
+        set => this.Set(ref this.timeout, value);
+    }
+
+    /// <summary>
+    /// Compression of export requests. Environment: <c>OTEL_EXPORTER_OTLP_PROFILES_COMPRESSION</c> or
+    /// <c>OTEL_EXPORTER_OTLP_COMPRESSION</c>: <c>gzip</c> or <c>none</c>. Default: <see cref="OtlpProfilesCompression.Gzip"/>,
+    /// unlike the other OTLP signals: a profile is mostly repeated function names and stacks, which gzip shrinks
+    /// several times over for little CPU, and every OTLP receiver must accept gzip.
+    /// </summary>
+    public OtlpProfilesCompression Compression
+    {
+        get => this.compression;
+        set => this.Set(ref this.compression, value);
+    }
+
+    /// <summary>
+    /// The kinds of profile collected. Environment: <c>OTEL_PROFILES_TYPES</c>, a comma-separated list of
+    /// <c>cpu</c> and <c>wall</c>. Default: <see cref="ProfileTypes.Cpu"/> | <see cref="ProfileTypes.Wall"/>.
+    /// </summary>
+    public ProfileTypes ProfileTypes
+    {
+        get => this.profileTypes;
+        set => this.Set(ref this.profileTypes, value);
+    }
+
+    /// <summary>
+    /// Target number of stack samples per second and thread. Environment: <c>OTEL_PROFILES_SAMPLING_FREQUENCY</c>.
+    /// Default: 100. Accepted: 1 to 1000. The runtime samples every millisecond while its sampler runs; lower rates
+    /// are reached by running the sampler only part of each <see cref="SamplerPeriod"/>.
+    /// </summary>
+    public int SamplingFrequencyHz
+    {
+        get => this.samplingFrequencyHz;
+        set => this.Set(ref this.samplingFrequencyHz, value);
+    }
+
+    /// <summary>
+    /// The duty cycle over which the sampler is switched on and off to reach <see cref="SamplingFrequencyHz"/>.
+    /// Environment: <c>OTEL_PROFILES_SAMPLER_PERIOD</c>, in milliseconds. Default: 1 second. Accepted: at least
+    /// 200 ms and at most <see cref="ExportInterval"/>.
+    /// </summary>
+    public TimeSpan SamplerPeriod
+    {
+        get => this.samplerPeriod;
+        set => this.Set(ref this.samplerPeriod, value);
+    }
+
+    /// <summary>
+    /// How long samples are aggregated before one export. Environment: <c>OTEL_PROFILES_EXPORT_INTERVAL</c>, in
+    /// milliseconds. Default: 15 seconds. Accepted: 1 second to 1 hour.
+    /// </summary>
+    public TimeSpan ExportInterval
+    {
+        get => this.exportInterval;
+        set => this.Set(ref this.exportInterval, value);
+    }
+
+    /// <summary>
+    /// Where finished profiles go. Environment: <c>OTEL_PROFILES_EXPORTER</c>: <c>otlp</c>, <c>file</c>,
+    /// <c>otlp,file</c> or <c>none</c>. Default: <see cref="ProfileExporters.Otlp"/>.
+    /// </summary>
+    public ProfileExporters Exporters
+    {
+        get => this.exporters;
+        set => this.Set(ref this.exporters, value);
+    }
+
+    /// <summary>
+    /// The directory the file exporter writes into when <see cref="Exporters"/> includes
+    /// <see cref="ProfileExporters.File"/>. Environment: <c>OTEL_PROFILES_FILE_DIRECTORY</c>. Default:
+    /// <see langword="null"/>, meaning <c>./profiles</c> under the current directory.
+    /// </summary>
+    public string? FileDirectory
+    {
+        get => this.fileDirectory;
+        set => this.Set(ref this.fileDirectory, value);
+    }
+
+    /// <summary>
+    /// How many finished export requests may wait while the receiver is slow or away; beyond that the oldest are
+    /// dropped and counted. Environment: <c>OTEL_PROFILES_MAX_QUEUE_SIZE</c>. Default: 8. Accepted: 1 to 1000.
+    /// </summary>
+    public int MaxQueueSize
+    {
+        get => this.maxQueueSize;
+        set => this.Set(ref this.maxQueueSize, value);
+    }
+
+    /// <summary>
+    /// How long the final export on shutdown or <c>ForceFlush</c> may take. No environment variable; set it in code
+    /// or in the <c>OpenTelemetry:Profiles</c> section. Default: 5 seconds. Accepted: 0 to 10 minutes.
+    /// </summary>
+    public TimeSpan ShutdownTimeout
+    {
+        get => this.shutdownTimeout;
+        set => this.Set(ref this.shutdownTimeout, value);
+    }
+
+    /// <summary>Where each value came from and what the readers could not use; see <see cref="SettingSources"/>.</summary>
+    internal SettingSources Sources { get; } = new();
+
+    /// <summary>Whether <see cref="GetExportEndpoint"/> appends the signal path (a generic base endpoint with OTLP/HTTP).</summary>
+    internal bool AppendsSignalPath => this.appendSignalPath && this.protocol == OtlpProfilesProtocol.HttpProtobuf;
+
+    /// <summary>
+    /// The URL exports actually go to: <see cref="Endpoint"/>, with <c>/v1development/profiles</c> appended when it is
+    /// the generic base endpoint (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) and <see cref="Protocol"/> is OTLP/HTTP.
+    /// </summary>
+    /// <returns>The absolute export URL.</returns>
+    public Uri GetExportEndpoint()
+    {
+        var endpoint = this.Endpoint;
+        if (!this.AppendsSignalPath || !endpoint.IsAbsoluteUri)
+        {
+            return endpoint;
+        }
+
+        // "http://host:4318", "http://host:4318/" and "http://host/otlp/" all get exactly one '/' before the path.
+        var builder = new UriBuilder(endpoint);
+        builder.Path = builder.Path.TrimEnd('/') + "/" + HttpSignalPath;
+        return builder.Uri;
+    }
+
+    /// <summary>
+    /// Checks every setting and throws one exception listing all problems; the same check runs at startup when the
+    /// options come from dependency injection.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">One or more settings are invalid.</exception>
+    public void Validate()
+    {
+        var errors = OtlpProfilesOptionsValidation.GetErrors(this);
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(OtlpProfilesOptions), errors);
+        }
+    }
+
+    /// <summary>Describes the settings for diagnostics; header values are replaced by <c>***</c>.</summary>
+    /// <returns>A one-line description.</returns>
+    public override string ToString() => OtlpProfilesOptionsDescription.Describe(this);
+
+    /// <summary>The full path of the file exporter's directory (<see cref="FileDirectory"/> or <c>./profiles</c>).</summary>
+    internal string ResolveFileDirectory() =>
+        Path.GetFullPath(string.IsNullOrWhiteSpace(this.fileDirectory) ? DefaultFileDirectory : this.fileDirectory);
+
+    /// <summary>
+    /// Sets <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>: a base URL to which OTLP/HTTP appends the signal path.
+    /// </summary>
+    internal void SetBaseEndpoint(Uri value)
+    {
+        this.Endpoint = value;
+        this.appendSignalPath = true;
+    }
+
+    private void Set<T>(ref T field, T value, [System.Runtime.CompilerServices.CallerMemberName] string property = "")
+    {
+        field = value;
+        this.Sources.Changed(property);
+    }
+}

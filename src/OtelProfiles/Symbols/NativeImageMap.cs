@@ -1,0 +1,105 @@
+using System.Globalization;
+
+namespace OtelProfiles.Symbols;
+
+/// <summary>
+/// Which mapped file an address belongs to, read from <c>/proc/self/maps</c> (Linux). Used to give precompiled
+/// (ReadyToRun) methods their module file and to name native frames by library when no method covers them.
+/// </summary>
+internal sealed class NativeImageMap
+{
+    private readonly (ulong Start, ulong End, string File)[] _regions;
+
+    private NativeImageMap((ulong, ulong, string)[] regions) => _regions = regions;
+
+    /// <summary>An empty map (non-Linux, or /proc not readable).</summary>
+    public static NativeImageMap Empty { get; } = new([]);
+
+    /// <summary>Snapshots the current process's file mappings; empty where /proc/self/maps does not exist.</summary>
+    public static NativeImageMap Capture()
+    {
+        try
+        {
+            if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/maps"))
+            {
+                return Empty;
+            }
+
+            return Parse(File.ReadLines("/proc/self/maps"));
+        }
+        catch (IOException)
+        {
+            return Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Empty;
+        }
+    }
+
+    /// <summary>Parses lines in the /proc/PID/maps format.</summary>
+    public static NativeImageMap Parse(IEnumerable<string> lines)
+    {
+        var regions = new List<(ulong, ulong, string)>();
+        foreach (string line in lines)
+        {
+            // 7f..-7f.. r-xp 00000000 fe:00 350912   /usr/share/dotnet/.../System.Net.Sockets.dll
+            // Only real files: "/memfd:doublemapper" is the JIT's code heap, anonymous memory by another name.
+            string[] fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 6 || fields[5].Length == 0 || fields[5][0] != '/')
+            {
+                continue;
+            }
+
+            int dash = fields[0].IndexOf('-');
+            if (dash <= 0
+                || !ulong.TryParse(fields[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong start)
+                || !ulong.TryParse(fields[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong end))
+            {
+                continue;
+            }
+
+            string path = fields[5].Trim();
+            if (path.StartsWith("/memfd:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (path.EndsWith(" (deleted)", StringComparison.Ordinal))
+            {
+                path = path[..^" (deleted)".Length];
+            }
+
+            regions.Add((start, end, Path.GetFileName(path)));
+        }
+
+        regions.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return new NativeImageMap(regions.ToArray());
+    }
+
+    /// <summary>The file name mapped at <paramref name="address"/>, or null.</summary>
+    public string? FindFile(ulong address)
+    {
+        int lo = 0;
+        int hi = _regions.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            (ulong start, ulong end, string file) = _regions[mid];
+            if (address < start)
+            {
+                hi = mid - 1;
+            }
+            else if (address >= end)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return file;
+            }
+        }
+
+        return null;
+    }
+}

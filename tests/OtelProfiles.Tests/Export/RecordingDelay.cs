@@ -1,0 +1,23 @@
+using System.Collections.Concurrent;
+using OtelProfiles.Export;
+
+namespace OtelProfiles.Tests.Export;
+
+/// <summary>
+/// The injected wait of <see cref="RetryingExporter"/>: records each requested delay and returns at once (moving an
+/// optional manual clock forward), so retry tests run against real servers without sleeping for seconds.
+/// </summary>
+internal sealed class RecordingDelay(ManualTimeProvider? clock = null)
+{
+    private readonly ConcurrentQueue<TimeSpan> requested = new();
+
+    public IReadOnlyList<TimeSpan> Requested => this.requested.ToArray();
+
+    public ExportDelay Delay => (delay, cancellationToken) =>
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        this.requested.Enqueue(delay);
+        clock?.Advance(delay);
+        return Task.CompletedTask;
+    };
+}

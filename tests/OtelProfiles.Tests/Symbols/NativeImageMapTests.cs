@@ -1,0 +1,39 @@
+using OtelProfiles.Symbols;
+
+namespace OtelProfiles.Tests.Symbols;
+
+public sealed class NativeImageMapTests
+{
+    [Fact]
+    public void Parses_proc_maps_lines_and_finds_files()
+    {
+        NativeImageMap map = NativeImageMap.Parse(
+        [
+            "7fdf7bf10000-7fdf7bf82000 r-xp 00000000 fe:00 350912                     /usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/System.Net.Sockets.dll",
+            "7fdf7b290000-7fdf7b302000 r-xs 00111000 00:01 1090                       /memfd:doublemapper (deleted)",
+            "7fdf70000000-7fdf70021000 rw-p 00000000 00:00 0 ",
+            "55d0c0a00000-55d0c0a20000 r-xp 00000000 fe:00 1234 /usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/libcoreclr.so",
+            "garbage line",
+        ]);
+
+        Assert.Equal("System.Net.Sockets.dll", map.FindFile(0x7fdf7bf1d495));
+        Assert.Null(map.FindFile(0x7fdf7b292023)); // the JIT's double-mapped code heap is not a file
+        Assert.Equal("libcoreclr.so", map.FindFile(0x55d0c0a00010));
+        Assert.Null(map.FindFile(0x7fdf70000010));
+        Assert.Null(map.FindFile(0x1000));
+    }
+
+    [Fact]
+    public void Captures_this_process_on_linux()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        NativeImageMap map = NativeImageMap.Capture();
+        nint someNativeCode = System.Runtime.InteropServices.NativeLibrary.GetExport(
+            System.Runtime.InteropServices.NativeLibrary.Load("libc.so.6"), "getpid");
+        Assert.StartsWith("libc", map.FindFile((ulong)someNativeCode));
+    }
+}

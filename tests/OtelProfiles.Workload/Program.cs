@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OtelProfiles;
+using Shop;
+
+// Usage: OtelProfiles.Workload <seconds> [cpu|json]
+// Profiling settings come from OTEL_* environment variables set by the test.
+int seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
+string mode = args.Length > 1 ? args[1] : "cpu";
+
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+builder.Services.AddOpenTelemetry()
+    .ConfigureResource(r => r.AddService("workload-under-test"))
+    .WithTracing(t => t.AddSource("Workload"))
+    .AddOtlpProfiles();
+
+using IHost host = builder.Build();
+await host.StartAsync();
+Console.WriteLine("WORKLOAD STARTED");
+
+using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+// Two threads in the synchronous hot method make it the top CPU function by a clear margin.
+var workers = new List<Task>
+{
+    Task.Factory.StartNew(() => Checkout.ComputePrices(stop.Token), TaskCreationOptions.LongRunning),
+    Task.Factory.StartNew(() => Checkout.ComputePrices(stop.Token), TaskCreationOptions.LongRunning),
+    Task.Run(() => Checkout.PayAsync(stop.Token)),
+};
+if (mode == "json")
+{
+    workers.Add(Task.Factory.StartNew(() => Checkout.SerializeOrders(stop.Token), TaskCreationOptions.LongRunning));
+}
+
+await Task.WhenAll(workers);
+Console.WriteLine($"WORKLOAD DONE checksum={Checkout.Checksum}");
+await host.StopAsync();
+
+namespace Shop
+{
+    /// <summary>Known hot methods: a synchronous CPU loop and an async method that burns CPU between awaits.</summary>
+    public static class Checkout
+    {
+        public static double Checksum;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void ComputePrices(CancellationToken token)
+        {
+            double total = 0;
+            while (!token.IsCancellationRequested)
+            {
+                for (int i = 1; i < 200_000; i++)
+                {
+                    total += Math.Sqrt(i) * Math.Sin(i);
+                }
+            }
+
+            Checksum += total;
+        }
+
+        public static async Task PayAsync(CancellationToken token)
+        {
+            double total = 0;
+            while (!token.IsCancellationRequested)
+            {
+                for (int i = 1; i < 100_000; i++)
+                {
+                    total += Math.Log(i) * Math.Cos(i);
+                }
+
+                await Task.Yield();
+            }
+
+            Checksum += total;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void SerializeOrders(CancellationToken token)
+        {
+            var order = new Order(42, "alice", [new Line("book", 2, 12.5m), new Line("pen", 10, 1.2m)]);
+            long bytes = 0;
+            while (!token.IsCancellationRequested)
+            {
+                bytes += System.Text.Json.JsonSerializer.Serialize(order).Length;
+            }
+
+            Checksum += bytes;
+        }
+    }
+
+    public sealed record Order(int Id, string Customer, Line[] Lines);
+
+    public sealed record Line(string Sku, int Quantity, decimal Price);
+}
