@@ -37,8 +37,27 @@ if (mode == "json")
 }
 
 await Task.WhenAll(workers);
-Console.WriteLine($"WORKLOAD DONE checksum={Checkout.Checksum}");
+// Measured before shutdown so the final export does not count as work time.
+TimeSpan cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+Console.WriteLine(FormattableString.Invariant(
+    $"WORKLOAD DONE checksum={Checkout.Checksum} ops={Checkout.Operations} cpu_ms={cpu.TotalMilliseconds:0} peak_ws_kb={PeakWorkingSetKb()}"));
 await host.StopAsync();
+
+static long PeakWorkingSetKb()
+{
+    // VmHWM: the peak resident set of the process (Linux); elsewhere the current working set.
+    string status = "/proc/self/status";
+    if (File.Exists(status))
+    {
+        string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        if (line is not null && long.TryParse(line[6..].Trim().Split(' ')[0], out long kb))
+        {
+            return kb;
+        }
+    }
+
+    return Environment.WorkingSet / 1024;
+}
 
 namespace Shop
 {
@@ -46,6 +65,7 @@ namespace Shop
     public static class Checkout
     {
         public static double Checksum;
+        public static long Operations;
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void ComputePrices(CancellationToken token)
@@ -57,6 +77,8 @@ namespace Shop
                 {
                     total += Math.Sqrt(i) * Math.Sin(i);
                 }
+
+                Interlocked.Increment(ref Operations);
             }
 
             Checksum += total;
@@ -72,6 +94,8 @@ namespace Shop
                     total += Math.Log(i) * Math.Cos(i);
                 }
 
+                Interlocked.Increment(ref Operations);
+
                 await Task.Yield();
             }
 
@@ -86,6 +110,7 @@ namespace Shop
             while (!token.IsCancellationRequested)
             {
                 bytes += System.Text.Json.JsonSerializer.Serialize(order).Length;
+                Interlocked.Increment(ref Operations);
             }
 
             Checksum += bytes;

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using OtelProfiles;
+using Shop;
+
+// The Shop sample: traces, metrics, logs and profiles from one OpenTelemetry setup.
+//   dotnet run                         serve on the URLs in launch settings / ASPNETCORE_URLS
+//   dotnet run -- --self-load 20       serve, drive 20 s of requests against itself, export, exit
+// Profiles go where OTEL_EXPORTER_OTLP_ENDPOINT points (an OpenTelemetry Collector, Grafana Pyroscope, or
+// `otel-profiles serve`). With no endpoint configured they go to files under ./profiles instead, so the sample
+// needs no server at all.
+var builder = WebApplication.CreateBuilder(args);
+int selfLoadSeconds = SelfLoad.SecondsFrom(args);
+bool hasCollector = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+    || !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT"]);
+
+var openTelemetry = builder.Services.AddOpenTelemetry()
+    .ConfigureResource(resource => resource.AddService("shop-sample", serviceVersion: "1.0.0"))
+    .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource(ShopTelemetry.Source.Name))
+    .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(ShopTelemetry.Meter.Name))
+    .WithLogging()
+    .AddOtlpProfiles(options =>
+    {
+        if (!hasCollector)
+        {
+            options.Exporters = ProfileExporters.File;
+        }
+    });
+if (hasCollector)
+{
+    openTelemetry.UseOtlpExporter();
+}
+
+var app = builder.Build();
+app.MapGet("/", () => "Shop sample: try /prices, /checkout, /orders");
+app.MapGet("/prices", (int? count) => Results.Ok(Catalog.ComputePrices(count ?? 20_000)));
+app.MapGet("/checkout", async (ILogger<Program> logger) => Results.Ok(await Payments.CheckoutAsync(logger)));
+app.MapGet("/orders", () => Results.Ok(Orders.Recent(50)));
+
+if (selfLoadSeconds <= 0)
+{
+    app.Run();
+    return;
+}
+
+await app.StartAsync();
+string baseUrl = app.Urls.First();
+Console.WriteLine($"Shop sample listening on {baseUrl}; driving load for {selfLoadSeconds} s ...");
+long requests = await SelfLoad.RunAsync(baseUrl, TimeSpan.FromSeconds(selfLoadSeconds));
+Console.WriteLine($"Sent {requests} requests.");
+var profiler = app.Services.GetRequiredService<ContinuousProfiler>();
+profiler.ForceFlush();
+await app.StopAsync();
+Console.WriteLine(hasCollector
+    ? "Profiles were exported to " + (builder.Configuration["OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT"] ?? builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+    : "Profiles were written to " + Path.GetFullPath("profiles"));
+
+namespace Shop
+{
+    internal static class ShopTelemetry
+    {
+        public static readonly ActivitySource Source = new("Shop");
+        public static readonly Meter Meter = new("Shop");
+        public static readonly Counter<long> Checkouts = Meter.CreateCounter<long>("shop.checkouts");
+    }
+
+    /// <summary>CPU-bound, synchronous: the top CPU function under load.</summary>
+    public static class Catalog
+    {
+        public static double ComputePrices(int count)
+        {
+            double total = 0;
+            for (int i = 1; i < count * 10; i++)
+            {
+                total += Math.Sqrt(i) * Math.Sin(i);
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Async with CPU between awaits: shows as Shop.Payments.CheckoutAsync, not as a state machine.</summary>
+    public static class Payments
+    {
+        public static async Task<string> CheckoutAsync(ILogger logger)
+        {
+            using Activity? activity = ShopTelemetry.Source.StartActivity("checkout");
+            double risk = 0;
+            for (int round = 0; round < 3; round++)
+            {
+                for (int i = 1; i < 50_000; i++)
+                {
+                    risk += Math.Log(i) * Math.Cos(i);
+                }
+
+                await Task.Yield();
+            }
+
+            ShopTelemetry.Checkouts.Add(1);
+            logger.LogInformation("Checkout scored {Risk}", risk);
+            return risk > 0 ? "approved" : "declined";
+        }
+    }
+
+    /// <summary>Allocation and serialization heavy (System.Text.Json, precompiled framework code).</summary>
+    public static class Orders
+    {
+        public static IReadOnlyList<Order> Recent(int count) =>
+            Enumerable.Range(1, count).Select(i => new Order(i, "customer-" + i, [new OrderLine("sku-" + i, i % 5 + 1, 9.99m * i)])).ToList();
+    }
+
+    public sealed record Order(int Id, string Customer, OrderLine[] Lines);
+
+    public sealed record OrderLine(string Sku, int Quantity, decimal Price);
+
+    /// <summary>Drives requests against the app itself so the demo has something to profile.</summary>
+    internal static class SelfLoad
+    {
+        public static int SecondsFrom(string[] args)
+        {
+            int index = Array.IndexOf(args, "--self-load");
+            return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out int seconds) ? seconds : 0;
+        }
+
+        public static async Task<long> RunAsync(string baseUrl, TimeSpan duration)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
+            using var stop = new CancellationTokenSource(duration);
+            long sent = 0;
+            string[] paths = ["/prices", "/checkout", "/orders", "/prices"];
+            var workers = Enumerable.Range(0, 4).Select(async worker =>
+            {
+                int i = worker;
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        using HttpResponseMessage response = await client.GetAsync(paths[i++ % paths.Length], stop.Token);
+                        Interlocked.Increment(ref sent);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+            });
+            await Task.WhenAll(workers);
+            return sent;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using OpenTelemetry.Proto.Common.V1;
+using OtelProfiles.Aggregation;
+using OtelProfiles.Building;
+using OtelProfiles.Collection;
+using OtelProfiles.Symbols;
+using OtelProfiles.Tests.Integration;
+using ProtoResource = OpenTelemetry.Proto.Resource.V1.Resource;
+
+namespace OtelProfiles.Tests.Building;
+
+public sealed class ExportRequestBuilderTests
+{
+    private static readonly DateTime Start = new(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
+
+    private static (MethodAddressMap Map, ExportRequestBuilder Builder) Create(
+        Func<MethodSymbol, IReadOnlyList<KeyValuePair<string, string>>?>? tags = null)
+    {
+        var map = new MethodAddressMap();
+        map.Add(0x1000, 0x100, 1, "Shop.Checkout+<PayAsync>d__4", "MoveNext", "", "Shop.dll");
+        map.Add(0x2000, 0x100, 2, "Shop.Checkout", "ComputePrices", "", "Shop.dll");
+        map.Add(0x3000, 0x100, 3, "System.Threading.Thread", "StartCallback", "", "System.Private.CoreLib.dll");
+        map.Add(0x4000, 0x100, 4, "System.Threading.Thread", "<PollGC>g__PollGCWorker|67_0", "", "System.Private.CoreLib.dll");
+        var builder = new ExportRequestBuilder(
+            new FrameResolver(map, () => NativeImageMap.Empty), new ThreadNames(), new InstrumentationScope { Name = "OtelProfiles", Version = "1" }, tags);
+        return (map, builder);
+    }
+
+    private static ProtoResource Resource()
+    {
+        var resource = new ProtoResource();
+        resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "shop" } });
+        return resource;
+    }
+
+    [Fact]
+    public void Builds_one_cpu_and_one_wall_profile_sharing_a_valid_dictionary()
+    {
+        var table = new SampleTable();
+        for (int i = 0; i < 30; i++)
+        {
+            table.Record([0x2010, 0x3010], 7, runningManagedCode: true);
+            table.Record([0x1010, 0x3010], 8, runningManagedCode: i < 10);
+            table.Record([0x9999, 0x3010], 9, runningManagedCode: false); // unresolvable leaf
+        }
+
+        var (_, builder) = Create();
+        var (request, statistics) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(3), 1_000_000, 300_000_000), Resource(), cpu: true, wall: true);
+
+        ProfileInvariants.AssertValid(request);
+        var profiles = DecodedProfile.Decode(request);
+        DecodedProfile cpu = profiles.Single(p => p.PeriodType == "cpu/nanoseconds");
+        DecodedProfile wall = profiles.Single(p => p.PeriodType == "wall/nanoseconds");
+        Assert.Equal(40, cpu.Samples.Sum(s => s.Value));
+        Assert.Equal(90, wall.Samples.Sum(s => s.Value));
+        Assert.Equal(100_000_000, cpu.Period); // 3 s over 30 ticks
+        Assert.Equal(3_000_000_000UL, cpu.DurationNano);
+        Assert.Equal(30, new[] { cpu }.SelfByFunction().Single(p => p.Key == "Shop.Checkout.ComputePrices").Value);
+        Assert.Equal(10, new[] { cpu }.SelfByFunction().Single(p => p.Key == "Shop.Checkout.PayAsync").Value);
+        Assert.Contains(wall.Samples, s => s.Leaf == FrameResolver.UnknownFrame);
+        Assert.All(cpu.Samples, s => Assert.Equal("System.Threading.Thread.StartCallback", s.Frames[^1].Name));
+        Assert.Equal(180, statistics.Frames);
+        Assert.Equal(150, statistics.NamedFrames);
+        Assert.Equal("shop", request.ResourceProfiles[0].Resource.Attributes[0].Value.StringValue);
+        Assert.Equal("dotnet", request.Dictionary.AttributeTable[request.Dictionary.LocationTable[1].AttributeIndices[0]].Value.StringValue);
+    }
+
+    [Fact]
+    public void Drops_the_gc_poll_frame_the_sampler_itself_causes()
+    {
+        var table = new SampleTable();
+        table.Record([0x4010, 0x2010, 0x3010], 7, runningManagedCode: true);
+
+        var (_, builder) = Create();
+        var (request, _) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000, 0), Resource(), cpu: true, wall: false);
+
+        DecodedSample sample = Assert.Single(Assert.Single(DecodedProfile.Decode(request)).Samples);
+        Assert.Equal(["Shop.Checkout.ComputePrices", "System.Threading.Thread.StartCallback"], sample.Frames.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void Innermost_tagged_frame_wins_and_tags_become_sample_attributes()
+    {
+        var table = new SampleTable();
+        table.Record([0x2010, 0x1010, 0x3010], 7, runningManagedCode: true);
+        table.Record([0x1010, 0x3010], 7, runningManagedCode: true);
+        table.Record([0x3010], 7, runningManagedCode: true);
+
+        var (_, builder) = Create(symbol => symbol.MethodId switch
+        {
+            1 => [new("shop.stage", "payment"), new("shop.team", "payments")],
+            2 => [new("shop.stage", "pricing")],
+            _ => null,
+        });
+        var (request, _) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000, 0), Resource(), cpu: true, wall: false);
+
+        var samples = Assert.Single(DecodedProfile.Decode(request)).Samples;
+        DecodedSample pricing = samples.Single(s => s.Leaf == "Shop.Checkout.ComputePrices");
+        Assert.Equal("pricing", pricing.Attributes["shop.stage"]);
+        Assert.Equal("payments", pricing.Attributes["shop.team"]);
+        DecodedSample payment = samples.Single(s => s.Leaf == "Shop.Checkout.PayAsync");
+        Assert.Equal("payment", payment.Attributes["shop.stage"]);
+        DecodedSample untagged = samples.Single(s => s.Leaf == "System.Threading.Thread.StartCallback");
+        Assert.False(untagged.Attributes.ContainsKey("shop.stage"));
+        Assert.Equal("7", untagged.Attributes["thread.id"]);
+    }
+}
