@@ -12,6 +12,7 @@ namespace OtelProfiles.Collection;
 internal sealed class ProfilingSession : IDisposable
 {
     private static readonly TimeSpan MinimumTimeBetweenRundowns = TimeSpan.FromSeconds(60);
+    private const int MaxKnownUnexplained = 10_000;
 
     private readonly EventPipeSessions _sessions;
     private readonly ProfilerThreads _threads;
@@ -22,6 +23,7 @@ internal sealed class ProfilingSession : IDisposable
     private NativeImageMap _images = NativeImageMap.Capture();
     private long _imagesCapturedAt = Stopwatch.GetTimestamp();
     private long _lastRundownAt;
+    private readonly HashSet<ulong> _knownUnexplained = new();
 
     private ProfilingSession(ProfilingSessionSettings settings, ProfilerThreads threads, Action<string, Exception> onFailure)
     {
@@ -107,27 +109,48 @@ internal sealed class ProfilingSession : IDisposable
     /// <summary>
     /// When an interval holds addresses no method event explained, asks for another rundown (at most once a
     /// minute): code can run without a fresh event, for example precompiled code first used in a way that does
-    /// not go through its entry point lookup.
+    /// not go through its entry point lookup. Addresses a rundown could not explain either (precompiled stubs,
+    /// for example) are remembered, so they do not cause a rundown every minute.
     /// </summary>
     public bool RefreshSymbolsIfNeeded(IntervalSamples interval)
     {
-        if (Stopwatch.GetElapsedTime(_lastRundownAt) < MinimumTimeBetweenRundowns || !HasUnresolvedManagedAddress(interval.Samples))
+        if (Stopwatch.GetElapsedTime(_lastRundownAt) < MinimumTimeBetweenRundowns)
+        {
+            return false;
+        }
+
+        List<ulong> unexplained = UnexplainedAddresses(interval.Samples);
+        if (unexplained.Count == 0)
         {
             return false;
         }
 
         _lastRundownAt = Stopwatch.GetTimestamp();
         Rundown.Run(_sessions, _methodEvents, _threads, TimeSpan.FromSeconds(30));
+        if (_knownUnexplained.Count > MaxKnownUnexplained)
+        {
+            _knownUnexplained.Clear();
+        }
+
+        foreach (ulong address in unexplained)
+        {
+            if (Methods.Resolve(address) is null)
+            {
+                _knownUnexplained.Add(address);
+            }
+        }
+
         return true;
     }
 
-    private bool HasUnresolvedManagedAddress(SampleTable table)
+    private List<ulong> UnexplainedAddresses(SampleTable table)
     {
+        var result = new List<ulong>();
         for (int id = 0; id < table.Stacks.Count; id++)
         {
             foreach (ulong address in table.Stacks.Get(id))
             {
-                if (Methods.Resolve(address) is not null)
+                if (_knownUnexplained.Contains(address) || Methods.Resolve(address) is not null)
                 {
                     continue;
                 }
@@ -136,12 +159,12 @@ internal sealed class ProfilingSession : IDisposable
                 string? file = Images.FindFile(address);
                 if (file is null || file.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
                 {
-                    return true;
+                    result.Add(address);
                 }
             }
         }
 
-        return false;
+        return result;
     }
 
     public void Dispose()

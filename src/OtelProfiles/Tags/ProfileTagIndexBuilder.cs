@@ -23,7 +23,16 @@ internal sealed class ProfileTagIndexBuilder
         {
             foreach (var target in batch.Targets)
             {
-                builder.Add(batch.Assembly, target);
+                try
+                {
+                    builder.Add(batch.Assembly, target);
+                }
+                catch (Exception ex) when (ex is TypeLoadException or IOException or BadImageFormatException or MemberAccessException or NotSupportedException)
+                {
+                    // Reflection over a member whose signature names a type that cannot load (trimmed or missing
+                    // assembly): that target cannot be tagged, the others still can, and profiling goes on.
+                    builder._unresolved.Add($"{batch.Assembly.GetName().Name}: {target.MemberId} ({ex.GetType().Name})");
+                }
             }
         }
 
@@ -33,8 +42,13 @@ internal sealed class ProfileTagIndexBuilder
     private void Add(Assembly assembly, ProfileTagTarget target)
     {
         var tags = Pairs(target.Tags);
+        if (tags.Count == 0)
+        {
+            return;
+        }
+
         var type = assembly.GetType(target.TypeName, throwOnError: false);
-        if (type is null || tags.Count == 0)
+        if (type is null)
         {
             _unresolved.Add($"{assembly.GetName().Name}: {target.MemberId}");
             return;

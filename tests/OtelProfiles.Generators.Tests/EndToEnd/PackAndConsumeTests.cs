@@ -1,0 +1,127 @@
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Xml.Linq;
+
+namespace OtelProfiles.Generators.Tests.EndToEnd;
+
+/// <summary>
+/// Packs OtelProfiles, restores it from a local folder feed into a fresh project (the TaggedApp's Program.cs with a
+/// PackageReference instead of project references), builds and runs it: the generator and analyzers come from the
+/// package, and the exported profile carries the tags.
+/// </summary>
+public sealed class PackAndConsumeTests
+{
+    [Fact]
+    public async Task Packed_library_brings_the_generator_and_tags_reach_the_profile()
+    {
+        var repository = RepositoryRoot();
+        var work = Directory.CreateTempSubdirectory("otelprofiles-consume-");
+
+        // A version no earlier run used, so that the global packages folder cannot serve a stale copy.
+        var version = $"0.1.0-consume.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+        var cachedPackage = Path.Combine(GlobalPackagesFolder(), "otelprofiles", version);
+        try
+        {
+            var feed = Path.Combine(work.FullName, "feed");
+            var (packExit, packLog) = await ChildProcess.RunAsync(
+                "dotnet",
+                new[] { "pack", Path.Combine(repository, "src", "OtelProfiles"), "-c", "Release", "-o", feed, $"-p:PackageVersion={version}", "-nodeReuse:false" },
+                new Dictionary<string, string>(),
+                TimeSpan.FromMinutes(8));
+            Assert.True(packExit == 0, packLog);
+
+            AssertPackageLayout(Path.Combine(feed, $"OtelProfiles.{version}.nupkg"));
+
+            var app = CreateConsumerProject(work.FullName, feed, version, repository);
+            var (buildExit, buildLog) = await ChildProcess.RunAsync(
+                "dotnet",
+                new[] { "build", app, "-c", "Release", "-nodeReuse:false" },
+                new Dictionary<string, string>(),
+                TimeSpan.FromMinutes(8),
+                work.FullName);
+            Assert.True(buildExit == 0, buildLog);
+
+            var output = Path.Combine(work.FullName, "profiles");
+            var (runExit, runLog) = await ChildProcess.RunAsync(
+                "dotnet",
+                new[] { Path.Combine(Path.GetDirectoryName(app)!, "bin", "Release", "net10.0", "Consumer.dll"), "6" },
+                EndToEndTests.Settings(output),
+                TimeSpan.FromSeconds(120));
+            Assert.True(runExit == 0 && runLog.Contains("TAGGED APP DONE", StringComparison.Ordinal), runLog);
+
+            EndToEndTests.AssertExactlyTagged(TaggedSample.ReadAll(output), runLog);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+            if (Directory.Exists(cachedPackage))
+            {
+                Directory.Delete(cachedPackage, recursive: true);
+            }
+        }
+    }
+
+    // The generator and code fixes sit under analyzers/dotnet/cs; nothing of theirs becomes a dependency.
+    private static void AssertPackageLayout(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        Assert.Contains("analyzers/dotnet/cs/OtelProfiles.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/OtelProfiles.CodeFixes.dll", entries);
+        Assert.Contains("lib/net8.0/OtelProfiles.dll", entries);
+        Assert.Contains("lib/net10.0/OtelProfiles.dll", entries);
+
+        using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var dependencies = XDocument.Load(nuspec).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (string)e.Attribute("id")!).ToArray();
+        Assert.NotEmpty(dependencies);
+        Assert.DoesNotContain(dependencies, id => id.StartsWith("OtelProfiles.", StringComparison.Ordinal) || id.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+    }
+
+    private static string CreateConsumerProject(string root, string feed, string version, string repository)
+    {
+        // Isolate the consumer from any MSBuild or NuGet settings above the temporary folder.
+        File.WriteAllText(Path.Combine(root, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(root, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(root, "Directory.Packages.props"), "<Project />");
+        File.WriteAllText(Path.Combine(root, "NuGet.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
+              </packageSources>
+            </configuration>
+            """);
+
+        var project = Path.Combine(root, "Consumer");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <NuGetAudit>false</NuGetAudit>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="OtelProfiles" Version="{version}" />
+                <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.Copy(Path.Combine(repository, "tests", "OtelProfiles.Generators.Tests", "TaggedApp", "Program.cs"), Path.Combine(project, "Program.cs"));
+        return Path.Combine(project, "Consumer.csproj");
+    }
+
+    private static string GlobalPackagesFolder() =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    private static string RepositoryRoot([CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", ".."));
+}
