@@ -1,0 +1,34 @@
+using System.CommandLine;
+
+namespace OtelProfiles.Tool.Cli;
+
+/// <summary>Options and arguments several commands share, created fresh per command (System.CommandLine symbols have one parent).</summary>
+internal static class CommonOptions
+{
+    public static Argument<string[]> Inputs() => new("inputs")
+    {
+        Description = "OTLP profile files written by the file exporter (profiles-*.pb, optionally .gz), or directories of them",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    public static Option<string?> Service() => new("--service")
+    {
+        Description = "Only profiles of this service (resource attribute service.name)",
+    };
+
+    public static Option<string?> Type() => new("--type")
+    {
+        Description = "Only this profile type, \"[<period type>:]<sample type>/<unit>\", for example cpu:samples/count or wall:samples/count",
+    };
+
+    public static Option<string[]> Filter() => new("--filter")
+    {
+        Description = "Only samples with this attribute, key=value (repeatable), for example thread.name=worker-1 or trace_id=<hex>",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Option<bool> Quiet() => new("--quiet", "-q")
+    {
+        Description = "No progress output",
+    };
+}

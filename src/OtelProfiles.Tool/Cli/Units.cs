@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace OtelProfiles.Tool.Cli;
+
+/// <summary>Parses the human units of command-line values: durations ("90s", "15m", "24h", "7d") and sizes ("512MB", "1GiB").</summary>
+internal static class Units
+{
+    public static TimeSpan ParseDuration(string text, string optionName)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        (string Suffix, double Seconds)[] suffixes = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)];
+        foreach (var (suffix, seconds) in suffixes)
+        {
+            if (t.EndsWith(suffix, StringComparison.Ordinal) &&
+                double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
+            {
+                return TimeSpan.FromSeconds(n * seconds);
+            }
+        }
+
+        throw new FormatException($"{optionName}: '{text}' is not a duration; use a number with ms, s, m, h or d, for example 30s or 24h");
+    }
+
+    public static long ParseSize(string text, string optionName)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        (string Suffix, long Factor)[] suffixes =
+        [
+            ("kib", 1L << 10), ("mib", 1L << 20), ("gib", 1L << 30), ("kb", 1000), ("mb", 1000_000), ("gb", 1000_000_000), ("b", 1), ("", 1),
+        ];
+        foreach (var (suffix, factor) in suffixes)
+        {
+            if (t.EndsWith(suffix, StringComparison.Ordinal) &&
+                double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0)
+            {
+                return (long)(n * factor);
+            }
+        }
+
+        throw new FormatException($"{optionName}: '{text}' is not a size; use a number with B, KB, MB, GB (or KiB, MiB, GiB), for example 512MB");
+    }
+}

@@ -1,0 +1,104 @@
+using OtelProfiles.Tool.Analysis;
+using OtelProfiles.Tool.Cli;
+using OtelProfiles.Tool.Formats;
+using OtelProfiles.Tool.Receiver;
+using OtelProfiles.Tool.Storage;
+
+namespace OtelProfiles.Tool.Demo;
+
+/// <summary>
+/// The README's one-command demo: receiver up, app started and pointed at it through the standard OTLP environment
+/// variables, load driven, first profiles awaited, then the flame graph URL printed and an HTML file written.
+/// </summary>
+internal static class DemoRunner
+{
+    public static async Task RunAsync(DemoOptions demo, ReceiverOptions receiverOptions, CancellationToken cancellationToken)
+    {
+        await using var server = await ServeCommand.StartOrExplainAsync(receiverOptions, cancellationToken);
+        ServeCommand.PrintEndpoints(server);
+
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ASPNETCORE_URLS"] = demo.AppUrl.ToString().TrimEnd('/'),
+            ["OTEL_EXPORTER_OTLP_PROFILES_PROTOCOL"] = demo.Protocol,
+            ["OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT"] = demo.Protocol == "grpc"
+                ? server.GrpcEndpoint.ToString().TrimEnd('/')
+                : server.OtlpHttpProfilesUrl.ToString(),
+        };
+        foreach (var (key, value) in demo.AppEnvironment)
+        {
+            environment[key] = value;
+        }
+
+        var (fileName, arguments) = demo.AppProject is not null
+            ? ("dotnet", new[] { "run", "--project", demo.AppProject, "-c", "Release", "--no-launch-profile" })
+            : OperatingSystem.IsWindows() ? ("cmd.exe", new[] { "/c", demo.AppCommand! }) : ("/bin/sh", new[] { "-c", demo.AppCommand! });
+        var logPath = Path.GetFullPath("otel-profiles-demo-app.log");
+        Console.WriteLine($"Starting the app: {fileName} {string.Join(' ', arguments)} (output in {logPath})");
+        using var app = AppProcess.Start(fileName, arguments, environment, logPath);
+
+        var probe = new Uri(demo.AppUrl, demo.Paths[0]);
+        if (!await LoadDriver.WaitUntilUpAsync(probe, demo.StartTimeout, () => app.HasExited, cancellationToken))
+        {
+            var why = app.HasExited ? $"it exited with code {app.ExitCode}" : $"it did not answer {probe} within {demo.StartTimeout.TotalSeconds:0} s";
+            throw new CliException($"the app did not start: {why}. Last lines of {logPath}:\n{app.LogTail()}");
+        }
+
+        Console.WriteLine($"The app answers at {demo.AppUrl}; driving load on {string.Join(", ", demo.Paths)} for {demo.Duration.TotalSeconds:0} s with {demo.Concurrency} workers...");
+        var load = await LoadDriver.RunAsync(demo.AppUrl, demo.Paths, demo.Concurrency, demo.Duration, cancellationToken);
+        Console.WriteLine($"Load done: {load.Requests} requests, {load.Failures} failures.");
+
+        var services = await WaitForProfilesAsync(server.Store, demo.ProfileTimeout, app, cancellationToken);
+        if (services.Count == 0)
+        {
+            throw new CliException($"no profiles arrived within {demo.ProfileTimeout.TotalSeconds:0} s after the load; is AddOtlpProfiles() enabled in the app? Last lines of {logPath}:\n{app.LogTail()}");
+        }
+
+        var service = services.OrderByDescending(s => s.ProfileCount).First();
+        var type = Model.ProfileTypeNames.Preferred(service.ProfileTypes).First();
+
+        var views = Model.ProfileTypeNames.Preferred(service.ProfileTypes)
+            .Select(t => new FlameView($"{service.Service} {t}", t, FlameTreeBuilder.Build(server.Store.Query(new ProfileQuery(service.Service, t)))))
+            .ToList();
+        using (var stream = File.Create(demo.OutputHtml))
+        {
+            HtmlFlameGraphWriter.Write(views, $"otel-profiles demo: {service.Service}", stream);
+        }
+
+        var top = TopFunctions.Compute(server.Store.Query(new ProfileQuery(service.Service, type))).Take(10).ToList();
+        var grand = top.Count == 0 ? 0 : server.Store.Query(new ProfileQuery(service.Service, type)).Sum(p => p.TotalValue);
+        Console.WriteLine();
+        Console.Write(TopCommand.Render(service.Service, type, top, grand));
+        Console.WriteLine();
+        var url = $"{server.HttpEndpoint}?service={Uri.EscapeDataString(service.Service)}&type={Uri.EscapeDataString(type)}";
+        Console.WriteLine($"Flame graph: {url}");
+        Console.WriteLine($"HTML file:   {Path.GetFullPath(demo.OutputHtml)}");
+
+        if (!demo.ExitWhenDone)
+        {
+            Console.WriteLine("The app keeps running and profiles keep arriving; press Ctrl+C to stop.");
+            await server.WaitForShutdownAsync(cancellationToken);
+        }
+    }
+
+    private static async Task<IReadOnlyList<ServiceSummary>> WaitForProfilesAsync(ProfileStore store, TimeSpan timeout, AppProcess app, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        Console.Write("Waiting for the first profiles");
+        while (DateTime.UtcNow < deadline && !app.HasExited)
+        {
+            var services = store.ListServices();
+            if (services.Count > 0)
+            {
+                Console.WriteLine(" received.");
+                return services;
+            }
+
+            Console.Write('.');
+            await Task.Delay(1000, cancellationToken);
+        }
+
+        Console.WriteLine();
+        return store.ListServices();
+    }
+}

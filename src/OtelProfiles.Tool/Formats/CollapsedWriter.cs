@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using OtelProfiles.Tool.Model;
+
+namespace OtelProfiles.Tool.Formats;
+
+/// <summary>
+/// Writes collapsed stacks ("root;caller;leaf value" per line), the input of Brendan Gregg's flamegraph.pl and of
+/// many other viewers. Identical stacks are merged; ';' inside a name becomes ':' and the line ends with one space
+/// and the value, which is where flamegraph.pl splits.
+/// </summary>
+public static class CollapsedWriter
+{
+    /// <summary>Writes <paramref name="profiles"/> (one profile type) to <paramref name="output"/>.</summary>
+    public static void Write(IEnumerable<DecodedProfile> profiles, TextWriter output)
+    {
+        var stacks = new Dictionary<string, long>(StringComparer.Ordinal);
+        var order = new List<string>();
+        var line = new StringBuilder();
+        foreach (var sample in profiles.SelectMany(p => p.Samples))
+        {
+            if (sample.Frames.Count == 0 || sample.Value == 0)
+            {
+                continue;
+            }
+
+            line.Clear();
+            foreach (var frame in sample.Frames)
+            {
+                if (line.Length > 0)
+                {
+                    line.Append(';');
+                }
+
+                line.Append(Sanitize(frame.Name));
+            }
+
+            var key = line.ToString();
+            if (!stacks.TryGetValue(key, out var value))
+            {
+                order.Add(key);
+            }
+
+            stacks[key] = value + sample.Value;
+        }
+
+        foreach (var key in order)
+        {
+            output.Write(key);
+            output.Write(' ');
+            output.Write(stacks[key].ToString(CultureInfo.InvariantCulture));
+            output.Write('\n');
+        }
+    }
+
+    private static string Sanitize(string name) => name.Replace(';', ':').Replace('\n', ' ').Replace('\r', ' ');
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using OtelProfiles.Tool.Decoding;
+using OtelProfiles.Tool.Storage;
+
+namespace OtelProfiles.Tool.Receiver;
+
+/// <summary>The outcome of one received payload.</summary>
+/// <param name="Accepted">True when the payload was valid (and its profiles, if any, stored).</param>
+/// <param name="Profiles">How many profiles were stored.</param>
+/// <param name="Error">Why the payload was rejected; null when accepted.</param>
+internal readonly record struct IngestResult(bool Accepted, int Profiles, string? Error);
+
+/// <summary>
+/// Shared by the gRPC and HTTP transports: validate completely, then store in one transaction. Nothing reaches the
+/// store before the whole payload has been checked, which is what keeps bad requests from corrupting stored data.
+/// </summary>
+internal sealed class IngestService(ProfileStore store, ILogger<IngestService> logger)
+{
+    private long _accepted;
+    private long _rejected;
+
+    public long AcceptedRequests => Interlocked.Read(ref _accepted);
+
+    public long RejectedRequests => Interlocked.Read(ref _rejected);
+
+    public IngestResult Ingest(ReadOnlySpan<byte> payload, string transport)
+    {
+        var request = OtlpPayload.TryParse(payload, out var error);
+        if (request is null)
+        {
+            Interlocked.Increment(ref _rejected);
+            logger.LogWarning("Rejected an OTLP profiles request over {Transport} ({Bytes} bytes): {Error}", transport, payload.Length, error);
+            return new IngestResult(false, 0, error);
+        }
+
+        var stored = store.Store(payload, request);
+        Interlocked.Increment(ref _accepted);
+        logger.LogDebug("Stored {Profiles} profiles received over {Transport} ({Bytes} bytes)", stored, transport, payload.Length);
+        return new IngestResult(true, stored, null);
+    }
+}

@@ -1,0 +1,20 @@
+using Grpc.Core;
+using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+
+namespace OtelProfiles.Tool.Receiver;
+
+/// <summary>OTLP/gRPC profiles receiver (default port 4317).</summary>
+internal sealed class OtlpGrpcService(IngestService ingest) : RawProfilesServiceBase
+{
+    /// <summary>Handles one export; invalid data ends the call with INVALID_ARGUMENT and the reason.</summary>
+    public override Task<ExportProfilesServiceResponse> Export(RawExportRequest request, ServerCallContext context)
+    {
+        var result = ingest.Ingest(request.Payload, "gRPC");
+        if (!result.Accepted)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, result.Error ?? "invalid request"));
+        }
+
+        return Task.FromResult(new ExportProfilesServiceResponse());
+    }
+}

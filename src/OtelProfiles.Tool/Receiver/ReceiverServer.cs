@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OtelProfiles.Tool.Storage;
+using OtelProfiles.Tool.Web;
+
+namespace OtelProfiles.Tool.Receiver;
+
+/// <summary>
+/// The running receiver: an OTLP/gRPC listener (HTTP/2 only, as gRPC without TLS needs prior knowledge), and an
+/// HTTP/1.1 listener for OTLP/HTTP, the web UI, its JSON API and <c>/healthz</c>. Used by <c>serve</c>, <c>demo</c>
+/// and the tests (with port 0 for free ports).
+/// </summary>
+internal sealed class ReceiverServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private string? _readyFile;
+    private bool _disposed;
+
+    private ReceiverServer(WebApplication app, ProfileStore store, IngestService ingest)
+    {
+        _app = app;
+        Store = store;
+        Ingest = ingest;
+    }
+
+    public ProfileStore Store { get; }
+
+    public IngestService Ingest { get; }
+
+    /// <summary>The OTLP/gRPC endpoint, for example <c>http://127.0.0.1:4317</c>.</summary>
+    public Uri GrpcEndpoint { get; private set; } = null!;
+
+    /// <summary>The HTTP base URL (OTLP/HTTP, UI, API), for example <c>http://127.0.0.1:4318</c>.</summary>
+    public Uri HttpEndpoint { get; private set; } = null!;
+
+    /// <summary>The full OTLP/HTTP profiles URL.</summary>
+    public Uri OtlpHttpProfilesUrl => new(HttpEndpoint, OtlpHttpEndpoint.Path);
+
+    /// <summary>Builds and starts the receiver; returns once both listeners accept connections.</summary>
+    public static async Task<ReceiverServer> StartAsync(ReceiverOptions options, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        ListenOptions? grpcListen = null;
+        ListenOptions? httpListen = null;
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            // Both transports enforce MaxRequestBytes themselves and answer with a proper status; Kestrel's own
+            // limit sits above theirs so it never cuts a stream first (that surfaces as a bare reset, not a status).
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes + (1 << 20);
+            var address = System.Net.IPAddress.Parse(options.Host);
+            kestrel.Listen(address, options.GrpcPort, listen => { listen.Protocols = HttpProtocols.Http2; grpcListen = listen; });
+            kestrel.Listen(address, options.HttpPort, listen => { listen.Protocols = HttpProtocols.Http1; httpListen = listen; });
+        });
+
+        var store = new ProfileStore(options.DatabasePath, options.Retention);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<IngestService>();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, options.MaxRequestBytes);
+            grpc.EnableDetailedErrors = true;
+        });
+
+        var app = builder.Build();
+        var ingest = app.Services.GetRequiredService<IngestService>();
+        var server = new ReceiverServer(app, store, ingest);
+
+        // The gRPC port speaks HTTP/2 only and the HTTP port HTTP/1.1 only, so each route is reachable only where it belongs.
+        app.MapGrpcService<OtlpGrpcService>();
+        OtlpHttpEndpoint.Map(app, ingest, options.MaxRequestBytes);
+        WebUiEndpoints.Map(app);
+        QueryApi.Map(app, store, ingest);
+
+        await app.StartAsync(cancellationToken);
+
+        // With port 0 Kestrel binds a free port and records it on the ListenOptions.
+        var grpcPort = grpcListen?.IPEndPoint?.Port ?? options.GrpcPort;
+        var httpPort = httpListen?.IPEndPoint?.Port ?? options.HttpPort;
+        server.GrpcEndpoint = new Uri($"http://{FormatHost(options.Host)}:{grpcPort}");
+        server.HttpEndpoint = new Uri($"http://{FormatHost(options.Host)}:{httpPort}");
+
+        if (options.ReadyFile is not null)
+        {
+            server.WriteReadyFile(options.ReadyFile);
+        }
+
+        return server;
+    }
+
+    /// <summary>Stops the listeners (pending requests finish) and releases the database.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+
+        // A stale ready file would tell the next script the receiver is up when it is not.
+        if (_readyFile is not null)
+        {
+            File.Delete(_readyFile);
+        }
+
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Store.Dispose();
+    }
+
+    /// <summary>Waits until the host is asked to stop (Ctrl+C, SIGTERM) or <paramref name="cancellationToken"/> fires.</summary>
+    public async Task WaitForShutdownAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _app.Lifetime.ApplicationStopping);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop: the normal way out.
+        }
+    }
+
+    private void WriteReadyFile(string path)
+    {
+        // Written to a temporary name and renamed, so a script polling for the file never reads half of it.
+        var json = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["pid"] = Environment.ProcessId,
+            ["grpc"] = GrpcEndpoint.ToString().TrimEnd('/'),
+            ["http"] = HttpEndpoint.ToString().TrimEnd('/'),
+            ["otlpHttpProfiles"] = OtlpHttpProfilesUrl.ToString(),
+            ["ui"] = HttpEndpoint.ToString(),
+            ["healthz"] = new Uri(HttpEndpoint, "/healthz").ToString(),
+            ["database"] = Path.GetFullPath(Store.DatabasePath),
+        }, new JsonSerializerOptions { WriteIndented = true });
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + ".tmp";
+        File.WriteAllText(temp, json);
+        File.Move(temp, full, overwrite: true);
+        _readyFile = full;
+    }
+
+    private static string FormatHost(string host) => host.Contains(':') ? $"[{host}]" : host;
+}
