@@ -7,7 +7,7 @@ using OpenTelemetry.Resources;
 using OtelProfiles;
 using Shop;
 
-// Usage: OtelProfiles.Workload <seconds> [cpu|json]
+// Usage: OtelProfiles.Workload <seconds> [cpu|json|alloc|retain|lock|throw]
 // Profiling settings come from OTEL_* environment variables set by the test.
 int seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
 string mode = args.Length > 1 ? args[1] : "cpu";
@@ -22,6 +22,15 @@ builder.Services.AddOpenTelemetry()
 using IHost host = builder.Build();
 await host.StartAsync();
 Console.WriteLine("WORKLOAD STARTED");
+
+// The event-based profile modes have their own known methods (EventModes.cs); cpu and json run as they always did.
+if (EventModes.Handles(mode))
+{
+    await EventModes.RunAsync(mode, seconds, host);
+    await host.StopAsync();
+    GC.KeepAlive(Cache.Retained);
+    return;
+}
 
 using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
 // Two threads in the synchronous hot method make it the top CPU function by a clear margin.
@@ -89,13 +98,15 @@ namespace Shop
             double total = 0;
             while (!token.IsCancellationRequested)
             {
-                for (int i = 1; i < 100_000; i++)
+                for (int i = 1; i < 1_000_000; i++)
                 {
                     total += Math.Log(i) * Math.Cos(i);
                 }
 
                 Interlocked.Increment(ref Operations);
 
+                // ~10 ms of work per await: enough hops to exercise the state machine, few enough that
+                // thread-pool spinning stays small next to the hot methods.
                 await Task.Yield();
             }
 

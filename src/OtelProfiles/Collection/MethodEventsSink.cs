@@ -66,7 +66,7 @@ internal sealed class MethodEventsSink : INetTraceEventSink
         string methodName = reader.ReadString();
         string signature = reader.ReadString();
         string? file = _modules.Find(moduleId) ?? _fileOfAddress(start);
-        _methods.Add(start, size == 0 ? 1 : size, methodId, typeName, methodName, signature, file);
+        _methods.Add(start, size == 0 ? 1 : size, methodId, typeName, methodName, signature, file, moduleId);
         MethodEvents++;
     }
 

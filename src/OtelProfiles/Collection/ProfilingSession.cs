@@ -7,7 +7,8 @@ namespace OtelProfiles.Collection;
 /// <summary>
 /// Everything that runs while profiling is on: the runtime events session feeding the method map, the initial
 /// rundown, and the duty-cycled sampler feeding the sample recorder. Created by Start, ended by Dispose; a new
-/// instance per start, so toggling leaves nothing behind.
+/// instance per start, so toggling leaves nothing behind. The sampler itself can be switched off and on while the
+/// session lives (no CPU or wall profile wanted: no sampling cost).
 /// </summary>
 internal sealed class ProfilingSession : IDisposable
 {
@@ -18,7 +19,10 @@ internal sealed class ProfilingSession : IDisposable
     private readonly ProfilerThreads _threads;
     private readonly MethodEventsSink _methodEvents;
     private readonly RuntimeEventsSession _runtimeEvents;
-    private readonly DutyCycledSampler _sampler;
+    private readonly ProfilingSessionSettings _settings;
+    private readonly Action<string, Exception> _onFailure;
+    private readonly object _samplerGate = new();
+    private DutyCycledSampler? _sampler;
     private readonly object _imagesGate = new();
     private NativeImageMap _images = NativeImageMap.Capture();
     private long _imagesCapturedAt = Stopwatch.GetTimestamp();
@@ -28,11 +32,13 @@ internal sealed class ProfilingSession : IDisposable
     private ProfilingSession(ProfilingSessionSettings settings, ProfilerThreads threads, Action<string, Exception> onFailure)
     {
         _threads = threads;
+        _settings = settings;
+        _onFailure = onFailure;
         _sessions = EventPipeSessions.ForCurrentProcess();
         Methods = new MethodAddressMap();
         Modules = new ModuleFileMap();
         ThreadNames = new ThreadNames();
-        Frames = new FrameResolver(Methods, () => Images);
+        Frames = new FrameResolver(Methods, () => Images, Modules);
         Recorder = new ThreadSampleRecorder(threads, DateTime.UtcNow);
         _methodEvents = new MethodEventsSink(Methods, Modules, address => Images.FindFile(address));
 
@@ -42,14 +48,7 @@ internal sealed class ProfilingSession : IDisposable
         {
             RundownMethods = Rundown.Run(_sessions, _methodEvents, threads, TimeSpan.FromSeconds(30));
             _lastRundownAt = Stopwatch.GetTimestamp();
-            _sampler = new DutyCycledSampler(
-                _sessions,
-                Recorder,
-                ThreadNames,
-                threads,
-                samplingIntervalNs => DutyCycle.For(settings.TargetFrequencyHz, settings.SamplerPeriod, samplingIntervalNs),
-                ex => onFailure("sampling", ex));
-            _sampler.Start();
+            SetSampling(settings.Sampling);
         }
         catch
         {
@@ -75,11 +74,50 @@ internal sealed class ProfilingSession : IDisposable
     /// <summary>Methods the start-up rundown reported.</summary>
     public int RundownMethods { get; }
 
-    /// <summary>The duty cycle in force.</summary>
-    public DutyCycle DutyCycle => _sampler.Current;
+    /// <summary>Opens sessions on this process; the event-based profiles open theirs through it.</summary>
+    public EventPipeSessions Sessions => _sessions;
+
+    /// <summary>Whether the sampler (CPU and wall profiles) runs.</summary>
+    public bool IsSampling
+    {
+        get
+        {
+            lock (_samplerGate)
+            {
+                return _sampler is not null;
+            }
+        }
+    }
+
+    /// <summary>The duty cycle in force (default while the sampler is off).</summary>
+    public DutyCycle DutyCycle => _sampler?.Current ?? default;
 
     /// <summary>Completed sampler windows.</summary>
-    public long SamplerWindows => _sampler.Windows;
+    public long SamplerWindows => _sampler?.Windows ?? 0;
+
+    /// <summary>Starts or stops the duty-cycled sampler; stopping waits for its threads to end.</summary>
+    public void SetSampling(bool enabled)
+    {
+        lock (_samplerGate)
+        {
+            if (enabled && _sampler is null)
+            {
+                _sampler = new DutyCycledSampler(
+                    _sessions,
+                    Recorder,
+                    ThreadNames,
+                    _threads,
+                    samplingIntervalNs => DutyCycle.For(_settings.TargetFrequencyHz, _settings.SamplerPeriod, samplingIntervalNs),
+                    ex => _onFailure("sampling", ex));
+                _sampler.Start();
+            }
+            else if (!enabled && _sampler is not null)
+            {
+                _sampler.Dispose();
+                _sampler = null;
+            }
+        }
+    }
 
     /// <summary>The file mappings of the process, re-read at most once a second (new assemblies map new images).</summary>
     private NativeImageMap Images
@@ -169,10 +207,10 @@ internal sealed class ProfilingSession : IDisposable
 
     public void Dispose()
     {
-        _sampler.Dispose();
+        SetSampling(false);
         _runtimeEvents.Dispose();
     }
 }
 
-/// <summary>How the sampler runs.</summary>
-internal sealed record ProfilingSessionSettings(int TargetFrequencyHz, TimeSpan SamplerPeriod);
+/// <summary>How the sampler runs, and whether it runs from the start.</summary>
+internal sealed record ProfilingSessionSettings(int TargetFrequencyHz, TimeSpan SamplerPeriod, bool Sampling = true);

@@ -7,6 +7,7 @@ using OpenTelemetry.Proto.Common.V1;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Building;
 using OtelProfiles.Collection;
+using OtelProfiles.Collection.Events;
 using OtelProfiles.Configuration;
 using OtelProfiles.Diagnostics;
 using OtelProfiles.Export;
@@ -37,7 +38,14 @@ public sealed class ContinuousProfiler : IDisposable
     private readonly ProfilerThreads _threads = new();
     private readonly IDisposable? _optionsSubscription;
     private readonly HashSet<string> _loggedFailures = new(StringComparer.Ordinal);
+    private readonly object _cutGate = new();
+    private readonly ProfileTypeReport _typeReport;
     private ProfilingSession? _session;
+    private EventProfilers? _events;
+    private ProfileTypeSupport _support = ProfileTypeSupport.Detect();
+    private ProfileTypes _requestedTypes;
+    private ProfileTypes _optionsTypes;
+    private ProfileTypes _activeTypes;
     private List<ExportQueue> _queues = [];
     private ExportRequestBuilder? _builder;
     private Thread? _intervalThread;
@@ -51,6 +59,8 @@ public sealed class ContinuousProfiler : IDisposable
         _options = new LastValidOptions(options);
         _resource = resource;
         _logger = logger ?? NullLogger.Instance;
+        _typeReport = new ProfileTypeReport(_logger);
+        _requestedTypes = _optionsTypes = _options.Current.ProfileTypes;
         _optionsSubscription = options.OnChange(OnOptionsChanged);
     }
 
@@ -88,6 +98,61 @@ public sealed class ContinuousProfiler : IDisposable
     internal int ThreadCount => _threads.Count;
 
     /// <summary>
+    /// The profile types being collected now: those asked for (by <see cref="SetProfileTypes"/> or the options)
+    /// that this runtime supports. <see cref="ProfileTypes.None"/> while profiling is off.
+    /// </summary>
+    public ProfileTypes ActiveProfileTypes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _session is null ? ProfileTypes.None : _activeTypes;
+            }
+        }
+    }
+
+    /// <summary>The event-based profiles while running (tests and diagnostics).</summary>
+    internal EventProfilers? EventProfilers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _events;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Switches the profile types collected, at once and without restarting anything else: the interval in
+    /// progress is exported with the old types, and the next one holds the new types. A type this runtime cannot
+    /// provide is reported once in the log and skipped. Also applies to later starts; a later change of
+    /// <see cref="OtlpProfilesOptions.ProfileTypes"/> (configuration reload) replaces it again.
+    /// </summary>
+    /// <param name="types">The types to collect; at least one.</param>
+    /// <exception cref="ArgumentException"><paramref name="types"/> is empty or holds unknown flags.</exception>
+    public void SetProfileTypes(ProfileTypes types)
+    {
+        if (types == ProfileTypes.None || (types & ~ProfileTypeNames.Known) != 0)
+        {
+            throw new ArgumentException(
+                $"'{types}' is not a set of known profile types; use at least one of {ProfileTypeNames.List} (call Stop() to stop profiling)",
+                nameof(types));
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _requestedTypes = types;
+            if (_session is not null)
+            {
+                SwitchTypes(types);
+            }
+        }
+    }
+
+    /// <summary>
     /// Starts profiling with the current options. Returns false, after logging why, when profiling is disabled or
     /// this process cannot be profiled (DOTNET_EnableDiagnostics=0, NativeAOT, no writable TMPDIR).
     /// </summary>
@@ -111,10 +176,16 @@ public sealed class ContinuousProfiler : IDisposable
             try
             {
                 _queues = CreateQueues(options);
+                _support = ProfileTypeSupport.Detect();
+                _typeReport.Report(_requestedTypes, _support);
+                ProfileTypes types = _requestedTypes & _support.Available;
                 _session = ProfilingSession.Start(
-                    new ProfilingSessionSettings(options.SamplingFrequencyHz, options.SamplerPeriod),
+                    new ProfilingSessionSettings(options.SamplingFrequencyHz, options.SamplerPeriod, Sampling: UsesSampler(types)),
                     _threads,
                     OnBackgroundFailure);
+                _events = new EventProfilers(_session.Sessions, _threads, _support, OnBackgroundFailure);
+                _events.Apply(types);
+                _activeTypes = types;
                 _builder = new ExportRequestBuilder(_session.Frames, _session.ThreadNames, Scope, CreateTagLookup());
                 _stopping = new ManualResetEventSlim();
                 _cutNow = new AutoResetEvent(false);
@@ -124,11 +195,35 @@ public sealed class ContinuousProfiler : IDisposable
             catch (Exception ex)
             {
                 ProfilingStartupLog.SessionCannotStart(_logger, ex);
+                _events?.Dispose();
+                _events = null;
+                _session?.Dispose();
                 DisposeQueues(TimeSpan.Zero);
                 _session = null;
                 return false;
             }
         }
+    }
+
+    /// <summary>
+    /// Starts profiling on one of the profiler's own threads, so the start-up work (opening sessions, the first
+    /// rundown) is neither waited for by the caller nor sampled as the application's.
+    /// </summary>
+    internal Task<bool> StartInBackground()
+    {
+        var started = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _threads.Start("OtelProfiles.Start", () =>
+        {
+            try
+            {
+                started.SetResult(Start());
+            }
+            catch (Exception ex)
+            {
+                started.SetException(ex);
+            }
+        });
+        return started.Task;
     }
 
     /// <summary>Stops profiling: the samples of the unfinished interval are built and exported (bounded by ShutdownTimeout).</summary>
@@ -143,10 +238,14 @@ public sealed class ContinuousProfiler : IDisposable
 
             _stopping.Set();
             _intervalThread?.Join(TimeSpan.FromSeconds(30));
+
+            // Stopping the sessions flushes their last events into the recorders the final cut reads.
+            _events?.Dispose();
             _session.Dispose();
             CutInterval(final: true);
             DisposeQueues(_options.Current.ShutdownTimeout);
             _session = null;
+            _events = null;
             _builder = null;
             Log.ProfilingStopped(_logger);
             OtelProfilesEventSource.Log.ProfilerStopped();
@@ -224,6 +323,14 @@ public sealed class ContinuousProfiler : IDisposable
 
     private void CutInterval(bool final)
     {
+        lock (_cutGate)
+        {
+            CutIntervalLocked(final);
+        }
+    }
+
+    private void CutIntervalLocked(bool final)
+    {
         ProfilingSession? session = _session;
         ExportRequestBuilder? builder = _builder;
         if (session is null || builder is null)
@@ -231,8 +338,10 @@ public sealed class ContinuousProfiler : IDisposable
             return;
         }
 
+        ProfileTypes types = _activeTypes;
         IntervalSamples interval = session.Recorder.TakeInterval(DateTime.UtcNow);
-        if (interval.Samples.SampleCount > 0)
+        EventIntervals? events = _events?.TakeInterval();
+        if (interval.Samples.SampleCount > 0 || events?.HasData == true)
         {
             // Method events trail samples by ~100-200 ms (the runtime flushes every 100 ms): give them time to land.
             if (!final)
@@ -246,12 +355,19 @@ public sealed class ContinuousProfiler : IDisposable
                 session.RefreshSymbolsIfNeeded(interval);
             }
 
-            OtlpProfilesOptions options = _options.Current;
+            if (events is not null)
+            {
+                session.ThreadNames.Refresh(events.ThreadIds());
+            }
+
+            // A CPU or wall profile without samples (sampler just switched on) has no period to report.
+            bool sampled = interval.Samples.SampleCount > 0;
             (ExportProfilesServiceRequest request, BuildStatistics statistics) = builder.Build(
                 interval,
                 ResourceConverter.ToProto(_resource()),
-                cpu: options.ProfileTypes.HasFlag(ProfileTypes.Cpu),
-                wall: options.ProfileTypes.HasFlag(ProfileTypes.Wall));
+                cpu: sampled && types.HasFlag(ProfileTypes.Cpu),
+                wall: sampled && types.HasFlag(ProfileTypes.Wall),
+                events is { Any: true } ? events : null);
             LastBuild = statistics;
             foreach (ExportQueue queue in _queues)
             {
@@ -261,6 +377,35 @@ public sealed class ContinuousProfiler : IDisposable
 
         Interlocked.Increment(ref _cutsCompleted);
     }
+
+    /// <summary>
+    /// Stops what the new types no longer need, exports the interval in progress with the old types, then starts
+    /// what they add (called with <see cref="_gate"/> held, while running).
+    /// </summary>
+    private void SwitchTypes(ProfileTypes requested)
+    {
+        _typeReport.Report(requested, _support);
+        ProfileTypes types = requested & _support.Available;
+        if (types == _activeTypes || _session is null || _events is null)
+        {
+            return;
+        }
+
+        ProfileTypes kept = types & _activeTypes;
+        if (!UsesSampler(types))
+        {
+            _session.SetSampling(false);
+        }
+
+        _events.Apply(kept);
+        CutInterval(final: false);
+        _activeTypes = types;
+        _session.SetSampling(UsesSampler(types));
+        _events.Apply(types);
+        Log.ProfileTypesChanged(_logger, ProfileTypeNames.Format(types));
+    }
+
+    private static bool UsesSampler(ProfileTypes types) => (types & (ProfileTypes.Cpu | ProfileTypes.Wall)) != 0;
 
     private List<ExportQueue> CreateQueues(OtlpProfilesOptions options)
     {
@@ -348,6 +493,20 @@ public sealed class ContinuousProfiler : IDisposable
 
         try
         {
+            // A changed ProfileTypes replaces whatever SetProfileTypes chose; an unrelated reload does not.
+            lock (_gate)
+            {
+                if (options.ProfileTypes != _optionsTypes && options.ProfileTypes != ProfileTypes.None)
+                {
+                    _optionsTypes = options.ProfileTypes;
+                    _requestedTypes = options.ProfileTypes;
+                    if (_session is not null && options.Enabled)
+                    {
+                        SwitchTypes(options.ProfileTypes);
+                    }
+                }
+            }
+
             // Enabling or disabling applies at once; other settings take effect on the next start.
             if (!options.Enabled && IsRunning)
             {

@@ -15,13 +15,22 @@ internal sealed class ProfilerHostedService : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _starting = Task.Factory.StartNew(() => _profiler.Start(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _starting = _profiler.StartInBackground();
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _starting.ConfigureAwait(false);
+        try
+        {
+            await _starting.ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The profiler was disposed before it got to start: nothing to stop.
+            return;
+        }
+
         await Task.Factory.StartNew(_profiler.Stop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
     }
 }

@@ -9,12 +9,14 @@ internal sealed class FrameResolver
     public const string UnknownFrame = "[unknown]";
 
     private readonly MethodAddressMap _methods;
+    private readonly ModuleFileMap? _modules;
     private readonly Func<NativeImageMap> _images;
 
-    public FrameResolver(MethodAddressMap methods, Func<NativeImageMap> images)
+    public FrameResolver(MethodAddressMap methods, Func<NativeImageMap> images, ModuleFileMap? modules = null)
     {
         _methods = methods;
         _images = images;
+        _modules = modules;
     }
 
     public ResolvedFrame Resolve(ulong address)
@@ -22,7 +24,7 @@ internal sealed class FrameResolver
         MethodSymbol? method = _methods.Resolve(address);
         if (method is not null)
         {
-            method.ModuleFile ??= _images().FindFile(address);
+            method.ModuleFile ??= (method.ModuleId != 0 ? _modules?.Find(method.ModuleId) : null) ?? _images().FindFile(address);
             return new ResolvedFrame(method.DisplayName, method.SystemName, method.ModuleFile, method);
         }
 

@@ -35,14 +35,14 @@ internal sealed class MethodAddressMap
     }
 
     /// <summary>Adds a method's code range; <paramref name="size"/> 0 means "entry point only".</summary>
-    public MethodSymbol Add(ulong start, ulong size, ulong methodId, string typeName, string methodName, string signature, string? moduleFile)
+    public MethodSymbol Add(ulong start, ulong size, ulong methodId, string typeName, string methodName, string signature, string? moduleFile, ulong moduleId = 0)
     {
         lock (_gate)
         {
             // One symbol per method, however many code versions (tier 0, tier 1, OSR) it gets.
             if (!_symbolsById.TryGetValue(methodId, out MethodSymbol? symbol) || symbol.MethodName != methodName || symbol.TypeName != typeName)
             {
-                symbol = new MethodSymbol(methodId, typeName, methodName, signature, moduleFile);
+                symbol = new MethodSymbol(methodId, typeName, methodName, signature, moduleFile, moduleId);
                 if (methodId != 0)
                 {
                     _symbolsById[methodId] = symbol;

@@ -7,9 +7,10 @@ namespace OtelProfiles.Symbols;
 /// </summary>
 internal sealed class MethodSymbol
 {
-    public MethodSymbol(ulong methodId, string typeName, string methodName, string signature, string? moduleFile)
+    public MethodSymbol(ulong methodId, string typeName, string methodName, string signature, string? moduleFile, ulong moduleId = 0)
     {
         MethodId = methodId;
+        ModuleId = moduleId;
         TypeName = typeName;
         MethodName = methodName;
         Signature = signature;
@@ -20,13 +21,19 @@ internal sealed class MethodSymbol
     /// <summary>The runtime's MethodDesc pointer; stable for the process lifetime.</summary>
     public ulong MethodId { get; }
 
+    /// <summary>The runtime's module id (0 for precompiled entry points, which carry none).</summary>
+    public ulong ModuleId { get; }
+
     public string TypeName { get; }
 
     public string MethodName { get; }
 
     public string Signature { get; }
 
-    /// <summary>The module's file name (e.g. <c>System.Text.Json.dll</c>), when known.</summary>
+    /// <summary>
+    /// The module's file name (e.g. <c>System.Text.Json.dll</c>), when known. Filled late when the module's event
+    /// arrives after the method's (a rundown lists methods before modules).
+    /// </summary>
     public string? ModuleFile { get; set; }
 
     /// <summary>What people read in a flame graph: <c>Namespace.Type.Method</c> as written in source.</summary>

@@ -45,6 +45,9 @@ public sealed class WorkloadProcess
             start.Environment.Remove(key);
         }
 
+        // Idle thread-pool workers spin before they sleep; on a 2-core machine that spin is real CPU competing with
+        // the workload's known hot methods. Turning it off keeps "which method is hottest" a property of the workload.
+        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         foreach (KeyValuePair<string, string> pair in environment)
         {
             start.Environment[pair.Key] = pair.Value;
