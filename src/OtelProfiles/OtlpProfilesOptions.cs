@@ -130,7 +130,10 @@ public sealed class OtlpProfilesOptions
 
     /// <summary>
     /// The kinds of profile collected. Environment: <c>OTEL_PROFILES_TYPES</c>, a comma-separated list of
-    /// <c>cpu</c> and <c>wall</c>. Default: <see cref="ProfileTypes.Cpu"/> | <see cref="ProfileTypes.Wall"/>.
+    /// <c>cpu</c>, <c>wall</c>, <c>alloc</c>, <c>inuse</c>, <c>lock</c> and <c>exception</c>. Default:
+    /// <see cref="ProfileTypes.Cpu"/> | <see cref="ProfileTypes.Wall"/>. A change on configuration reload applies at
+    /// once (<see cref="ContinuousProfiler.SetProfileTypes"/> does the same from code); a type this runtime cannot
+    /// provide is reported once in the log and skipped.
     /// </summary>
     public ProfileTypes ProfileTypes
     {

@@ -4,6 +4,7 @@ using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Profiles.V1Development;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Collection;
+using OtelProfiles.Collection.Events;
 using OtelProfiles.Symbols;
 using ProtoResource = OpenTelemetry.Proto.Resource.V1.Resource;
 using ValueType = OpenTelemetry.Proto.Profiles.V1Development.ValueType;
@@ -12,9 +13,10 @@ namespace OtelProfiles.Building;
 
 /// <summary>
 /// Turns one finished interval into one <see cref="ExportProfilesServiceRequest"/>: a shared dictionary and one
-/// <see cref="Profile"/> per enabled sample type, samples merged by {stack, attributes}.
+/// <see cref="Profile"/> per enabled sample type, samples merged by {stack, attributes}. The event-based profiles
+/// (allocations, in-use, locks, exceptions) are added by the other part of this class.
 /// </summary>
-internal sealed class ExportRequestBuilder
+internal sealed partial class ExportRequestBuilder
 {
     public const string SamplingIntervalAttribute = "dotnet.sampling.interval";
     public const string SamplingTicksAttribute = "dotnet.sampling.ticks";
@@ -37,7 +39,7 @@ internal sealed class ExportRequestBuilder
     }
 
     public (ExportProfilesServiceRequest Request, BuildStatistics Statistics) Build(
-        IntervalSamples interval, ProtoResource resource, bool cpu, bool wall)
+        IntervalSamples interval, ProtoResource resource, bool cpu, bool wall, EventIntervals? events = null)
     {
         var dictionary = new ProfilesDictionaryBuilder();
         var stackCache = new Dictionary<int, (int StackIndex, List<KeyValuePair<string, string>> Tags, int Frames, int Named)>();
@@ -81,6 +83,11 @@ internal sealed class ExportRequestBuilder
         if (wall)
         {
             scopeProfiles.Profiles.Add(CreateProfile(dictionary, ProfileTypeDescriptor.Wall, interval, wallSamples));
+        }
+
+        if (events is not null)
+        {
+            AddEventProfiles(dictionary, scopeProfiles, interval, events);
         }
 
         var resourceProfiles = new ResourceProfiles { Resource = resource };

@@ -42,6 +42,12 @@ internal sealed class EventPipeSessions
         requestRundown: false,
         bufferMB: 16);
 
+    /// <summary>A runtime-provider session for the event-based profiles (memory, locks, exceptions) with these keywords.</summary>
+    public EventPipeSession StartProfileEvents(long keywords, EventLevel level, int bufferMB) => Start(
+        [new EventPipeProvider(RuntimeEvents.RuntimeProvider, level, keywords)],
+        requestRundown: false,
+        bufferMB: bufferMB);
+
     /// <summary>A session that only exists to be stopped: stopping it makes the runtime enumerate every loaded method.</summary>
     public EventPipeSession StartRundown() => Start(
         [new EventPipeProvider(RuntimeEvents.RuntimeProvider, EventLevel.Informational, 0)],

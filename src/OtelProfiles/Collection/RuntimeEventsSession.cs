@@ -5,7 +5,8 @@ namespace OtelProfiles.Collection;
 
 /// <summary>
 /// The long-lived session that keeps the method map current (methods compiled, precompiled methods first used,
-/// modules loaded), read on its own dedicated thread for the profiler's lifetime.
+/// modules loaded), read on its own dedicated thread for the profiler's lifetime. The same shape serves the
+/// sessions of the event-based profiles (memory, locks and exceptions), opened with their own keywords.
 /// </summary>
 internal sealed class RuntimeEventsSession : IDisposable
 {
@@ -14,9 +15,15 @@ internal sealed class RuntimeEventsSession : IDisposable
     private int _disposed;
 
     public RuntimeEventsSession(EventPipeSessions sessions, INetTraceEventSink sink, ProfilerThreads threads, Action<Exception> onReaderFailure)
+        : this(sessions.StartRuntimeEvents(), "OtelProfiles.RuntimeEvents", sink, threads, onReaderFailure)
     {
-        _session = sessions.StartRuntimeEvents();
-        _reader = threads.Start("OtelProfiles.RuntimeEvents", () =>
+    }
+
+    /// <summary>Reads an already started <paramref name="session"/> on a thread named <paramref name="threadName"/>.</summary>
+    public RuntimeEventsSession(EventPipeSession session, string threadName, INetTraceEventSink sink, ProfilerThreads threads, Action<Exception> onReaderFailure)
+    {
+        _session = session;
+        _reader = threads.Start(threadName, () =>
         {
             try
             {

@@ -11,7 +11,7 @@ internal static class OtelValueParsers
 {
     public const string AcceptedProtocols = "grpc, http/protobuf";
     public const string AcceptedCompressions = "gzip, none";
-    public const string AcceptedProfileTypes = "a comma-separated list of cpu, wall (for example cpu,wall)";
+    public static readonly string AcceptedProfileTypes = $"a comma-separated list of {ProfileTypeNames.List} (for example cpu,wall)";
     public const string AcceptedExporters = "otlp, file, otlp,file or none";
 
     public static bool TryParseBoolean(string setting, string raw, out bool value, [NotNullWhen(false)] out string? error)
@@ -109,18 +109,13 @@ internal static class OtelValueParsers
         var unknown = new List<string>();
         foreach (var name in SplitList(raw))
         {
-            switch (name.ToLowerInvariant())
+            var type = ProfileTypeNames.Parse(name);
+            if (type == ProfileTypes.None)
             {
-                case "cpu":
-                    value |= ProfileTypes.Cpu;
-                    break;
-                case "wall":
-                    value |= ProfileTypes.Wall;
-                    break;
-                default:
-                    unknown.Add(name);
-                    break;
+                unknown.Add(name);
             }
+
+            value |= type;
         }
 
         error = unknown.Count > 0

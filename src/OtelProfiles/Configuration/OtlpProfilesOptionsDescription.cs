@@ -31,21 +31,7 @@ internal static class OtlpProfilesOptionsDescription
     }
 
     /// <summary>"cpu,wall": the spelling of <c>OTEL_PROFILES_TYPES</c>.</summary>
-    public static string Types(ProfileTypes types)
-    {
-        var names = new List<string>(2);
-        if ((types & ProfileTypes.Cpu) != 0)
-        {
-            names.Add("cpu");
-        }
-
-        if ((types & ProfileTypes.Wall) != 0)
-        {
-            names.Add("wall");
-        }
-
-        return names.Count == 0 ? "none" : string.Join(',', names);
-    }
+    public static string Types(ProfileTypes types) => ProfileTypeNames.Format(types);
 
     /// <summary>"otlp,file": the spelling of <c>OTEL_PROFILES_EXPORTER</c>.</summary>
     public static string Exporters(ProfileExporters exporters) => exporters switch

@@ -86,12 +86,12 @@ internal static class OtlpProfilesOptionsValidation
         public void ProfileTypes()
         {
             var value = options.ProfileTypes;
-            const ProfileTypes known = OtelProfiles.ProfileTypes.Cpu | OtelProfiles.ProfileTypes.Wall;
+            var known = ProfileTypeNames.Known;
             if (value == OtelProfiles.ProfileTypes.None || (value & ~known) != 0)
             {
                 errors.Add(
                     $"{this.Describe(nameof(options.ProfileTypes), value.ToString())} is not a set of known profile types; " +
-                    $"accepted: {OtelValueParsers.AcceptedProfileTypes} (Cpu, Wall in code)");
+                    $"accepted: {OtelValueParsers.AcceptedProfileTypes} ({string.Join(", ", ProfileTypeNames.All.Select(t => t.Type))} in code)");
             }
         }
 

@@ -73,4 +73,25 @@ internal static partial class Log
         Level = LogLevel.Error,
         Message = "OpenTelemetry profiling failed while {Operation}; profiling stops, the application runs on")]
     public static partial void ProfilerError(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(
+        EventId = 20,
+        EventName = "ProfileTypeUnavailable",
+        Level = LogLevel.Warning,
+        Message = "OpenTelemetry profiling: the {ProfileType} profile is not available here and is skipped: {Reason}")]
+    public static partial void ProfileTypeUnavailable(ILogger logger, string profileType, string reason);
+
+    [LoggerMessage(
+        EventId = 21,
+        EventName = "ProfileTypeNote",
+        Level = LogLevel.Information,
+        Message = "OpenTelemetry profiling: the {ProfileType} profile {Note}")]
+    public static partial void ProfileTypeNote(ILogger logger, string profileType, string note);
+
+    [LoggerMessage(
+        EventId = 22,
+        EventName = "ProfileTypesChanged",
+        Level = LogLevel.Information,
+        Message = "OpenTelemetry profiling types changed: {ProfileTypes}")]
+    public static partial void ProfileTypesChanged(ILogger logger, string profileTypes);
 }

@@ -112,18 +112,6 @@ public sealed class ContinuousProfiler : IDisposable
         }
     }
 
-    /// <summary>The event-based profiles while running (tests and diagnostics).</summary>
-    internal EventProfilers? EventProfilers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _events;
-            }
-        }
-    }
-
     /// <summary>
     /// Switches the profile types collected, at once and without restarting anything else: the interval in
     /// progress is exported with the old types, and the next one holds the new types. A type this runtime cannot
@@ -185,7 +173,7 @@ public sealed class ContinuousProfiler : IDisposable
                     OnBackgroundFailure);
                 _events = new EventProfilers(_session.Sessions, _threads, _support, OnBackgroundFailure);
                 _events.Apply(types);
-                _activeTypes = types;
+                _activeTypes = (types & ~ProfileTypeSupport.EventTypes) | _events.Active;
                 _builder = new ExportRequestBuilder(_session.Frames, _session.ThreadNames, Scope, CreateTagLookup());
                 _stopping = new ManualResetEventSlim();
                 _cutNow = new AutoResetEvent(false);
@@ -398,11 +386,19 @@ public sealed class ContinuousProfiler : IDisposable
         }
 
         _events.Apply(kept);
-        CutInterval(final: false);
-        _activeTypes = types;
+        try
+        {
+            CutInterval(final: false);
+        }
+        catch (Exception ex)
+        {
+            OnBackgroundFailure("building profiles", ex);
+        }
+
         _session.SetSampling(UsesSampler(types));
         _events.Apply(types);
-        Log.ProfileTypesChanged(_logger, ProfileTypeNames.Format(types));
+        _activeTypes = (types & ~ProfileTypeSupport.EventTypes) | _events.Active;
+        Log.ProfileTypesChanged(_logger, ProfileTypeNames.Format(_activeTypes));
     }
 
     private static bool UsesSampler(ProfileTypes types) => (types & (ProfileTypes.Cpu | ProfileTypes.Wall)) != 0;

@@ -127,6 +127,12 @@ public class OtelSettingsTests
     [InlineData("wall", ProfileTypes.Wall)]
     [InlineData("cpu,wall", ProfileTypes.Cpu | ProfileTypes.Wall)]
     [InlineData(" Wall , CPU ,", ProfileTypes.Cpu | ProfileTypes.Wall)]
+    [InlineData("alloc", ProfileTypes.Allocations)]
+    [InlineData("inuse", ProfileTypes.InUseMemory)]
+    [InlineData("lock", ProfileTypes.Contention)]
+    [InlineData("exception", ProfileTypes.Exceptions)]
+    [InlineData("cpu,wall,alloc,inuse,lock,exception", ProfileTypes.Cpu | ProfileTypes.Wall | ProfileTypes.Allocations | ProfileTypes.InUseMemory | ProfileTypes.Contention | ProfileTypes.Exceptions)]
+    [InlineData("ALLOC, Exception", ProfileTypes.Allocations | ProfileTypes.Exceptions)]
     public void OTEL_PROFILES_TYPES(string raw, ProfileTypes expected) =>
         Assert.Equal(expected, Read(("OTEL_PROFILES_TYPES", raw)).ProfileTypes);
 

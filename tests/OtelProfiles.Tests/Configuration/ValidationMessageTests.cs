@@ -133,9 +133,9 @@ public class ValidationMessageTests
     [Fact]
     public void Unknown_profile_type() =>
         Assert.Equal(
-            "OTEL_PROFILES_TYPES='cpu,alloc,lock' names unknown profile types 'alloc', 'lock'; " +
-            "accepted: a comma-separated list of cpu, wall (for example cpu,wall)",
-            SingleError(("OTEL_PROFILES_TYPES", "cpu,alloc,lock")));
+            "OTEL_PROFILES_TYPES='cpu,heap,mutex' names unknown profile types 'heap', 'mutex'; " +
+            "accepted: a comma-separated list of cpu, wall, alloc, inuse, lock, exception (for example cpu,wall)",
+            SingleError(("OTEL_PROFILES_TYPES", "cpu,heap,mutex")));
 
     [Fact]
     public void Profile_types_listing_nothing() =>

@@ -41,10 +41,12 @@ public sealed class EventProfilesTests
         Assert.InRange(truth / (double)estimatedObjects, 1500, 3000);
     }
 
-    [Fact]
-    public async Task In_use_memory_is_dominated_by_the_retaining_method_not_by_the_garbage_one()
+    [Theory]
+    [InlineData("1", "on", -0.25, 0.20)]  // background GC (the default): survivors reported once, at its end
+    [InlineData("0", "off", -0.20, 0.20)] // non-concurrent GC: every collection reports its survivors; exact but for sampling
+    public async Task In_use_memory_is_dominated_by_the_retaining_method_not_by_the_garbage_one(string gcConcurrent, string backgroundGc, double low, double high)
     {
-        EventWorkload run = await EventWorkload.RunAsync("retain", 6, "alloc,inuse", ("DOTNET_gcConcurrent", "0"));
+        EventWorkload run = await EventWorkload.RunAsync("retain", 6, "alloc,inuse", ("DOTNET_gcConcurrent", gcConcurrent));
 
         long retained = run.Truth("retained");
         long garbage = run.Truth("garbage");
@@ -61,13 +63,14 @@ public sealed class EventProfilesTests
         double error = (retainedEstimate - retained) / (double)retained;
         _output.WriteLine($"retained {retained:N0} bytes, in use by RetainOrders {retainedEstimate:N0} ({error:+0.0%;-0.0%}), by ChurnGarbage {garbageEstimate:N0}");
         Assert.True(retainedEstimate > 10 * garbageEstimate, $"in use: RetainOrders {retainedEstimate:N0}, ChurnGarbage {garbageEstimate:N0}");
-        Assert.InRange(error, -0.35, 0.25);
-        Assert.All(last.Samples.Where(s => s.Frames.Any(f => f.Name == "Shop.Cache.RetainOrders")), s => Assert.Equal("System.Byte[]", s.Attributes["dotnet.allocation.type"]));
+        Assert.InRange(error, low, high);
+        Assert.All(run.ProfileAttribute("inuse_space", "dotnet.gc.background"), value => Assert.Equal(backgroundGc, value));
+        Assert.True(last.Samples.Where(s => s.Attributes["dotnet.allocation.type"] == "System.Byte[]").Sum(s => s.Value) > 0.9 * retainedEstimate);
         Assert.DoesNotContain(last.Samples, s => s.Attributes.ContainsKey("thread.id"));
 
-        // The in-use profile grows while the method keeps allocating.
+        // The in-use profile grows while the method keeps allocating (it takes about 4 s to reach its budget).
         Assert.True(inUse.Count >= 2, $"{inUse.Count} in-use profiles");
-        Assert.True(EventWorkload.Through([inUse[0]], "Shop.Cache.RetainOrders") < retainedEstimate);
+        Assert.True(EventWorkload.Through([inUse[0]], "Shop.Cache.RetainOrders") < 0.8 * retainedEstimate);
     }
 
     [Fact]

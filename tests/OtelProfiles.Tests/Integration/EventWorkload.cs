@@ -64,6 +64,16 @@ public sealed partial class EventWorkload
         return profiles;
     }
 
+    /// <summary>The values of a profile-level attribute over every profile of one sample type ("inuse_space").</summary>
+    public IEnumerable<string> ProfileAttribute(string sampleType, string key) =>
+        from request in Requests
+        from profile in request.ResourceProfiles.SelectMany(r => r.ScopeProfiles).SelectMany(s => s.Profiles)
+        where request.Dictionary.StringTable[profile.SampleType.TypeStrindex] == sampleType
+        from index in profile.AttributeIndices
+        let attribute = request.Dictionary.AttributeTable[index]
+        where request.Dictionary.StringTable[attribute.KeyStrindex] == key
+        select attribute.Value.StringValue;
+
     /// <summary>The sum of sample values whose stack passes through <paramref name="function"/>.</summary>
     public static long Through(IEnumerable<DecodedProfile> profiles, string function) =>
         profiles.SelectMany(p => p.Samples).Where(s => s.Frames.Any(f => f.Name == function)).Sum(s => s.Value);

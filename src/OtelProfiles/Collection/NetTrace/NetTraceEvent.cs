@@ -6,13 +6,14 @@ namespace OtelProfiles.Collection.NetTrace;
 /// </summary>
 internal readonly ref struct NetTraceEvent
 {
-    public NetTraceEvent(EventMetadata metadata, long threadId, long timestamp, ReadOnlySpan<byte> payload, ReadOnlySpan<ulong> stack)
+    public NetTraceEvent(EventMetadata metadata, long threadId, long timestamp, ReadOnlySpan<byte> payload, ReadOnlySpan<ulong> stack, bool isSorted = false)
     {
         Metadata = metadata;
         ThreadId = threadId;
         Timestamp = timestamp;
         Payload = payload;
         Stack = stack;
+        IsSorted = isSorted;
     }
 
     /// <summary>Which provider and event this is.</summary>
@@ -29,6 +30,13 @@ internal readonly ref struct NetTraceEvent
 
     /// <summary>Instruction pointers, innermost frame first; empty when the event carries no stack.</summary>
     public ReadOnlySpan<ulong> Stack { get; }
+
+    /// <summary>
+    /// The writer's "sorted" mark: no event after this one in the stream has an earlier timestamp. Events of
+    /// different threads are not written in time order, so a sink that needs order (the live heap tracker) can
+    /// release everything it buffered up to this event's timestamp.
+    /// </summary>
+    public bool IsSorted { get; }
 }
 
 /// <summary>What a metadata id stands for: a provider's event.</summary>

@@ -12,6 +12,14 @@ internal interface INetTraceEventSink
 
     /// <summary>One event; its spans are only valid during the call.</summary>
     void OnEvent(in NetTraceEvent traceEvent);
+
+    /// <summary>
+    /// A sequence point: every event before it in the stream is older than every event after it. Sinks that
+    /// reorder events by time flush here; the others ignore it.
+    /// </summary>
+    void OnSequencePoint()
+    {
+    }
 }
 
 /// <summary>
@@ -228,6 +236,7 @@ internal sealed class NetTraceReader
                 // A sequence point ends the scope of every stack id seen so far.
                 _stacks.Clear();
                 _stackArenaUsed = 0;
+                sink.OnSequencePoint();
                 break;
         }
 
@@ -285,12 +294,14 @@ internal sealed class NetTraceReader
         int stackId = 0;
         long timestamp = 0;
         int payloadSize = 0;
+        bool isSorted;
 
         while (offset < block.Length)
         {
             if (compressed)
             {
                 byte flags = block[offset++];
+                isSorted = (flags & 64) != 0;
                 if ((flags & 1) != 0)
                 {
                     metadataId = (int)ReadVarUInt32(block, ref offset);
@@ -332,7 +343,9 @@ internal sealed class NetTraceReader
             else
             {
                 offset += 4; // event size
-                metadataId = BinaryPrimitives.ReadInt32LittleEndian(block[offset..]) & 0x7FFFFFFF;
+                int idAndFlag = BinaryPrimitives.ReadInt32LittleEndian(block[offset..]);
+                metadataId = idAndFlag & 0x7FFFFFFF;
+                isSorted = idAndFlag < 0; // the high bit is the "sorted" mark
                 offset += 4 + 4; // metadata id, sequence number
                 threadId = BinaryPrimitives.ReadInt64LittleEndian(block[offset..]);
                 offset += 8 + 8 + 4; // thread id, capture thread id, processor number
@@ -365,7 +378,7 @@ internal sealed class NetTraceReader
                 ReadOnlySpan<ulong> stack = stackId != 0 && _stacks.TryGetValue(stackId, out var range)
                     ? _stackArena.AsSpan(range.Offset, range.Length)
                     : default;
-                sink.OnEvent(new NetTraceEvent(metadata, threadId, timestamp, payload, stack));
+                sink.OnEvent(new NetTraceEvent(metadata, threadId, timestamp, payload, stack, isSorted));
             }
         }
     }

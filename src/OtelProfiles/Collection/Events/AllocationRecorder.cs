@@ -1,0 +1,48 @@
+using OtelProfiles.Aggregation;
+
+namespace OtelProfiles.Collection.Events;
+
+/// <summary>
+/// The allocations profile of the current interval: estimated objects (first value) and bytes (second value) per
+/// {allocating stack, thread, type}. Fed by the memory events reader; swapped out by the interval thread.
+/// </summary>
+internal sealed class AllocationRecorder
+{
+    private readonly object _gate = new();
+    private EventSampleTable _current = new();
+
+    /// <summary>Records one AllocationSampled object of <paramref name="size"/> bytes with its unbiased weight.</summary>
+    public void RecordSampled(ReadOnlySpan<ulong> stack, long threadId, int typeLabel, ulong size)
+    {
+        double objects = AllocationWeights.Objects(size);
+        double bytes = AllocationWeights.Bytes(size);
+        lock (_gate)
+        {
+            _current.Add(stack, threadId, typeLabel, objects, bytes);
+        }
+    }
+
+    /// <summary>
+    /// Records one GCAllocationTick: <paramref name="amount"/> bytes allocated since the previous tick, attributed to
+    /// the object that crossed the threshold; the objects estimate assumes they were all of its size.
+    /// </summary>
+    public void RecordTick(ReadOnlySpan<ulong> stack, long threadId, int typeLabel, ulong amount, ulong objectSize)
+    {
+        double objects = objectSize > 0 ? (double)amount / objectSize : 1;
+        lock (_gate)
+        {
+            _current.Add(stack, threadId, typeLabel, Math.Max(1, objects), amount);
+        }
+    }
+
+    /// <summary>Hands over the interval's table and starts an empty one.</summary>
+    public EventSampleTable TakeInterval()
+    {
+        lock (_gate)
+        {
+            EventSampleTable finished = _current;
+            _current = new EventSampleTable();
+            return finished;
+        }
+    }
+}
