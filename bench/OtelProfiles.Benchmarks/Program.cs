@@ -1,0 +1,126 @@
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using OtelProfiles.Benchmarks;
+using OtelProfiles.Benchmarks.Demo;
+using OtelProfiles.Benchmarks.Micro;
+using OtelProfiles.Benchmarks.Reporting;
+using OtelProfiles.Benchmarks.Workloads;
+
+// Usage (see bench/README.md):
+//   OtelProfiles.Benchmarks workloads [--quick] [--jobs default,dotnet-trace] [--only Cpu,Kestrel]
+//   OtelProfiles.Benchmarks micro [--quick] [--only Ingestion]
+//   OtelProfiles.Benchmarks demo-export [--seconds 60]
+//   OtelProfiles.Benchmarks all [--quick]
+//   OtelProfiles.Benchmarks <BenchmarkDotNet arguments>     (plain BenchmarkSwitcher, e.g. --list flat)
+// Results go to bench/results (latest.md plus BenchmarkDotNet's artifacts), or --results DIR.
+string command = args.Length > 0 ? args[0] : "--help";
+bool quick = args.Contains("--quick");
+string results = Option("--results") ?? Path.Combine(FindBenchDirectory(), "results");
+string artifacts = Path.Combine(results, "artifacts");
+string[] only = (Option("--only") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+string[] jobs = (Option("--jobs") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+string invocation = "OtelProfiles.Benchmarks " + string.Join(' ', args);
+
+// "default" must mean the library's defaults: OTEL_PROFILES_* from the caller's shell would leak into every job.
+foreach (string name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("OTEL_PROFILES_", StringComparison.Ordinal)))
+{
+    Environment.SetEnvironmentVariable(name, null);
+}
+
+switch (command)
+{
+    case "workloads":
+        RunWorkloads();
+        break;
+    case "micro":
+        RunMicro();
+        break;
+    case "demo-export":
+        RunDemoExport(int.Parse(Option("--seconds") ?? "60", CultureInfo.InvariantCulture));
+        break;
+    case "all":
+        RunMicro();
+        RunWorkloads();
+        RunDemoExport(quick ? 20 : 60);
+        break;
+    case "--help" or "-h":
+        Console.WriteLine("commands: workloads | micro | demo-export | all  [--quick] [--only A,B] [--jobs a,b] [--seconds N] [--results DIR]");
+        break;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.WithArtifactsPath(artifacts));
+        break;
+}
+
+return 0;
+
+void RunWorkloads()
+{
+    // Each benchmark process writes its profiles under ROOT/PID; the host reads them after the process ends.
+    string exportRoot = Path.Combine(Path.GetTempPath(), "otelprofiles-bench-exports");
+    Environment.SetEnvironmentVariable(BenchEnvironment.ExportRoot, exportRoot);
+    var report = new ResultsMarkdown(results, "workloads", "Service workloads: profiling off vs on vs dotnet-trace", invocation);
+    report.AddText(WorkloadsLegend);
+    Run(Suites.WorkloadTypes, Suites.Workloads(quick, jobs, artifacts), report);
+}
+
+void RunMicro()
+{
+    RecordedSamplerStream.Prepare(artifacts);
+    var report = new ResultsMarkdown(results, "micro", "Hot-path microbenchmarks", invocation);
+    report.AddText(string.Create(CultureInfo.InvariantCulture, $"The reader benchmarks decode a recorded one-second sampler stream of {RecordedSamplerStream.SampleCount} thread samples."));
+    Run(Suites.MicroTypes, Suites.Micro(quick, artifacts), report);
+}
+
+void RunDemoExport(int seconds)
+{
+    var report = new ResultsMarkdown(results, "demo-export", "Export size of the demo under load", invocation);
+    string table = DemoExportSize.Run(seconds);
+    Console.WriteLine(table);
+    report.AddText(table);
+    Console.WriteLine("Results: " + report.Save());
+}
+
+void Run(Type[] types, IConfig config, ResultsMarkdown report)
+{
+    Type[] selected = only.Length == 0 ? types : types.Where(t => only.Any(o => t.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToArray();
+    foreach (Summary summary in BenchmarkRunner.Run(selected, config))
+    {
+        report.Add(summary);
+    }
+
+    Console.WriteLine("Results: " + report.Save());
+}
+
+string? Option(string name)
+{
+    int index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+static string FindBenchDirectory()
+{
+    for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+    {
+        if (File.Exists(Path.Combine(dir, "bench", "dotnet-tools.json")))
+        {
+            return Path.Combine(dir, "bench");
+        }
+    }
+
+    return Path.Combine(Directory.GetCurrentDirectory(), "bench");
+}
+
+internal static partial class Program
+{
+    private const string WorkloadsLegend = """
+        Jobs: `off` = profiling disabled (baseline); `default` = the library's defaults (cpu,wall at 100 Hz effective:
+        the 1 kHz runtime sampler on for 100 ms of every second); one job per profile type alone; `1kHz` = our
+        sampler never switched off (the same sampling rate as dotnet-trace); `dotnet-trace` = our profiler off and
+        `dotnet-trace collect` attached from outside with the same providers (SampleProfiler at 1 kHz, runtime
+        Loader/Jit/CompilationDiagnostic at Verbose). `Tput loss` = 1 - baseline mean / mean; `CPU Δ` = extra CPU
+        time per operation (for dotnet-trace including the dotnet-trace process); `WS Δ` = extra peak working set;
+        `Hz/thread` and `Export KB/min` (gzip) come from the profiles each process exported.
+        """;
+}
