@@ -29,8 +29,6 @@ public class NetTraceReaderBenchmarks
     [Benchmark]
     public bool DecodeIntoRecorder()
     {
-        bool complete = _reader.ReadToEnd(new MemoryStream(_stream, writable: false), _recorder);
-        _recorder.EndWindow();
-        return complete;
+        return _reader.ReadToEnd(new MemoryStream(_stream, writable: false), _recorder);
     }
 }

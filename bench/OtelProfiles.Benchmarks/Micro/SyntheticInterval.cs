@@ -35,7 +35,7 @@ internal sealed class SyntheticInterval
         }
 
         var start = new DateTime(2025, 11, 25, 12, 0, 0, DateTimeKind.Utc);
-        Interval = new IntervalSamples(table, start, start.AddSeconds(15), SamplingIntervalNs: 1_000_000, SampledNs: 1_500_000_000);
+        Interval = new IntervalSamples(table, start, start.AddSeconds(15), SamplingIntervalNs: 1_000_000);
         Builder = new ExportRequestBuilder(
             new FrameResolver(stacks.Methods, () => NativeImageMap.Empty),
             new ThreadNames(),

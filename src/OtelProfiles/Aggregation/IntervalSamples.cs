@@ -8,8 +8,7 @@ namespace OtelProfiles.Aggregation;
 /// <param name="StartUtc">Interval start.</param>
 /// <param name="EndUtc">Interval end.</param>
 /// <param name="SamplingIntervalNs">The runtime's sampling interval in force (from the trace header), in nanoseconds.</param>
-/// <param name="SampledNs">How long the sampler was really on during the interval (sum of its windows).</param>
-internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, DateTime EndUtc, long SamplingIntervalNs, long SampledNs)
+internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, DateTime EndUtc, long SamplingIntervalNs)
 {
     /// <summary>Wall-clock length of the interval in nanoseconds.</summary>
     public long DurationNs => Math.Max(0, (EndUtc - StartUtc).Ticks * 100);
@@ -25,9 +24,6 @@ internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, D
 
     /// <summary>Sampler ticks seen in the interval: the sample count of the most-sampled thread.</summary>
     public long TicksObserved => Samples.MaxSamplesPerThread;
-
-    /// <summary>Ticks per second while the sampler was on (1000 at the default 1 ms interval when it keeps pace).</summary>
-    public double InWindowFrequencyHz => SampledNs > 0 ? TicksObserved * 1e9 / SampledNs : 0;
 
     /// <summary>Effective samples per second per thread (what a duty-cycled 1 kHz sampler really delivered).</summary>
     public double EffectiveFrequencyHz => DurationNs > 0 ? TicksObserved * 1e9 / DurationNs : 0;

@@ -121,7 +121,6 @@ internal sealed class DutyCycledSampler : IDisposable
             }
             finally
             {
-                _recorder.EndWindow();
                 done.Set();
             }
         }

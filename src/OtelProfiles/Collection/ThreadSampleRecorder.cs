@@ -5,7 +5,7 @@ namespace OtelProfiles.Collection;
 
 /// <summary>
 /// Turns SampleProfiler events into rows of the current interval's <see cref="SampleTable"/> and keeps the
-/// accounting the builder needs to weigh samples: the sampling interval in force and how long sampling was on.
+/// runtime's sampling interval in force (the builder derives each sample's weight from it and the ticks seen).
 /// Runs on the sampler's reader thread; the only allocation is for a table row or stack never seen before.
 /// </summary>
 internal sealed class ThreadSampleRecorder : INetTraceEventSink
@@ -14,11 +14,7 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     private readonly object _gate = new();
     private SampleTable _current = new();
     private DateTime _intervalStartUtc;
-    private long _sampledNs;
     private long _samplingIntervalNs;
-    private long _qpcFrequency = 1;
-    private long _cycleFirstTimestamp = long.MaxValue;
-    private long _cycleLastTimestamp = long.MinValue;
     private readonly HashSet<long> _threadsSeen = new();
     private readonly List<long> _newThreads = new();
 
@@ -38,7 +34,6 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     {
         // The trace header carries the sampling interval in force (DOTNET_EventPipeThreadSamplingRate or 1 ms).
         Interlocked.Exchange(ref _samplingIntervalNs, header.ExpectedCpuSamplingRateNs);
-        _qpcFrequency = header.QpcFrequency > 0 ? header.QpcFrequency : 1;
     }
 
     public void OnEvent(in NetTraceEvent traceEvent)
@@ -57,8 +52,6 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
         }
 
         int kind = BitConverter.ToInt32(traceEvent.Payload);
-        _cycleFirstTimestamp = Math.Min(_cycleFirstTimestamp, traceEvent.Timestamp);
-        _cycleLastTimestamp = Math.Max(_cycleLastTimestamp, traceEvent.Timestamp);
         lock (_gate)
         {
             _current.Record(traceEvent.Stack, traceEvent.ThreadId, kind == RuntimeEvents.SampleKindManaged);
@@ -67,26 +60,6 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
                 _newThreads.Add(traceEvent.ThreadId);
             }
         }
-    }
-
-    /// <summary>
-    /// Closes one sampler window (called on the reader thread after its stream ended): adds the time between the
-    /// window's first and last tick, plus one interval, to the interval's sampled time.
-    /// </summary>
-    public void EndWindow()
-    {
-        if (_cycleFirstTimestamp <= _cycleLastTimestamp)
-        {
-            long ticks = _cycleLastTimestamp - _cycleFirstTimestamp;
-            long ns = (long)(ticks * (1_000_000_000.0 / _qpcFrequency)) + SamplingIntervalNs;
-            lock (_gate)
-            {
-                _sampledNs += ns;
-            }
-        }
-
-        _cycleFirstTimestamp = long.MaxValue;
-        _cycleLastTimestamp = long.MinValue;
     }
 
     /// <summary>Threads first seen since the last call (their names are looked up off the reader thread).</summary>
@@ -105,10 +78,9 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     {
         lock (_gate)
         {
-            var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs, _sampledNs);
+            var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs);
             _current = new SampleTable();
             _intervalStartUtc = nowUtc;
-            _sampledNs = 0;
             _threadsSeen.Clear();
             return finished;
         }

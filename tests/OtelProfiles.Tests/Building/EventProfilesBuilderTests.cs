@@ -46,7 +46,7 @@ public sealed class EventProfilesBuilderTests
         var events = new EventIntervals(allocations, inUse, contention, exceptions, types, exceptionTypes, AllocationSource.Sampled, BackgroundGC: false);
 
         var (request, _) = Builder().Build(
-            new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(15), 1_000_000, 0), new ProtoResource(), cpu: false, wall: false, events);
+            new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(15), 1_000_000), new ProtoResource(), cpu: false, wall: false, events);
 
         ProfileInvariants.AssertValid(request);
         var profiles = DecodedProfile.Decode(request).ToDictionary(p => p.SampleType);
@@ -88,7 +88,7 @@ public sealed class EventProfilesBuilderTests
     {
         var events = new EventIntervals(null, null, null, new EventSampleTable(), new LabelTable(), new LabelTable(), AllocationSource.Tick, BackgroundGC: true);
         var (request, _) = Builder().Build(
-            new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(1), 1_000_000, 0), new ProtoResource(), cpu: false, wall: false, events);
+            new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(1), 1_000_000), new ProtoResource(), cpu: false, wall: false, events);
 
         ProfileInvariants.AssertValid(request);
         DecodedProfile only = Assert.Single(DecodedProfile.Decode(request));

@@ -44,7 +44,7 @@ public sealed class ExportRequestBuilderTests
         }
 
         var (_, builder) = Create();
-        var (request, statistics) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(3), 1_000_000, 300_000_000), Resource(), cpu: true, wall: true);
+        var (request, statistics) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(3), 1_000_000), Resource(), cpu: true, wall: true);
 
         ProfileInvariants.AssertValid(request);
         var profiles = DecodedProfile.Decode(request);
@@ -71,7 +71,7 @@ public sealed class ExportRequestBuilderTests
         table.Record([0x4010, 0x2010, 0x3010], 7, runningManagedCode: true);
 
         var (_, builder) = Create();
-        var (request, _) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000, 0), Resource(), cpu: true, wall: false);
+        var (request, _) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), Resource(), cpu: true, wall: false);
 
         DecodedSample sample = Assert.Single(Assert.Single(DecodedProfile.Decode(request)).Samples);
         Assert.Equal(["Shop.Checkout.ComputePrices", "System.Threading.Thread.StartCallback"], sample.Frames.Select(f => f.Name));
@@ -91,7 +91,7 @@ public sealed class ExportRequestBuilderTests
             2 => [new("shop.stage", "pricing")],
             _ => null,
         });
-        var (request, _) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000, 0), Resource(), cpu: true, wall: false);
+        var (request, _) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), Resource(), cpu: true, wall: false);
 
         var samples = Assert.Single(DecodedProfile.Decode(request)).Samples;
         DecodedSample pricing = samples.Single(s => s.Leaf == "Shop.Checkout.ComputePrices");
