@@ -3,17 +3,18 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 
-// Usage: OtelProfiles.Overhead [--rounds 5] [--seconds 10] [--mode cpu|json] [--max-overhead 5] [--retry] [--max-foreign-load 10]
+// Usage: OtelProfiles.Overhead [--rounds 5] [--seconds 10] [--warmup 3] [--mode cpu|json] [--max-overhead 5] [--retry] [--max-foreign-load 10]
 // Runs the workload app alternately without and with profiling (default settings, file exporter), so drift on a
 // noisy machine hits both sides alike, and reports the median throughput ratio, CPU time, peak working set and the
-// sampler's effective per-thread rate. Exits 1 when the median overhead exceeds --max-overhead percent (with
+// sampler's effective per-thread rate. Throughput and CPU time are the steady state: each run first works for
+// --warmup seconds (profiler start, rundown, JIT) uncounted; the CPU time that start took is reported apart. Exits 1 when the median overhead exceeds --max-overhead percent (with
 // --retry, only when it still does over the rounds of a second measurement added to the first).
 // The "OVERHEAD rounds=... ratio=... overhead_percent=..." line before the PASS/FAIL verdict is for scripts.
 // Rounds during which other processes used more than --max-foreign-load percent of the machine are marked
 // "disturbed" and left out of the medians when at least half of the rounds (and three) are clean.
 var settings = Settings.Parse(args);
 string workload = Workload.FindDll();
-Console.WriteLine($"Overhead check: {settings.Rounds} rounds x {settings.Seconds} s, mode {settings.Mode}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage.Text()}");
+Console.WriteLine($"Overhead check: {settings.Rounds} rounds x {settings.Seconds} s after {settings.WarmupSeconds} s warmup, mode {settings.Mode}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage.Text()}");
 
 var report = await Measure(settings, workload);
 report.Print();
@@ -52,13 +53,13 @@ static async Task<Report> Measure(Settings settings, string workload)
         rounds.Add(new Round(off, on));
         Round measured = rounds[^1];
         Console.WriteLine(FormattableString.Invariant(
-            $"  round {round + 1}: off {off.OpsPerSecond,8:0.0} ops/s  on {on.OpsPerSecond,8:0.0} ops/s  ratio {on.OpsPerSecond / off.OpsPerSecond:0.000}  effective {on.EffectiveHz:0.0} Hz/thread  foreign load {off.ForeignLoad:P0}/{on.ForeignLoad:P0}{(measured.IsDisturbed(settings) ? " (disturbed)" : "")}"));
+            $"  round {round + 1}: off {off.OpsPerSecond,8:0.0} ops/s  on {on.OpsPerSecond,8:0.0} ops/s  ratio {on.OpsPerSecond / off.OpsPerSecond:0.000}  effective {on.EffectiveHz:0.0} Hz/thread  paused {on.PausedPercent:0.00}%  foreign load {off.ForeignLoad:P0}/{on.ForeignLoad:P0}{(measured.IsDisturbed(settings) ? " (disturbed)" : "")}"));
     }
 
     return new Report(rounds, settings);
 }
 
-internal sealed record Settings(int Rounds, int Seconds, string Mode, double MaxOverheadPercent, bool Retry, double MaxForeignLoadPercent = 10)
+internal sealed record Settings(int Rounds, int Seconds, string Mode, double MaxOverheadPercent, bool Retry, double MaxForeignLoadPercent = 10, int WarmupSeconds = 3)
 {
     public static Settings Parse(string[] args)
     {
@@ -74,11 +75,12 @@ internal sealed record Settings(int Rounds, int Seconds, string Mode, double Max
             Value("--mode", "cpu"),
             double.Parse(Value("--max-overhead", "5"), CultureInfo.InvariantCulture),
             args.Contains("--retry"),
-            double.Parse(Value("--max-foreign-load", "10"), CultureInfo.InvariantCulture));
+            double.Parse(Value("--max-foreign-load", "10"), CultureInfo.InvariantCulture),
+            int.Parse(Value("--warmup", "3"), CultureInfo.InvariantCulture));
     }
 }
 
-internal sealed record Run(double OpsPerSecond, double CpuMsPerOp, long PeakWorkingSetKb, double EffectiveHz, long ExportBytes, double GzipKbPerMinute = 0, double ForeignLoad = 0);
+internal sealed record Run(double OpsPerSecond, double CpuMsPerOp, long PeakWorkingSetKb, double EffectiveHz, long ExportBytes, double GzipKbPerMinute = 0, double ForeignLoad = 0, double PausedPercent = 0, double WarmupCpuMs = 0);
 
 internal sealed record Round(Run Off, Run On)
 {
@@ -129,8 +131,11 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
         double wsOn = Median(Rounds.Select(r => (double)r.On.PeakWorkingSetKb));
         Console.WriteLine(FormattableString.Invariant($"median throughput ratio (on/off): {MedianRatio:0.000}  => overhead {MedianOverheadPercent:0.0}%"));
         Console.WriteLine(FormattableString.Invariant($"median CPU time per op: off {cpuOff:0.000} ms, on {cpuOn:0.000} ms ({(cpuOn / cpuOff - 1) * 100:+0.0;-0.0}%)"));
+        double warmOff = Median(Rounds.Select(r => r.Off.WarmupCpuMs));
+        double warmOn = Median(Rounds.Select(r => r.On.WarmupCpuMs));
+        Console.WriteLine(FormattableString.Invariant($"median CPU time of the {Settings.WarmupSeconds} s warmup (profiler start included, not in the ratio): off {warmOff:0} ms, on {warmOn:0} ms ({warmOn - warmOff:+0;-0} ms)"));
         Console.WriteLine(FormattableString.Invariant($"median peak working set: off {wsOff / 1024:0.0} MB, on {wsOn / 1024:0.0} MB (+{(wsOn - wsOff) / 1024:0.0} MB)"));
-        Console.WriteLine(FormattableString.Invariant($"median effective sampling rate: {Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} Hz per thread"));
+        Console.WriteLine(FormattableString.Invariant($"median effective sampling rate: {Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} Hz per thread, app paused by the sampler {Median(Rounds.Select(r => r.On.PausedPercent)):0.00}% of the time"));
         Console.WriteLine(FormattableString.Invariant($"median export size: {Median(Rounds.Select(r => (double)r.On.ExportBytes)) / 1024:0.0} KB per run, {Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0} KB/min gzip-compressed"));
     }
 
@@ -141,7 +146,7 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
         double cpuOn = Median(Rounds.Select(r => r.On.CpuMsPerOp));
         double wsDelta = (Median(Rounds.Select(r => (double)r.On.PeakWorkingSetKb)) - Median(Rounds.Select(r => (double)r.Off.PeakWorkingSetKb))) / 1024;
         return FormattableString.Invariant(
-            $"OVERHEAD rounds={Rounds.Count}/{AllRounds.Count} ratio={MedianRatio:0.000} overhead_percent={MedianOverheadPercent:0.0} cpu_percent={(cpuOn / cpuOff - 1) * 100:0.0} ws_delta_mb={wsDelta:0.0} effective_hz={Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} export_kb_per_min={Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0}");
+            $"OVERHEAD rounds={Rounds.Count}/{AllRounds.Count} ratio={MedianRatio:0.000} overhead_percent={MedianOverheadPercent:0.0} cpu_percent={(cpuOn / cpuOff - 1) * 100:0.0} ws_delta_mb={wsDelta:0.0} effective_hz={Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} paused_percent={Median(Rounds.Select(r => r.On.PausedPercent)):0.00} export_kb_per_min={Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0}");
     }
 }
 
@@ -168,6 +173,7 @@ internal static partial class Workload
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add(settings.Seconds.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(settings.Mode);
+        start.ArgumentList.Add(settings.WarmupSeconds.ToString(CultureInfo.InvariantCulture));
         start.Environment["OTEL_PROFILES_ENABLED"] = profiled ? "true" : "false";
         start.Environment["OTEL_PROFILES_EXPORTER"] = "file";
         start.Environment["OTEL_PROFILES_FILE_DIRECTORY"] = directory;
@@ -186,29 +192,32 @@ internal static partial class Workload
         long ops = long.Parse(done.Groups["ops"].Value, CultureInfo.InvariantCulture);
         double cpuMs = double.Parse(done.Groups["cpu"].Value, CultureInfo.InvariantCulture);
         long peak = long.Parse(done.Groups["ws"].Value, CultureInfo.InvariantCulture);
-        (double hz, long bytes, double gzipKbPerMinute) = profiled ? EffectiveRate(directory) : (0, 0, 0);
+        double warmupCpuMs = double.Parse(done.Groups["warmup"].Value, CultureInfo.InvariantCulture);
+        (double hz, long bytes, double gzipKbPerMinute, double pausedPercent) = profiled ? EffectiveRate(directory) : (0, 0, 0, 0);
         if (Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true);
         }
 
-        return new Run(ops / (double)settings.Seconds, cpuMs / Math.Max(1, ops), peak, hz, bytes, gzipKbPerMinute, foreignLoad);
+        return new Run(ops / (double)settings.Seconds, cpuMs / Math.Max(1, ops), peak, hz, bytes, gzipKbPerMinute, foreignLoad, pausedPercent, warmupCpuMs);
     }
 
     // Ticks per second of wall time over all exported intervals: samples per second each thread received. Also the
-    // export size, raw and gzip-compressed as the OTLP exporter sends it, per minute of profiled time.
-    private static (double Hz, long Bytes, double GzipKbPerMinute) EffectiveRate(string directory)
+    // export size, raw and gzip-compressed as the OTLP exporter sends it, per minute of profiled time; and the share of
+    // time the sampler kept the app paused, as the profiles report it.
+    private static (double Hz, long Bytes, double GzipKbPerMinute, double PausedPercent) EffectiveRate(string directory)
     {
         if (!Directory.Exists(directory))
         {
-            return (0, 0, 0);
+            return (0, 0, 0, 0);
         }
 
+        double pausedNs = 0;
         double ticks = 0;
-        double seconds = 0;
+        ulong first = ulong.MaxValue;
+        ulong last = 0;
         long bytes = 0;
         long gzipBytes = 0;
-        double profiledSeconds = 0;
         foreach (string file in Directory.GetFiles(directory, "*.pb"))
         {
             byte[] data = File.ReadAllBytes(file);
@@ -216,19 +225,31 @@ internal static partial class Workload
             gzipBytes += GzipLength(data);
             var request = ExportProfilesServiceRequest.Parser.ParseFrom(data);
             var profile = request.ResourceProfiles[0].ScopeProfiles[0].Profiles[0];
-            profiledSeconds += profile.DurationNano / 1e9;
             var d = request.Dictionary;
             foreach (int index in profile.AttributeIndices)
             {
+                if (d.StringTable[d.AttributeTable[index].KeyStrindex] == "dotnet.sampling.paused")
+                {
+                    pausedNs += d.AttributeTable[index].Value.IntValue;
+                }
+
                 if (d.StringTable[d.AttributeTable[index].KeyStrindex] == "dotnet.sampling.ticks")
                 {
                     ticks += d.AttributeTable[index].Value.IntValue;
-                    seconds += profile.DurationNano / 1e9;
+                    first = Math.Min(first, profile.TimeUnixNano);
+                    last = Math.Max(last, profile.TimeUnixNano + profile.DurationNano);
                 }
             }
         }
 
-        return (seconds > 0 ? ticks / seconds : 0, bytes, profiledSeconds > 0 ? gzipBytes / 1024.0 * 60 / profiledSeconds : 0);
+        // Intervals in which the budget kept the sampler off have no samples and no file: the time covered is from
+        // the first interval's start to the last one's end.
+        double seconds = last > first ? (last - first) / 1e9 : 0;
+        return (
+            seconds > 0 ? ticks / seconds : 0,
+            bytes,
+            seconds > 0 ? gzipBytes / 1024.0 * 60 / seconds : 0,
+            seconds > 0 ? pausedNs / (seconds * 1e9) * 100 : 0);
     }
 
     private static long GzipLength(byte[] data)
@@ -242,7 +263,7 @@ internal static partial class Workload
         return buffer.Length;
     }
 
-    [GeneratedRegex(@"WORKLOAD DONE .*ops=(?<ops>\d+) cpu_ms=(?<cpu>\d+) peak_ws_kb=(?<ws>\d+)")]
+    [GeneratedRegex(@"WORKLOAD DONE .*ops=(?<ops>\d+) cpu_ms=(?<cpu>\d+) peak_ws_kb=(?<ws>\d+) warmup_cpu_ms=(?<warmup>\d+)")]
     private static partial Regex DoneLine();
 }
 

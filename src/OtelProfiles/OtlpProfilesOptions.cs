@@ -43,6 +43,7 @@ public sealed class OtlpProfilesOptions
     private ProfileTypes profileTypes = ProfileTypes.Cpu | ProfileTypes.Wall;
     private int samplingFrequencyHz = 100;
     private TimeSpan samplerPeriod = TimeSpan.FromSeconds(1);
+    private double samplingOverheadPercent = 1;
     private TimeSpan exportInterval = TimeSpan.FromSeconds(15);
     private ProfileExporters exporters = ProfileExporters.Otlp;
     private string? fileDirectory;
@@ -161,6 +162,21 @@ public sealed class OtlpProfilesOptions
     {
         get => this.samplerPeriod;
         set => this.Set(ref this.samplerPeriod, value);
+    }
+
+    /// <summary>
+    /// The most the sampler may cost, as a percentage of wall-clock time during which it keeps the app's managed
+    /// threads paused (each sample pauses them all while their stacks are walked; this is its main cost).
+    /// Environment: <c>OTEL_PROFILES_SAMPLING_OVERHEAD</c>. Default: 1. Accepted: 0.1 to 100 (100: no limit, the
+    /// <see cref="SamplingFrequencyHz"/> alone decides). The pauses are measured, and the sampler runs less (down to
+    /// a few samples every few seconds) where they are long, for example when busy threads outnumber the cores;
+    /// each profile reports the pause time as <c>dotnet.sampling.paused</c> and the rate reached as
+    /// <c>dotnet.sampling.ticks</c>.
+    /// </summary>
+    public double SamplingOverheadPercent
+    {
+        get => this.samplingOverheadPercent;
+        set => this.Set(ref this.samplingOverheadPercent, value);
     }
 
     /// <summary>

@@ -7,10 +7,13 @@ using OpenTelemetry.Resources;
 using OtelProfiles;
 using Shop;
 
-// Usage: OtelProfiles.Workload <seconds> [cpu|json|alloc|retain|lock|throw]
-// Profiling settings come from OTEL_* environment variables set by the test.
+// Usage: OtelProfiles.Workload <seconds> [cpu|json|alloc|retain|lock|throw] [warmup-seconds]
+// Profiling settings come from OTEL_* environment variables set by the test. With a warmup (cpu and json modes), the
+// workload runs that much longer and reports only what happened after it: the steady state, once the profiler's
+// start (rundown, its own JIT compilation) is over; the CPU time of the warmup is reported apart.
 int seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
 string mode = args.Length > 1 ? args[1] : "cpu";
+int warmup = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
@@ -32,7 +35,7 @@ if (EventModes.Handles(mode))
     return;
 }
 
-using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(warmup + seconds));
 // Two threads in the synchronous hot method make it the top CPU function by a clear margin.
 var workers = new List<Task>
 {
@@ -45,11 +48,20 @@ if (mode == "json")
     workers.Add(Task.Factory.StartNew(() => Checkout.SerializeOrders(stop.Token), TaskCreationOptions.LongRunning));
 }
 
+long opsAtWarmup = 0;
+TimeSpan cpuAtWarmup = TimeSpan.Zero;
+if (warmup > 0)
+{
+    await Task.Delay(TimeSpan.FromSeconds(warmup));
+    opsAtWarmup = Interlocked.Read(ref Checkout.Operations);
+    cpuAtWarmup = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+}
+
 await Task.WhenAll(workers);
 // Measured before shutdown so the final export does not count as work time.
 TimeSpan cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
 Console.WriteLine(FormattableString.Invariant(
-    $"WORKLOAD DONE checksum={Checkout.Checksum} ops={Checkout.Operations} cpu_ms={cpu.TotalMilliseconds:0} peak_ws_kb={PeakWorkingSetKb()}"));
+    $"WORKLOAD DONE checksum={Checkout.Checksum} ops={Checkout.Operations - opsAtWarmup} cpu_ms={(cpu - cpuAtWarmup).TotalMilliseconds:0} peak_ws_kb={PeakWorkingSetKb()} warmup_cpu_ms={cpuAtWarmup.TotalMilliseconds:0}"));
 await host.StopAsync();
 
 static long PeakWorkingSetKb()
@@ -74,7 +86,15 @@ namespace Shop
     public static class Checkout
     {
         public static double Checksum;
+
+        /// <summary>
+        /// Work done, in units of one ComputePrices round (~3 ms of CPU). A PayAsync round costs about seven of them
+        /// (measured), so the total measures CPU work whichever thread the scheduler favoured: with more busy threads
+        /// than cores a plain count of rounds would swing with the scheduler's split between the two methods.
+        /// </summary>
         public static long Operations;
+
+        private const int PayRoundUnits = 7;
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void ComputePrices(CancellationToken token)
@@ -103,7 +123,7 @@ namespace Shop
                     total += Math.Log(i) * Math.Cos(i);
                 }
 
-                Interlocked.Increment(ref Operations);
+                Interlocked.Add(ref Operations, PayRoundUnits);
 
                 // ~10 ms of work per await: enough hops to exercise the state machine, few enough that
                 // thread-pool spinning stays small next to the hot methods.

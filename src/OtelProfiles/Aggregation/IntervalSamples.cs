@@ -8,7 +8,8 @@ namespace OtelProfiles.Aggregation;
 /// <param name="StartUtc">Interval start.</param>
 /// <param name="EndUtc">Interval end.</param>
 /// <param name="SamplingIntervalNs">The runtime's sampling interval in force (from the trace header), in nanoseconds.</param>
-internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, DateTime EndUtc, long SamplingIntervalNs)
+/// <param name="SamplerPausedNs">How long the sampler kept the app's managed threads paused during the interval (its cost).</param>
+internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, DateTime EndUtc, long SamplingIntervalNs, long SamplerPausedNs = 0)
 {
     /// <summary>Wall-clock length of the interval in nanoseconds.</summary>
     public long DurationNs => Math.Max(0, (EndUtc - StartUtc).Ticks * 100);
@@ -24,6 +25,9 @@ internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, D
 
     /// <summary>Sampler ticks seen in the interval: the sample count of the most-sampled thread.</summary>
     public long TicksObserved => Samples.MaxSamplesPerThread;
+
+    /// <summary>The share of the interval's wall-clock time the sampler kept the app paused (0.01 = 1%).</summary>
+    public double SamplerPausedFraction => DurationNs > 0 ? (double)SamplerPausedNs / DurationNs : 0;
 
     /// <summary>Effective samples per second per thread (what a duty-cycled 1 kHz sampler really delivered).</summary>
     public double EffectiveFrequencyHz => DurationNs > 0 ? TicksObserved * 1e9 / DurationNs : 0;

@@ -20,6 +20,7 @@ internal sealed partial class ExportRequestBuilder
 {
     public const string SamplingIntervalAttribute = "dotnet.sampling.interval";
     public const string SamplingTicksAttribute = "dotnet.sampling.ticks";
+    public const string SamplerPausedAttribute = "dotnet.sampling.paused";
 
     private readonly FrameResolver _frames;
     private readonly ThreadNames _threadNames;
@@ -181,6 +182,9 @@ internal sealed partial class ExportRequestBuilder
         // (DOTNET_EventPipeThreadSamplingRate or 1 ms) and the sampler ticks the interval really saw.
         profile.AttributeIndices.Add(dictionary.Attribute(SamplingIntervalAttribute, interval.SamplingIntervalNs, "ns"));
         profile.AttributeIndices.Add(dictionary.Attribute(SamplingTicksAttribute, interval.TicksObserved, "count"));
+
+        // What the samples cost: how long the sampler kept the app's managed threads paused in this interval.
+        profile.AttributeIndices.Add(dictionary.Attribute(SamplerPausedAttribute, interval.SamplerPausedNs, "ns"));
 
         foreach (((int stack, _), (List<int> attributes, long value)) in samples)
         {

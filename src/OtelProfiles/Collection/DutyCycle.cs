@@ -5,7 +5,8 @@ namespace OtelProfiles.Collection;
 /// interval (1 ms by default) whenever a session with the SampleProfiler is open, so the sampler is switched on
 /// for a window of every period. Window = period × target / runtime frequency (100 Hz on a 1 kHz runtime is
 /// 100 ms of every 1 s). The period is at least the window plus 100 ms, because stopping a session waits for
-/// the runtime's 100 ms flush.
+/// the runtime's 100 ms flush. A window of zero means the sampler rests for the whole period (its overhead budget
+/// is spent; see <see cref="SamplerBudget"/>).
 /// </summary>
 internal readonly record struct DutyCycle(TimeSpan Window, TimeSpan Period)
 {
@@ -14,6 +15,11 @@ internal readonly record struct DutyCycle(TimeSpan Window, TimeSpan Period)
 
     /// <summary>Sampling never stops (the target is at or above what a duty cycle can give).</summary>
     public bool Continuous => Window >= Period;
+
+    /// <summary>The sampler stays off for this period.</summary>
+    public bool Resting => Window <= TimeSpan.Zero;
+
+    public static DutyCycle Rest(TimeSpan period) => new(TimeSpan.Zero, period);
 
     public static DutyCycle For(int targetFrequencyHz, TimeSpan period, long samplingIntervalNs)
     {

@@ -6,8 +6,9 @@ using OtelProfiles.Collection.NetTrace;
 namespace OtelProfiles.Collection;
 
 /// <summary>
-/// Runs the SampleProfiler for a window of every period: a control thread opens a sampler-only session, lets it
-/// run for the window and stops it (stopping blocks for up to ~110 ms, which is why it is not the reader's job);
+/// Runs the SampleProfiler for a window of every period: a control thread asks the <see cref="SamplerBudget"/> how
+/// long this period's window may be, opens a sampler session, lets it run for the window, stops it and charges
+/// the pauses the window measured to the budget (stopping (stopping blocks for up to ~110 ms, which is why it is not the reader's job);
 /// a reader thread decodes each session's stream into the <see cref="ThreadSampleRecorder"/>. One reader object
 /// and its buffers serve every window, so a window costs no per-window parser.
 /// </summary>
@@ -17,7 +18,7 @@ internal sealed class DutyCycledSampler : IDisposable
     private readonly ThreadSampleRecorder _recorder;
     private readonly ThreadNames _threadNames;
     private readonly ProfilerThreads _threads;
-    private readonly Func<long, DutyCycle> _dutyCycleFor;
+    private readonly SamplerBudget _budget;
     private readonly Action<Exception> _onFailure;
     private readonly BlockingCollection<(Stream Stream, ManualResetEventSlim Done)> _streams = new(1);
     private readonly ManualResetEventSlim _stopRequested = new();
@@ -30,14 +31,14 @@ internal sealed class DutyCycledSampler : IDisposable
         ThreadSampleRecorder recorder,
         ThreadNames threadNames,
         ProfilerThreads threads,
-        Func<long, DutyCycle> dutyCycleFor,
+        SamplerBudget budget,
         Action<Exception> onFailure)
     {
         _sessions = sessions;
         _recorder = recorder;
         _threadNames = threadNames;
         _threads = threads;
-        _dutyCycleFor = dutyCycleFor;
+        _budget = budget;
         _onFailure = onFailure;
     }
 
@@ -46,6 +47,9 @@ internal sealed class DutyCycledSampler : IDisposable
 
     /// <summary>The duty cycle in force (known after the first window reported the sampling interval).</summary>
     public DutyCycle Current { get; private set; }
+
+    /// <summary>Periods the sampler rested because its overhead budget was spent.</summary>
+    public long RestedPeriods { get; private set; }
 
     public void Start()
     {
@@ -57,14 +61,24 @@ internal sealed class DutyCycledSampler : IDisposable
     {
         try
         {
+            long started = Stopwatch.GetTimestamp();
             while (!_stopRequested.IsSet)
             {
                 long cycleStart = Stopwatch.GetTimestamp();
-                DutyCycle cycle = _dutyCycleFor(_recorder.SamplingIntervalNs);
+                DutyCycle cycle = _budget.Plan(Stopwatch.GetElapsedTime(started), _recorder.SamplingIntervalNs);
                 Current = cycle;
-                RunOneWindow(cycle);
-                Windows++;
-                _threadNames.Refresh(_recorder.TakeNewThreads());
+                if (cycle.Resting)
+                {
+                    RestedPeriods++;
+                }
+                else
+                {
+                    TimeSpan sampled = RunOneWindow(cycle);
+                    _budget.Spend(_recorder.Pauses.TakeWindow(), sampled);
+                    Windows++;
+                    _threadNames.Refresh(_recorder.TakeNewThreads());
+                }
+
                 if (cycle.Continuous)
                 {
                     continue;
@@ -87,20 +101,26 @@ internal sealed class DutyCycledSampler : IDisposable
         }
     }
 
-    private void RunOneWindow(DutyCycle cycle)
+    /// <summary>Runs one window; returns how long the sampler ran (from the session's start to the stop request).</summary>
+    private TimeSpan RunOneWindow(DutyCycle cycle)
     {
         using EventPipeSession session = _sessions.StartSampler();
+        long opened = Stopwatch.GetTimestamp();
         using var done = new ManualResetEventSlim();
         _streams.Add((session.EventStream, done));
 
-        // In continuous mode a window still ends now and then, so new threads get named and stop is honoured.
+        // In continuous mode a window still ends now and then, so new threads get named, the budget is checked
+        // and stop is honoured.
         TimeSpan window = cycle.Continuous ? cycle.Period : cycle.Window;
         _stopRequested.Wait(window);
+        TimeSpan sampled = Stopwatch.GetElapsedTime(opened);
         session.Stop();
         if (!done.Wait(TimeSpan.FromSeconds(10)))
         {
             throw new TimeoutException("the sampler stream did not end within 10 s of stopping its session");
         }
+
+        return sampled;
     }
 
     private void ReadStreams()

@@ -54,9 +54,16 @@ internal sealed class EventPipeSessions
         requestRundown: true,
         bufferMB: 32);
 
-    /// <summary>A sampler-only session (one duty-cycle window).</summary>
+    /// <summary>
+    /// A sampler session (one duty-cycle window). The GC keyword at Informational adds four small events per tick,
+    /// the runtime's suspend/restart of managed threads around each sample, which is how the window's cost (the
+    /// time the app was paused) is measured; it stays below Verbose, so no allocation-tick events come with it.
+    /// </summary>
     public EventPipeSession StartSampler() => Start(
-        [new EventPipeProvider(RuntimeEvents.SampleProfilerProvider, EventLevel.Informational)],
+        [
+            new EventPipeProvider(RuntimeEvents.SampleProfilerProvider, EventLevel.Informational),
+            new EventPipeProvider(RuntimeEvents.RuntimeProvider, EventLevel.Informational, RuntimeEvents.GCKeyword),
+        ],
         requestRundown: false,
         bufferMB: 16);
 

@@ -95,6 +95,9 @@ internal sealed class ProfilingSession : IDisposable
     /// <summary>Completed sampler windows.</summary>
     public long SamplerWindows => _sampler?.Windows ?? 0;
 
+    /// <summary>Periods the sampler rested because its overhead budget was spent.</summary>
+    public long SamplerRestedPeriods => _sampler?.RestedPeriods ?? 0;
+
     /// <summary>Starts or stops the duty-cycled sampler; stopping waits for its threads to end.</summary>
     public void SetSampling(bool enabled)
     {
@@ -107,7 +110,7 @@ internal sealed class ProfilingSession : IDisposable
                     Recorder,
                     ThreadNames,
                     _threads,
-                    samplingIntervalNs => DutyCycle.For(_settings.TargetFrequencyHz, _settings.SamplerPeriod, samplingIntervalNs),
+                    new SamplerBudget(_settings.TargetFrequencyHz, _settings.SamplerPeriod, _settings.MaxPausedFraction),
                     ex => _onFailure("sampling", ex));
                 _sampler.Start();
             }
@@ -212,5 +215,5 @@ internal sealed class ProfilingSession : IDisposable
     }
 }
 
-/// <summary>How the sampler runs, and whether it runs from the start.</summary>
-internal sealed record ProfilingSessionSettings(int TargetFrequencyHz, TimeSpan SamplerPeriod, bool Sampling = true);
+/// <summary>How the sampler runs (target rate, duty-cycle period, the share of time it may pause the app), and whether it runs from the start.</summary>
+internal sealed record ProfilingSessionSettings(int TargetFrequencyHz, TimeSpan SamplerPeriod, bool Sampling = true, double MaxPausedFraction = 0.01);

@@ -16,7 +16,19 @@ internal static class RuntimeEvents
     /// <summary>CompilationDiagnostic: R2RGetEntryPoint, the first use of each ReadyToRun (precompiled) method.</summary>
     public const long CompilationDiagnosticKeyword = 0x2000000000;
 
+    /// <summary>
+    /// GC at Informational: among others the suspend/restart events the runtime fires around every pause of managed
+    /// threads, including the sample profiler's own pause for each tick (the sampler budget measures those).
+    /// </summary>
+    public const long GCKeyword = 0x1;
+
     // Runtime provider events.
+    public const int GCRestartEEEnd = 3;
+    public const int GCSuspendEEBegin = 9;
+
+    /// <summary>SuspendEEBegin reason SUSPEND_OTHER: a pause that is not for a GC, the debugger or shutdown (the sampler's).</summary>
+    public const int SuspendReasonOther = 0;
+
     public const int MethodLoadVerbose = 143;
     public const int ModuleLoad = 152;
     public const int R2RGetEntryPoint = 159;

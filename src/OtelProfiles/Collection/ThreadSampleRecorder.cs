@@ -18,6 +18,9 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     private readonly HashSet<long> _threadsSeen = new();
     private readonly List<long> _newThreads = new();
 
+    /// <summary>The sampler's pauses of the app: the cost each window is charged against the overhead budget.</summary>
+    public SamplerPauseMeter Pauses { get; } = new();
+
     public ThreadSampleRecorder(ProfilerThreads ownThreads, DateTime startUtc)
     {
         _ownThreads = ownThreads;
@@ -34,10 +37,17 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     {
         // The trace header carries the sampling interval in force (DOTNET_EventPipeThreadSamplingRate or 1 ms).
         Interlocked.Exchange(ref _samplingIntervalNs, header.ExpectedCpuSamplingRateNs);
+        Pauses.OnHeader(header.QpcFrequency);
     }
 
     public void OnEvent(in NetTraceEvent traceEvent)
     {
+        if (traceEvent.Metadata.ProviderName == RuntimeEvents.RuntimeProvider)
+        {
+            OnRuntimeEvent(traceEvent);
+            return;
+        }
+
         if (traceEvent.Metadata.EventId != RuntimeEvents.ThreadSample
             || traceEvent.Metadata.ProviderName != RuntimeEvents.SampleProfilerProvider
             || traceEvent.Payload.Length < 4)
@@ -62,6 +72,19 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
         }
     }
 
+    private void OnRuntimeEvent(in NetTraceEvent traceEvent)
+    {
+        switch (traceEvent.Metadata.EventId)
+        {
+            case RuntimeEvents.GCSuspendEEBegin when traceEvent.Payload.Length >= 4:
+                Pauses.OnSuspendBegin(traceEvent.Timestamp, BitConverter.ToInt32(traceEvent.Payload));
+                break;
+            case RuntimeEvents.GCRestartEEEnd:
+                Pauses.OnRestartEnd(traceEvent.Timestamp);
+                break;
+        }
+    }
+
     /// <summary>Threads first seen since the last call (their names are looked up off the reader thread).</summary>
     public long[] TakeNewThreads()
     {
@@ -78,7 +101,7 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     {
         lock (_gate)
         {
-            var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs);
+            var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs, Pauses.TakeIntervalPausedNs());
             _current = new SampleTable();
             _intervalStartUtc = nowUtc;
             _threadsSeen.Clear();

@@ -16,6 +16,10 @@ internal static class OptionLimits
     // EventPipe's sample profiler cannot sample faster than once per millisecond.
     public const int MaxSamplingFrequencyHz = 1000;
 
+    // Below a tenth of a percent the sampler would manage a sample every several seconds even on a quiet machine.
+    public const double MinSamplingOverheadPercent = 0.1;
+    public const double MaxSamplingOverheadPercent = 100;
+
     // Starting and stopping the sampler session costs a few milliseconds; shorter periods would mostly be overhead.
     public static readonly TimeSpan MinSamplerPeriod = TimeSpan.FromMilliseconds(200);
 
@@ -35,4 +39,6 @@ internal static class OptionLimits
             $"{(long)min.TotalMilliseconds} to {(long)max.TotalMilliseconds} milliseconds ({min:c} to {max:c})");
 
     public static string Range(int min, int max) => string.Create(CultureInfo.InvariantCulture, $"{min} to {max}");
+
+    public static string Range(double min, double max) => string.Create(CultureInfo.InvariantCulture, $"{min} to {max}");
 }

@@ -32,6 +32,7 @@ internal static class OtelSettingNames
     public const string Types = "OTEL_PROFILES_TYPES";
     public const string SamplingFrequency = "OTEL_PROFILES_SAMPLING_FREQUENCY";
     public const string SamplerPeriod = "OTEL_PROFILES_SAMPLER_PERIOD";
+    public const string SamplingOverhead = "OTEL_PROFILES_SAMPLING_OVERHEAD";
     public const string ExportInterval = "OTEL_PROFILES_EXPORT_INTERVAL";
     public const string Exporter = "OTEL_PROFILES_EXPORTER";
     public const string FileDirectory = "OTEL_PROFILES_FILE_DIRECTORY";

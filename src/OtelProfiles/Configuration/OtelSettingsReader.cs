@@ -23,6 +23,7 @@ internal static class OtelSettingsReader
         reader.ApplyCompression();
         reader.ApplyProfileTypes();
         reader.ApplySamplingFrequency();
+        reader.ApplySamplingOverhead();
         reader.ApplyMilliseconds(
             OtelSettingNames.SamplerPeriod,
             nameof(OtlpProfilesOptions.SamplerPeriod),
@@ -180,6 +181,25 @@ internal static class OtelSettingsReader
                 "a whole number of samples per second",
                 OptionLimits.Range(OptionLimits.MinSamplingFrequencyHz, OptionLimits.MaxSamplingFrequencyHz),
                 (o, v) => o.SamplingFrequencyHz = v);
+
+        public void ApplySamplingOverhead()
+        {
+            if (this.Get(OtelSettingNames.SamplingOverhead) is not { } raw)
+            {
+                return;
+            }
+
+            string accepted = OptionLimits.Range(OptionLimits.MinSamplingOverheadPercent, OptionLimits.MaxSamplingOverheadPercent) + " (percent)";
+            if (OtelValueParsers.TryParseDouble(OtelSettingNames.SamplingOverhead, raw, "a number of percent such as 1 or 0.5", accepted, out var value, out var error))
+            {
+                options.SamplingOverheadPercent = value;
+                options.Sources.SetFrom(nameof(options.SamplingOverheadPercent), OtelSettingNames.SamplingOverhead, raw);
+            }
+            else
+            {
+                options.Sources.AddError(nameof(options.SamplingOverheadPercent), error);
+            }
+        }
 
         public void ApplyMaxQueueSize() =>
             this.ApplyInt32(

@@ -42,6 +42,20 @@ internal static class OtelValueParsers
         return false;
     }
 
+    public static bool TryParseDouble(
+        string setting, string raw, string what, string accepted, out double value, [NotNullWhen(false)] out string? error)
+    {
+        error = null;
+        if (double.TryParse(raw, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value)
+            && double.IsFinite(value))
+        {
+            return true;
+        }
+
+        error = $"{setting}='{raw}' is not {what}; accepted: {accepted}";
+        return false;
+    }
+
     public static bool TryParseEndpoint(
         string setting, string raw, string example, [NotNullWhen(true)] out Uri? value, [NotNullWhen(false)] out string? error)
     {

@@ -22,6 +22,7 @@ internal static class OtlpProfilesOptionsDescription
         text.Append(CultureInfo.InvariantCulture, $"ProfileTypes={Types(options.ProfileTypes)}, ");
         text.Append(CultureInfo.InvariantCulture, $"SamplingFrequencyHz={options.SamplingFrequencyHz}, ");
         text.Append(CultureInfo.InvariantCulture, $"SamplerPeriod={Duration(options.SamplerPeriod)}, ");
+        text.Append(CultureInfo.InvariantCulture, $"SamplingOverheadPercent={options.SamplingOverheadPercent}, ");
         text.Append(CultureInfo.InvariantCulture, $"ExportInterval={Duration(options.ExportInterval)}, ");
         text.Append(CultureInfo.InvariantCulture, $"Exporters={Exporters(options.Exporters)}, ");
         text.Append(CultureInfo.InvariantCulture, $"FileDirectory={options.FileDirectory ?? "(default ./profiles)"}, ");

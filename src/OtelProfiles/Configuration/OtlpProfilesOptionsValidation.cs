@@ -34,6 +34,11 @@ internal static class OtlpProfilesOptionsValidation
             options.SamplingFrequencyHz,
             OptionLimits.MinSamplingFrequencyHz,
             OptionLimits.MaxSamplingFrequencyHz);
+        check.Range(
+            nameof(options.SamplingOverheadPercent),
+            options.SamplingOverheadPercent,
+            OptionLimits.MinSamplingOverheadPercent,
+            OptionLimits.MaxSamplingOverheadPercent);
         check.Range(nameof(options.ExportInterval), options.ExportInterval, OptionLimits.MinExportInterval, OptionLimits.MaxExportInterval);
         check.SamplerPeriod();
         check.Exporters();
@@ -157,6 +162,16 @@ internal static class OtlpProfilesOptionsValidation
             {
                 errors.Add(
                     $"{this.Describe(property, value.ToString(CultureInfo.InvariantCulture))} is out of range; accepted: {OptionLimits.Range(min, max)}");
+            }
+        }
+
+        public void Range(string property, double value, double min, double max)
+        {
+            // Written so that NaN fails too.
+            if (!(value >= min && value <= max))
+            {
+                errors.Add(
+                    $"{this.Describe(property, value.ToString(CultureInfo.InvariantCulture))} is out of range; accepted: {OptionLimits.Range(min, max)} (percent)");
             }
         }
 

@@ -15,8 +15,8 @@ internal static partial class Log
         EventId = 1,
         EventName = "ProfilingEnabled",
         Level = LogLevel.Information,
-        Message = "OpenTelemetry profiling enabled: types={ProfileTypes}, exporter={Exporter}, interval={ExportInterval}, sampling≈{SamplingFrequencyHz} Hz")]
-    public static partial void ProfilingEnabled(ILogger logger, string profileTypes, string exporter, string exportInterval, int samplingFrequencyHz);
+        Message = "OpenTelemetry profiling enabled: types={ProfileTypes}, exporter={Exporter}, interval={ExportInterval}, sampling≈{SamplingFrequencyHz} Hz within {SamplingOverheadPercent}% overhead")]
+    public static partial void ProfilingEnabled(ILogger logger, string profileTypes, string exporter, string exportInterval, int samplingFrequencyHz, double samplingOverheadPercent);
 
     [LoggerMessage(
         EventId = 2,

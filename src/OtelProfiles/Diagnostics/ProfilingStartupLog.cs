@@ -39,7 +39,8 @@ internal static class ProfilingStartupLog
             types,
             destinations,
             OtlpProfilesOptionsDescription.Duration(options.ExportInterval),
-            options.SamplingFrequencyHz);
+            options.SamplingFrequencyHz,
+            options.SamplingOverheadPercent);
         OtelProfilesEventSource.Log.ProfilerStarted(types, destinations);
     }
 

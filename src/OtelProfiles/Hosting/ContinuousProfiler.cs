@@ -168,7 +168,11 @@ public sealed class ContinuousProfiler : IDisposable
                 _typeReport.Report(_requestedTypes, _support);
                 ProfileTypes types = _requestedTypes & _support.Available;
                 _session = ProfilingSession.Start(
-                    new ProfilingSessionSettings(options.SamplingFrequencyHz, options.SamplerPeriod, Sampling: UsesSampler(types)),
+                    new ProfilingSessionSettings(
+                        options.SamplingFrequencyHz,
+                        options.SamplerPeriod,
+                        Sampling: UsesSampler(types),
+                        MaxPausedFraction: options.SamplingOverheadPercent / 100),
                     _threads,
                     OnBackgroundFailure);
                 _events = new EventProfilers(_session.Sessions, _threads, _support, OnBackgroundFailure);

@@ -22,6 +22,7 @@ public class OtelSettingsTests
         Assert.Equal(ProfileTypes.Cpu | ProfileTypes.Wall, options.ProfileTypes);
         Assert.Equal(100, options.SamplingFrequencyHz);
         Assert.Equal(TimeSpan.FromSeconds(1), options.SamplerPeriod);
+        Assert.Equal(1.0, options.SamplingOverheadPercent);
         Assert.Equal(TimeSpan.FromSeconds(15), options.ExportInterval);
         Assert.Equal(ProfileExporters.Otlp, options.Exporters);
         Assert.Null(options.FileDirectory);
@@ -139,6 +140,13 @@ public class OtelSettingsTests
     [Fact]
     public void OTEL_PROFILES_SAMPLING_FREQUENCY() =>
         Assert.Equal(49, Read(("OTEL_PROFILES_SAMPLING_FREQUENCY", "49")).SamplingFrequencyHz);
+
+    [Theory]
+    [InlineData("0.5", 0.5)]
+    [InlineData("2", 2.0)]
+    [InlineData(" 100 ", 100.0)]
+    public void OTEL_PROFILES_SAMPLING_OVERHEAD(string raw, double expected) =>
+        Assert.Equal(expected, Read(("OTEL_PROFILES_SAMPLING_OVERHEAD", raw)).SamplingOverheadPercent);
 
     [Fact]
     public void OTEL_PROFILES_SAMPLER_PERIOD() =>

@@ -99,6 +99,18 @@ public class ValidationMessageTests
             $"OTEL_PROFILES_SAMPLING_FREQUENCY='{raw}' {problem}; accepted: 1 to 1000",
             SingleError(("OTEL_PROFILES_SAMPLING_FREQUENCY", raw)));
 
+    [Theory]
+    [InlineData("0", "is out of range")]
+    [InlineData("0.05", "is out of range")]
+    [InlineData("150", "is out of range")]
+    [InlineData("-1", "is out of range")]
+    [InlineData("1%", "is not a number of percent such as 1 or 0.5")]
+    [InlineData("NaN", "is not a number of percent such as 1 or 0.5")]
+    public void Sampling_overhead(string raw, string problem) =>
+        Assert.Equal(
+            $"OTEL_PROFILES_SAMPLING_OVERHEAD='{raw}' {problem}; accepted: 0.1 to 100 (percent)",
+            SingleError(("OTEL_PROFILES_SAMPLING_OVERHEAD", raw)));
+
     [Fact]
     public void Sampler_period_below_the_minimum() =>
         Assert.Equal(
@@ -201,6 +213,7 @@ public class ValidationMessageTests
             o.Protocol = (OtlpProfilesProtocol)7;
             o.Exporters = (ProfileExporters)8;
             o.ShutdownTimeout = TimeSpan.FromMinutes(11);
+            o.SamplingOverheadPercent = double.NaN;
         }));
 
         Assert.Contains("OtlpProfilesOptions.SamplingFrequencyHz='0' is out of range; accepted: 1 to 1000", errors);
@@ -211,7 +224,8 @@ public class ValidationMessageTests
         Assert.Contains(errors, e => e.StartsWith("OtlpProfilesOptions.Protocol='7' is not a defined value; accepted: grpc, http/protobuf"));
         Assert.Contains(errors, e => e.StartsWith("OtlpProfilesOptions.Exporters='8' is not a set of known exporters; accepted:"));
         Assert.Contains(errors, e => e.StartsWith("OtlpProfilesOptions.ShutdownTimeout='00:11:00' is out of range; accepted: 0 to 600000 milliseconds"));
-        Assert.Equal(6, errors.Count);
+        Assert.Contains("OtlpProfilesOptions.SamplingOverheadPercent='NaN' is out of range; accepted: 0.1 to 100 (percent)", errors);
+        Assert.Equal(7, errors.Count);
     }
 
     [Fact]

@@ -1,0 +1,130 @@
+namespace OtelProfiles.Collection;
+
+/// <summary>
+/// Plans each period's sampler window from two limits: the target frequency and the overhead budget. Every tick
+/// of the runtime's sampler pauses all managed threads; how long depends on the app (a quiet single thread pauses
+/// ~0.3 ms, threads that outnumber the cores or sit in native math code can stretch a pause to 10 ms or more), so
+/// a fixed window cannot promise a cost. The budget is a token bucket of pause time: it fills at
+/// <c>maxPausedFraction</c> of wall-clock time, each window is sized to what the bucket holds at the pause per tick
+/// measured so far, and afterwards the pauses really measured (<see cref="SamplerPauseMeter"/>) are taken out, so a
+/// misjudged window is paid back by shorter or skipped ones and the long-run pause share stays within the budget.
+/// Used by the sampler's control thread only.
+/// </summary>
+internal sealed class SamplerBudget
+{
+    /// <summary>Fewer ticks than this in a window would cost a session start and stop for almost nothing.</summary>
+    public const int MinimumTicksPerWindow = 2;
+
+    private readonly int _targetFrequencyHz;
+    private readonly TimeSpan _period;
+    private readonly double _maxPausedFraction;
+    private TimeSpan _credit;
+    private TimeSpan? _lastRefill;
+    private TimeSpan _pausePerTick;
+    private TimeSpan _tickSpacing;
+    private bool _measured;
+
+    /// <param name="targetFrequencyHz">Samples per second and thread wanted.</param>
+    /// <param name="period">The duty-cycle period (one window at most per period).</param>
+    /// <param name="maxPausedFraction">The share of wall-clock time the sampler may keep the app paused (0.01 = 1%); 1 or more: no limit.</param>
+    public SamplerBudget(int targetFrequencyHz, TimeSpan period, double maxPausedFraction)
+    {
+        _targetFrequencyHz = targetFrequencyHz;
+        _period = period;
+        _maxPausedFraction = maxPausedFraction;
+
+        // One period's allowance to begin with: enough for a first, measuring window.
+        _credit = period * Math.Min(1, maxPausedFraction);
+    }
+
+    /// <summary>Whether the budget limits anything (a fraction of 1 lets the target alone decide).</summary>
+    public bool Limited => _maxPausedFraction < 1;
+
+    /// <summary>The pause time available now (negative after a window that cost more than was saved up).</summary>
+    public TimeSpan Credit => _credit;
+
+    /// <summary>The measured pause per tick (zero before the first window).</summary>
+    public TimeSpan PausePerTick => _measured ? _pausePerTick : TimeSpan.Zero;
+
+    /// <summary>The next period's window, given the time on a monotonic clock and the runtime's sampling interval.</summary>
+    public DutyCycle Plan(TimeSpan now, long samplingIntervalNs)
+    {
+        DutyCycle wanted = DutyCycle.For(_targetFrequencyHz, _period, samplingIntervalNs);
+        Refill(now);
+        if (!Limited)
+        {
+            return wanted;
+        }
+
+        if (!_measured)
+        {
+            // Nothing is known of this app's pauses yet: a shortest window measures them at a cost that is
+            // affordable almost anywhere (a few ticks), and the windows after it are sized from what it saw.
+            return _credit > TimeSpan.Zero ? new DutyCycle(TimeSpan.FromMilliseconds(DutyCycle.MinimumWindowMs), _period) : DutyCycle.Rest(_period);
+        }
+
+        TimeSpan spacing = _tickSpacing;
+        TimeSpan pause = _pausePerTick;
+        double wantedTicks = Math.Min(_targetFrequencyHz * _period.TotalSeconds, _period / spacing);
+        double affordableTicks = _credit > TimeSpan.Zero ? _credit / pause : 0;
+        double ticks = Math.Min(wantedTicks, affordableTicks);
+        if (ticks < MinimumTicksPerWindow)
+        {
+            return DutyCycle.Rest(_period);
+        }
+
+        TimeSpan window = TimeSpan.FromMilliseconds(Math.Max(DutyCycle.MinimumWindowMs, (spacing * ticks).TotalMilliseconds));
+        TimeSpan longest = _period - TimeSpan.FromMilliseconds(DutyCycle.StopLatencyAllowanceMs);
+        if (window <= longest)
+        {
+            return new DutyCycle(window, _period);
+        }
+
+        // Room for the whole period: never stop (stopping costs a flush). Otherwise the longest window a period has.
+        bool wholePeriodAffordable = affordableTicks >= _period / spacing;
+        return wanted.Continuous && wholePeriodAffordable ? new DutyCycle(_period, _period) : new DutyCycle(longest, _period);
+    }
+
+    /// <summary>Charges a finished window: its measured pauses, over <paramref name="window"/> of sampling.</summary>
+    public void Spend(SamplerPauses pauses, TimeSpan window)
+    {
+        if (pauses.Count == 0)
+        {
+            // No tick was measured (a window cut short): nothing learned, nothing to charge.
+            return;
+        }
+
+        _credit -= pauses.Total;
+        TimeSpan spacing = window / pauses.Count;
+        if (!_measured)
+        {
+            _pausePerTick = pauses.PerTick;
+            _tickSpacing = spacing;
+            _measured = true;
+            return;
+        }
+
+        // Halfway towards the newest window: follows a change of load within a few periods, damps one odd window.
+        _pausePerTick = (_pausePerTick + pauses.PerTick) / 2;
+        _tickSpacing = (_tickSpacing + spacing) / 2;
+    }
+
+    private void Refill(TimeSpan now)
+    {
+        if (_lastRefill is { } last && now > last)
+        {
+            // Saving up is capped at two periods' allowance (but always enough for a minimal window), so a long
+            // quiet spell cannot be spent in one burst of pauses.
+            TimeSpan cap = _period * (2 * Math.Min(1, _maxPausedFraction));
+            if (_measured && _pausePerTick * MinimumTicksPerWindow > cap)
+            {
+                cap = _pausePerTick * MinimumTicksPerWindow;
+            }
+
+            TimeSpan refilled = _credit + (now - last) * Math.Min(1, _maxPausedFraction);
+            _credit = refilled < cap ? refilled : (_credit > cap ? _credit : cap);
+        }
+
+        _lastRefill = now;
+    }
+}

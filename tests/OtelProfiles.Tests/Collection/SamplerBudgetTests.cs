@@ -1,0 +1,146 @@
+using OtelProfiles.Collection;
+
+namespace OtelProfiles.Tests.Collection;
+
+/// <summary>
+/// The sampler budget against simulated apps whose ticks pause them for a known time: the sampler must reach the
+/// target where pauses are cheap, and keep the share of paused time within the budget where they are not.
+/// </summary>
+public sealed class SamplerBudgetTests
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+    private const long OneMillisecondNs = 1_000_000;
+
+    [Fact]
+    public void Cheap_ticks_reach_the_target_frequency_within_the_budget()
+    {
+        // A quiet app: a tick every 1.05 ms pausing it 20 µs. 100 Hz costs 0.2%, well inside 1%.
+        var budget = new SamplerBudget(100, Period, 0.01);
+
+        SimulatedRun run = Simulate(budget, TimeSpan.FromMilliseconds(0.02), TimeSpan.FromMilliseconds(1.05), periods: 60);
+
+        Assert.InRange(run.TicksPerSecondAfter(5), 90, 110);
+        Assert.True(run.PausedFraction <= 0.01, $"paused {run.PausedFraction:P2}");
+    }
+
+    [Theory]
+    [InlineData(0.3, 1.35)]   // one busy thread: ~0.3 ms per pause, 1% allows ~33 ticks a second
+    [InlineData(2.0, 3.0)]    // threads outnumber the cores
+    [InlineData(8.0, 9.5)]    // the oversubscribed CPU workload of the benchmarks
+    public void Expensive_ticks_are_rationed_to_the_budget(double pauseMs, double spacingMs)
+    {
+        var budget = new SamplerBudget(100, Period, 0.01);
+
+        SimulatedRun run = Simulate(budget, TimeSpan.FromMilliseconds(pauseMs), TimeSpan.FromMilliseconds(spacingMs), periods: 120);
+
+        // Over two minutes the paused share is the budget (the first, guessed window may overshoot a little).
+        Assert.InRange(run.PausedFraction, 0.007, 0.0115);
+
+        // ...and the sampler still samples: about budget / pause ticks a second.
+        double expectedHz = 0.01 * 1000 / pauseMs;
+        Assert.InRange(run.TicksPerSecondAfter(10), expectedHz * 0.6, expectedHz * 1.3);
+    }
+
+    [Fact]
+    public void Ticks_longer_than_a_period_s_allowance_still_sample_now_and_then()
+    {
+        // 30 ms per pause against 10 ms a second: a minimal window every few periods, never none at all.
+        var budget = new SamplerBudget(100, Period, 0.01);
+
+        SimulatedRun run = Simulate(budget, TimeSpan.FromMilliseconds(30), TimeSpan.FromMilliseconds(31), periods: 120);
+
+        Assert.True(run.Windows >= 10, $"only {run.Windows} windows in 120 periods");
+        Assert.True(run.PausedFraction <= 0.0125, $"paused {run.PausedFraction:P2}");
+    }
+
+    [Fact]
+    public void A_budget_spent_by_a_load_spike_is_paid_back_and_the_rate_recovers_after()
+    {
+        var budget = new SamplerBudget(100, Period, 0.01);
+        var cheap = (Pause: TimeSpan.FromMilliseconds(0.02), Spacing: TimeSpan.FromMilliseconds(1.05));
+        var spike = (Pause: TimeSpan.FromMilliseconds(10), Spacing: TimeSpan.FromMilliseconds(11));
+
+        Simulate(budget, cheap.Pause, cheap.Spacing, periods: 10);
+        SimulatedRun during = Simulate(budget, spike.Pause, spike.Spacing, periods: 30, startAt: TimeSpan.FromSeconds(10));
+        SimulatedRun after = Simulate(budget, cheap.Pause, cheap.Spacing, periods: 30, startAt: TimeSpan.FromSeconds(40));
+
+        Assert.True(during.PausedFraction <= 0.013, $"paused {during.PausedFraction:P2} during the spike");
+        Assert.InRange(after.TicksPerSecondAfter(5), 90, 110);
+    }
+
+    [Fact]
+    public void Without_a_limit_the_target_alone_decides()
+    {
+        var budget = new SamplerBudget(100, Period, 1.0);
+
+        DutyCycle cycle = budget.Plan(TimeSpan.Zero, OneMillisecondNs);
+        budget.Spend(new SamplerPauses(10, TimeSpan.FromMilliseconds(100)), TimeSpan.FromMilliseconds(100));
+
+        Assert.False(budget.Limited);
+        Assert.Equal(DutyCycle.For(100, Period, OneMillisecondNs), cycle);
+        Assert.Equal(DutyCycle.For(100, Period, OneMillisecondNs), budget.Plan(Period, OneMillisecondNs));
+    }
+
+    [Fact]
+    public void A_target_beyond_what_windows_give_runs_continuously_when_the_budget_allows()
+    {
+        // 1000 Hz wanted, pauses of 1 µs: sampling never stops.
+        var budget = new SamplerBudget(1000, Period, 0.05);
+        Simulate(budget, TimeSpan.FromMilliseconds(0.001), TimeSpan.FromMilliseconds(1.0), periods: 5);
+
+        Assert.True(budget.Plan(TimeSpan.FromSeconds(5), OneMillisecondNs).Continuous);
+    }
+
+    [Fact]
+    public void A_window_that_measured_nothing_charges_nothing()
+    {
+        var budget = new SamplerBudget(100, Period, 0.01);
+        budget.Plan(TimeSpan.Zero, OneMillisecondNs);
+        TimeSpan before = budget.Credit;
+
+        budget.Spend(new SamplerPauses(0, TimeSpan.Zero), TimeSpan.FromMilliseconds(40));
+
+        Assert.Equal(before, budget.Credit);
+        Assert.Equal(TimeSpan.Zero, budget.PausePerTick);
+    }
+
+    private static SimulatedRun Simulate(SamplerBudget budget, TimeSpan pause, TimeSpan spacing, int periods, TimeSpan startAt = default)
+    {
+        var run = new SimulatedRun();
+        for (int i = 0; i < periods; i++)
+        {
+            DutyCycle cycle = budget.Plan(startAt + Period * i, OneMillisecondNs);
+            int ticks = 0;
+            if (!cycle.Resting)
+            {
+                TimeSpan window = cycle.Continuous ? cycle.Period : cycle.Window;
+                ticks = (int)(window / spacing);
+                budget.Spend(new SamplerPauses(ticks, pause * ticks), window);
+                run.Windows++;
+            }
+
+            run.TicksPerPeriod.Add(ticks);
+            run.Paused += pause * ticks;
+        }
+
+        run.Duration = Period * periods;
+        return run;
+    }
+
+    private sealed class SimulatedRun
+    {
+        public List<int> TicksPerPeriod { get; } = [];
+
+        public int Windows { get; set; }
+
+        public TimeSpan Paused { get; set; }
+
+        public TimeSpan Duration { get; set; }
+
+        public double PausedFraction => Paused / Duration;
+
+        /// <summary>Ticks per second once the first <paramref name="settle"/> periods are over.</summary>
+        public double TicksPerSecondAfter(int settle) =>
+            TicksPerPeriod.Skip(settle).Average() / Period.TotalSeconds;
+    }
+}
