@@ -115,12 +115,13 @@ static string FindBenchDirectory()
 internal static partial class Program
 {
     private const string WorkloadsLegend = """
-        Jobs: `off` = profiling disabled (baseline); `default` = the library's defaults (cpu,wall at 100 Hz effective:
-        the 1 kHz runtime sampler on for 100 ms of every second); one job per profile type alone; `1kHz` = our
-        sampler never switched off (the same sampling rate as dotnet-trace); `dotnet-trace` = our profiler off and
+        Jobs: `off` = profiling disabled (baseline); `default` = the library's defaults (cpu,wall, 100 Hz per thread
+        wanted, within a 1% budget of time the sampler may pause the app: the 1 kHz runtime sampler runs in windows
+        sized to that budget); one job per profile type alone; `1kHz` = our sampler never switched off and no budget
+        (the same sampling rate as dotnet-trace); `dotnet-trace` = our profiler off and
         `dotnet-trace collect` attached from outside with the same providers (SampleProfiler at 1 kHz, runtime
         Loader/Jit/CompilationDiagnostic at Verbose). `Tput loss` = 1 - baseline mean / mean; `CPU Δ` = extra CPU
         time per operation (for dotnet-trace including the dotnet-trace process); `WS Δ` = extra peak working set;
-        `Hz/thread` and `Export KB/min` (gzip) come from the profiles each process exported.
+        `Hz/thread`, `Paused %` and `Export KB/min` (gzip) come from the profiles each process exported.
         """;
 }

@@ -54,6 +54,7 @@ internal static class DemoExportSize
             | gzip (as sent) | {exports.GzipBytes / 1024.0:0.0} KB |
             | **gzip per minute** | **{kbPerMinute:0.0} KB/min** ({verdict}) |
             | effective sampling rate | {exports.EffectiveHz:0.0} Hz per thread |
+            | app paused by the sampler | {exports.PausedPercent:0.00}% of the time |
             """);
     }
 

@@ -34,8 +34,13 @@ internal static class ProfilingJobs
             jobs.Add(Configure(template, type, ("OTEL_PROFILES_ENABLED", "true"), ("OTEL_PROFILES_TYPES", type)));
         }
 
-        // The sampler never switched off: the runtime's 1 kHz, i.e. the same sampling dotnet-trace does.
-        jobs.Add(Configure(template, Continuous, ("OTEL_PROFILES_ENABLED", "true"), ("OTEL_PROFILES_SAMPLING_FREQUENCY", "1000")));
+        // The sampler never switched off and no overhead budget: the runtime's 1 kHz, i.e. the same sampling dotnet-trace does.
+        jobs.Add(Configure(
+            template,
+            Continuous,
+            ("OTEL_PROFILES_ENABLED", "true"),
+            ("OTEL_PROFILES_SAMPLING_FREQUENCY", "1000"),
+            ("OTEL_PROFILES_SAMPLING_OVERHEAD", "100")));
 
         // The peer: our profiler off, dotnet-trace attached from outside with the same providers.
         jobs.Add(Configure(template, DotnetTrace, ("OTEL_PROFILES_ENABLED", "false"), (DotnetTraceVariable, "1")));

@@ -18,6 +18,9 @@ internal static class CostMetrics
     public static readonly IMetricDescriptor EffectiveHz = new Descriptor(
         "EffectiveHz", "Hz/thread", "Samples per second each thread received, from the exported dotnet.sampling.ticks", UnitType.Dimensionless, "0.0", 3);
 
+    public static readonly IMetricDescriptor PausedPercent = new Descriptor(
+        "PausedPercent", "Paused %", "Share of time the sampler kept the app's managed threads paused, from the exported dotnet.sampling.paused", UnitType.Dimensionless, "0.00", 3);
+
     public static readonly IMetricDescriptor ExportKbPerMinute = new Descriptor(
         "ExportKbPerMin", "Export KB/min", "gzip-compressed OTLP export per minute of profiled time", UnitType.Dimensionless, "0.0", 4);
 

@@ -7,9 +7,10 @@ namespace OtelProfiles.Benchmarks.Measurement;
 /// <summary>
 /// What a profiled process exported through the file exporter: one OTLP request per interval. Sizes are given raw and
 /// gzip-compressed the way the OTLP/HTTP exporter compresses a request (CompressionLevel.Fastest), since that is what
-/// crosses the network.
+/// crosses the network. An interval in which the sampler's budget kept it off sends nothing, so the profiled time is
+/// from the first interval's start to the last one's end, not the sum of the intervals exported.
 /// </summary>
-internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, double ProfiledSeconds, double EffectiveHz)
+internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, double ProfiledSeconds, double EffectiveHz, double PausedPercent = 0)
 {
     public static ExportFiles Empty { get; } = new(0, 0, 0, 0, 0);
 
@@ -26,9 +27,10 @@ internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, 
         int requests = 0;
         long raw = 0;
         long gzip = 0;
-        double seconds = 0;
+        ulong first = ulong.MaxValue;
+        ulong last = 0;
         double ticks = 0;
-        double tickSeconds = 0;
+        double pausedNs = 0;
         foreach (string file in Directory.GetFiles(directory, "*.pb"))
         {
             byte[] data = File.ReadAllBytes(file);
@@ -42,23 +44,29 @@ internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, 
                 continue;
             }
 
-            double duration = profile.DurationNano / 1e9;
-            seconds += duration;
+            first = Math.Min(first, profile.TimeUnixNano);
+            last = Math.Max(last, profile.TimeUnixNano + profile.DurationNano);
 
-            // dotnet.sampling.ticks: sampler ticks the interval saw, i.e. samples each thread received.
+            // dotnet.sampling.ticks: sampler ticks the interval saw, i.e. samples each thread received;
+            // dotnet.sampling.paused: how long the sampler kept the app paused.
             var dictionary = request.Dictionary;
             foreach (int index in profile.AttributeIndices)
             {
                 var attribute = dictionary.AttributeTable[index];
-                if (dictionary.StringTable[attribute.KeyStrindex] == ExportRequestBuilder.SamplingTicksAttribute)
+                string key = dictionary.StringTable[attribute.KeyStrindex];
+                if (key == ExportRequestBuilder.SamplingTicksAttribute)
                 {
                     ticks += attribute.Value.IntValue;
-                    tickSeconds += duration;
+                }
+                else if (key == ExportRequestBuilder.SamplerPausedAttribute)
+                {
+                    pausedNs += attribute.Value.IntValue;
                 }
             }
         }
 
-        return new ExportFiles(requests, raw, gzip, seconds, tickSeconds > 0 ? ticks / tickSeconds : 0);
+        double seconds = last > first ? (last - first) / 1e9 : 0;
+        return new ExportFiles(requests, raw, gzip, seconds, seconds > 0 ? ticks / seconds : 0, seconds > 0 ? pausedNs / (seconds * 1e9) * 100 : 0);
     }
 
     public static long GzipLength(byte[] data)

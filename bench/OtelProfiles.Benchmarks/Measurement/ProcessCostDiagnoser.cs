@@ -93,6 +93,7 @@ internal sealed class ProcessCostDiagnoser : IDiagnoser
             if (exports.Requests > 0)
             {
                 yield return new Metric(CostMetrics.EffectiveHz, exports.EffectiveHz);
+                yield return new Metric(CostMetrics.PausedPercent, exports.PausedPercent);
                 yield return new Metric(CostMetrics.ExportKbPerMinute, exports.GzipBytesPerMinute / 1024);
             }
 

@@ -94,4 +94,11 @@ internal static partial class Log
         Level = LogLevel.Information,
         Message = "OpenTelemetry profiling types changed: {ProfileTypes}")]
     public static partial void ProfileTypesChanged(ILogger logger, string profileTypes);
+
+    [LoggerMessage(
+        EventId = 23,
+        EventName = "SamplingRateLimited",
+        Level = LogLevel.Information,
+        Message = "OpenTelemetry profiling: sampling reaches {EffectiveHz} Hz per thread of the {TargetHz} Hz wanted: each sample pauses the app's managed threads for {PauseMs} ms on average (typical when busy threads outnumber the cores), and the overhead budget is {BudgetPercent}% ({Setting}). Profiles stay correct but take longer to become detailed; raise the budget for more samples.")]
+    public static partial void SamplingRateLimited(ILogger logger, string effectiveHz, int targetHz, string pauseMs, double budgetPercent, string setting);
 }

@@ -36,6 +36,7 @@ public sealed class ContinuousProfiler : IDisposable
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly ProfilerThreads _threads = new();
+    private SamplingRateReport? _rateReport;
     private readonly IDisposable? _optionsSubscription;
     private readonly HashSet<string> _loggedFailures = new(StringComparer.Ordinal);
     private readonly object _cutGate = new();
@@ -179,6 +180,7 @@ public sealed class ContinuousProfiler : IDisposable
                 _events.Apply(types);
                 _activeTypes = (types & ~ProfileTypeSupport.EventTypes) | _events.Active;
                 _builder = new ExportRequestBuilder(_session.Frames, _session.ThreadNames, Scope, CreateTagLookup());
+                _rateReport ??= new SamplingRateReport(_logger, options.SamplingFrequencyHz, options.SamplingOverheadPercent);
                 _stopping = new ManualResetEventSlim();
                 _cutNow = new AutoResetEvent(false);
                 _intervalThread = _threads.Start("OtelProfiles.Intervals", RunIntervals);
@@ -332,6 +334,11 @@ public sealed class ContinuousProfiler : IDisposable
 
         ProfileTypes types = _activeTypes;
         IntervalSamples interval = session.Recorder.TakeInterval(DateTime.UtcNow);
+        if (session.IsSampling)
+        {
+            _rateReport?.Observe(interval);
+        }
+
         EventIntervals? events = _events?.TakeInterval();
         if (interval.Samples.SampleCount > 0 || events?.HasData == true)
         {

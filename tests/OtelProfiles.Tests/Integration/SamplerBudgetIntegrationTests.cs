@@ -12,13 +12,13 @@ namespace OtelProfiles.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class SamplerBudgetIntegrationTests
 {
-    private const int WorkloadSeconds = 8;
+    private const int WorkloadSeconds = 10;
 
     [Fact]
     public async Task The_default_budget_keeps_the_app_paused_about_one_percent_of_the_time_and_still_samples()
     {
-        Measured budgeted = await RunAsync(overheadPercent: null);
-        Measured unlimited = await RunAsync(overheadPercent: "100");
+        (Measured budgeted, string budgetedOutput) = await RunAsync(overheadPercent: null);
+        (Measured unlimited, string unlimitedOutput) = await RunAsync(overheadPercent: "100");
 
         Assert.True(budgeted.Ticks > 0, "the budgeted sampler took no samples at all");
         Assert.True(budgeted.CpuSamples > 0, "no CPU samples under the budget");
@@ -31,9 +31,13 @@ public sealed class SamplerBudgetIntegrationTests
             unlimited.PausedFraction > 2 * budgeted.PausedFraction,
             $"unlimited sampler paused {unlimited.PausedFraction:P2}, budgeted {budgeted.PausedFraction:P2}: the budget made no difference");
         Assert.True(unlimited.Ticks > budgeted.Ticks, $"unlimited {unlimited.Ticks} ticks, budgeted {budgeted.Ticks}");
+
+        // The app's log says why the rate is low and what to change, once; without a budget there is nothing to say.
+        Assert.Single(budgetedOutput.Split('\n'), l => l.Contains("SamplingRateLimited", StringComparison.Ordinal) || l.Contains("OTEL_PROFILES_SAMPLING_OVERHEAD)", StringComparison.Ordinal));
+        Assert.DoesNotContain("OTEL_PROFILES_SAMPLING_OVERHEAD)", unlimitedOutput, StringComparison.Ordinal);
     }
 
-    private static async Task<Measured> RunAsync(string? overheadPercent)
+    private static async Task<(Measured Measured, string Output)> RunAsync(string? overheadPercent)
     {
         string directory = Path.Combine(Path.GetTempPath(), "otelprofiles-budget-" + Guid.NewGuid().ToString("N"));
         try
@@ -68,7 +72,7 @@ public sealed class SamplerBudgetIntegrationTests
             }
 
             Assert.True(measured.Ticks > 0 || overheadPercent is null, $"no samples without a budget\n{run.Output}");
-            return measured;
+            return (measured, run.Output);
         }
         finally
         {

@@ -1,0 +1,78 @@
+using OtelProfiles.Aggregation;
+using OtelProfiles.Diagnostics;
+
+namespace OtelProfiles.Tests.Diagnostics;
+
+public sealed class SamplingRateReportTests
+{
+    private static readonly DateTime Start = new(2026, 11, 26, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>A 10 s interval in which one thread got <paramref name="ticks"/> samples and the sampler paused the app <paramref name="pausedMs"/>.</summary>
+    private static IntervalSamples Interval(int ticks, double pausedMs)
+    {
+        var table = new SampleTable();
+        for (int i = 0; i < ticks; i++)
+        {
+            table.Record([0x1000UL, 0x2000UL], threadId: 7, runningManagedCode: true);
+        }
+
+        return new IntervalSamples(table, Start, Start.AddSeconds(10), 1_000_000, (long)(pausedMs * 1e6));
+    }
+
+    [Fact]
+    public void A_budget_bound_rate_is_explained_once_with_the_pause_per_sample_and_the_setting()
+    {
+        var logger = new RecordingLogger();
+        var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 1);
+
+        report.Observe(Interval(ticks: 15, pausedMs: 105)); // the first interval is not judged
+        Assert.Empty(logger.Entries);
+
+        report.Observe(Interval(ticks: 14, pausedMs: 98));  // 1.4 Hz, 7 ms per sample, ~1% paused
+        report.Observe(Interval(ticks: 12, pausedMs: 96));
+
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal("SamplingRateLimited", entry.EventId.Name);
+        Assert.Contains("sampling reaches 1.4 Hz per thread of the 100 Hz wanted", entry.Message);
+        Assert.Contains("7 ms on average", entry.Message);
+        Assert.Contains("the overhead budget is 1% (OTEL_PROFILES_SAMPLING_OVERHEAD)", entry.Message);
+    }
+
+    [Fact]
+    public void A_rate_near_the_target_says_nothing()
+    {
+        var logger = new RecordingLogger();
+        var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 1);
+
+        report.Observe(Interval(ticks: 800, pausedMs: 80));
+        report.Observe(Interval(ticks: 800, pausedMs: 80)); // 80 Hz, 0.8% paused
+
+        Assert.Empty(logger.Entries);
+    }
+
+    [Fact]
+    public void A_low_rate_the_budget_does_not_explain_says_nothing()
+    {
+        // Few samples but almost no pause: the sampler was not held back by the budget (for example it was just
+        // switched on); blaming the budget would mislead.
+        var logger = new RecordingLogger();
+        var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 1);
+
+        report.Observe(Interval(ticks: 10, pausedMs: 2));
+        report.Observe(Interval(ticks: 10, pausedMs: 2));
+
+        Assert.Empty(logger.Entries);
+    }
+
+    [Fact]
+    public void Without_a_budget_there_is_nothing_to_explain()
+    {
+        var logger = new RecordingLogger();
+        var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 100);
+
+        report.Observe(Interval(ticks: 10, pausedMs: 900));
+        report.Observe(Interval(ticks: 10, pausedMs: 900));
+
+        Assert.Empty(logger.Entries);
+    }
+}
