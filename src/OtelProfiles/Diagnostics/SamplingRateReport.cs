@@ -15,7 +15,6 @@ internal sealed class SamplingRateReport
     private readonly ILogger _logger;
     private readonly int _targetHz;
     private readonly double _budgetPercent;
-    private int _intervalsSeen;
     private bool _reported;
 
     public SamplingRateReport(ILogger logger, int targetHz, double budgetPercent)
@@ -36,26 +35,24 @@ internal sealed class SamplingRateReport
             return;
         }
 
-        // The first interval holds the sampler's start and its short measuring window: not yet representative.
-        if (++_intervalsSeen < 2)
-        {
-            return;
-        }
-
+        // Judged on an interval with samples (one in which the sampler rested throughout says nothing of the
+        // pause per sample), and only when the pauses used a good part of the budget: a low rate with few pauses
+        // has another cause (the sampler just switched on and ran only its short measuring window, or no managed
+        // thread ran).
         double hz = interval.EffectiveFrequencyHz;
-        bool budgetBound = interval.TicksObserved == 0 || interval.SamplerPausedFraction * 100 >= _budgetPercent / 2;
-        if (hz >= _targetHz / 2.0 || !budgetBound)
+        bool budgetBound = interval.SamplerPausedFraction * 100 >= _budgetPercent / 2;
+        if (interval.TicksObserved == 0 || hz >= _targetHz / 2.0 || !budgetBound)
         {
             return;
         }
 
         _reported = true;
-        double pauseMs = interval.TicksObserved > 0 ? interval.SamplerPausedNs / 1e6 / interval.TicksObserved : 0;
+        double pauseMs = interval.SamplerPausedNs / 1e6 / interval.TicksObserved;
         Log.SamplingRateLimited(
             _logger,
             hz.ToString("0.#", CultureInfo.InvariantCulture),
             _targetHz,
-            interval.TicksObserved > 0 ? pauseMs.ToString("0.##", CultureInfo.InvariantCulture) : "more than the budget allows per period,",
+            pauseMs.ToString("0.##", CultureInfo.InvariantCulture),
             _budgetPercent,
             OtelSettingNames.SamplingOverhead);
     }

@@ -167,6 +167,9 @@ public sealed class CoreProfilingTests
                 ["OTEL_PROFILES_EXPORTER"] = "file",
                 ["OTEL_PROFILES_FILE_DIRECTORY"] = directory,
                 ["OTEL_PROFILES_EXPORT_INTERVAL"] = "2000",
+
+                // An interval without samples sends nothing; without a budget every interval has samples.
+                ["OTEL_PROFILES_SAMPLING_OVERHEAD"] = "100",
             });
 
             Assert.True(run.Completed, run.Output);
@@ -209,6 +212,7 @@ public sealed class CoreProfilingTests
                     ["OTEL_PROFILES_FILE_DIRECTORY"] = directory,
                     ["OTEL_PROFILES_EXPORT_INTERVAL"] = "1500",
                     ["OTEL_PROFILES_SAMPLING_FREQUENCY"] = "1000",
+                    ["OTEL_PROFILES_SAMPLING_OVERHEAD"] = "100",
                 };
                 foreach ((string key, string value) in extra)
                 {

@@ -167,6 +167,9 @@ public sealed class RuntimeSwitchingTests
                 ["OpenTelemetry:Profiles:FileDirectory"] = directory,
                 ["OpenTelemetry:Profiles:ExportInterval"] = "01:00:00",
                 ["OpenTelemetry:Profiles:SamplingFrequencyHz"] = "1000",
+
+                // These tests check which profiles an export holds, so every interval must get samples: no budget.
+                ["OpenTelemetry:Profiles:SamplingOverheadPercent"] = "100",
             });
             builder.Services.AddOpenTelemetry()
                 .ConfigureResource(r => r.AddService("switch-test"))
