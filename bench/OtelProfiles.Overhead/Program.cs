@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Benchmarks.Measurement;
 
 // Usage: OtelProfiles.Overhead [--rounds 5] [--seconds 10] [--warmup 3] [--mode cpu|json] [--max-overhead 5] [--retry] [--max-foreign-load 10]
 // Runs the workload app alternately without and with profiling (default settings, file exporter), so drift on a
@@ -193,74 +193,15 @@ internal static partial class Workload
         double cpuMs = double.Parse(done.Groups["cpu"].Value, CultureInfo.InvariantCulture);
         long peak = long.Parse(done.Groups["ws"].Value, CultureInfo.InvariantCulture);
         double warmupCpuMs = double.Parse(done.Groups["warmup"].Value, CultureInfo.InvariantCulture);
-        (double hz, long bytes, double gzipKbPerMinute, double pausedPercent) = profiled ? EffectiveRate(directory) : (0, 0, 0, 0);
+        // Samples per second each thread received, export size (raw, and gzip per minute as the OTLP exporter sends
+        // it) and the share of time the sampler kept the app paused, all from the exported files.
+        ExportFiles exports = profiled ? ExportFiles.Read(directory) : ExportFiles.Empty;
         if (Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true);
         }
 
-        return new Run(ops / (double)settings.Seconds, cpuMs / Math.Max(1, ops), peak, hz, bytes, gzipKbPerMinute, foreignLoad, pausedPercent, warmupCpuMs);
-    }
-
-    // Ticks per second of wall time over all exported intervals: samples per second each thread received. Also the
-    // export size, raw and gzip-compressed as the OTLP exporter sends it, per minute of profiled time; and the share of
-    // time the sampler kept the app paused, as the profiles report it.
-    private static (double Hz, long Bytes, double GzipKbPerMinute, double PausedPercent) EffectiveRate(string directory)
-    {
-        if (!Directory.Exists(directory))
-        {
-            return (0, 0, 0, 0);
-        }
-
-        double pausedNs = 0;
-        double ticks = 0;
-        ulong first = ulong.MaxValue;
-        ulong last = 0;
-        long bytes = 0;
-        long gzipBytes = 0;
-        foreach (string file in Directory.GetFiles(directory, "*.pb"))
-        {
-            byte[] data = File.ReadAllBytes(file);
-            bytes += data.Length;
-            gzipBytes += GzipLength(data);
-            var request = ExportProfilesServiceRequest.Parser.ParseFrom(data);
-            var profile = request.ResourceProfiles[0].ScopeProfiles[0].Profiles[0];
-            var d = request.Dictionary;
-            foreach (int index in profile.AttributeIndices)
-            {
-                if (d.StringTable[d.AttributeTable[index].KeyStrindex] == "dotnet.sampling.paused")
-                {
-                    pausedNs += d.AttributeTable[index].Value.IntValue;
-                }
-
-                if (d.StringTable[d.AttributeTable[index].KeyStrindex] == "dotnet.sampling.ticks")
-                {
-                    ticks += d.AttributeTable[index].Value.IntValue;
-                    first = Math.Min(first, profile.TimeUnixNano);
-                    last = Math.Max(last, profile.TimeUnixNano + profile.DurationNano);
-                }
-            }
-        }
-
-        // Intervals in which the budget kept the sampler off have no samples and no file: the time covered is from
-        // the first interval's start to the last one's end.
-        double seconds = last > first ? (last - first) / 1e9 : 0;
-        return (
-            seconds > 0 ? ticks / seconds : 0,
-            bytes,
-            seconds > 0 ? gzipBytes / 1024.0 * 60 / seconds : 0,
-            seconds > 0 ? pausedNs / (seconds * 1e9) * 100 : 0);
-    }
-
-    private static long GzipLength(byte[] data)
-    {
-        using var buffer = new MemoryStream();
-        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(data);
-        }
-
-        return buffer.Length;
+        return new Run(ops / (double)settings.Seconds, cpuMs / Math.Max(1, ops), peak, exports.EffectiveHz, exports.RawBytes, exports.GzipBytesPerMinute / 1024, foreignLoad, exports.PausedPercent, warmupCpuMs);
     }
 
     [GeneratedRegex(@"WORKLOAD DONE .*ops=(?<ops>\d+) cpu_ms=(?<cpu>\d+) peak_ws_kb=(?<ws>\d+) warmup_cpu_ms=(?<warmup>\d+)")]

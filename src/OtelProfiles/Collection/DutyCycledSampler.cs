@@ -8,7 +8,7 @@ namespace OtelProfiles.Collection;
 /// <summary>
 /// Runs the SampleProfiler for a window of every period: a control thread asks the <see cref="SamplerBudget"/> how
 /// long this period's window may be, opens a sampler session, lets it run for the window, stops it and charges
-/// the pauses the window measured to the budget (stopping (stopping blocks for up to ~110 ms, which is why it is not the reader's job);
+/// the pauses the window measured to the budget (stopping blocks for up to ~110 ms, which is why it is not the reader's job);
 /// a reader thread decodes each session's stream into the <see cref="ThreadSampleRecorder"/>. One reader object
 /// and its buffers serve every window, so a window costs no per-window parser.
 /// </summary>
@@ -48,9 +48,6 @@ internal sealed class DutyCycledSampler : IDisposable
     /// <summary>The duty cycle in force (known after the first window reported the sampling interval).</summary>
     public DutyCycle Current { get; private set; }
 
-    /// <summary>Periods the sampler rested because its overhead budget was spent.</summary>
-    public long RestedPeriods { get; private set; }
-
     public void Start()
     {
         _readerThread = _threads.Start("OtelProfiles.SampleReader", ReadStreams);
@@ -67,11 +64,7 @@ internal sealed class DutyCycledSampler : IDisposable
                 long cycleStart = Stopwatch.GetTimestamp();
                 DutyCycle cycle = _budget.Plan(Stopwatch.GetElapsedTime(started), _recorder.SamplingIntervalNs);
                 Current = cycle;
-                if (cycle.Resting)
-                {
-                    RestedPeriods++;
-                }
-                else
+                if (!cycle.Resting)
                 {
                     TimeSpan sampled = RunOneWindow(cycle);
                     _budget.Spend(_recorder.Pauses.TakeWindow(), sampled);

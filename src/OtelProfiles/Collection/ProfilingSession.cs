@@ -95,9 +95,6 @@ internal sealed class ProfilingSession : IDisposable
     /// <summary>Completed sampler windows.</summary>
     public long SamplerWindows => _sampler?.Windows ?? 0;
 
-    /// <summary>Periods the sampler rested because its overhead budget was spent.</summary>
-    public long SamplerRestedPeriods => _sampler?.RestedPeriods ?? 0;
-
     /// <summary>Starts or stops the duty-cycled sampler; stopping waits for its threads to end.</summary>
     public void SetSampling(bool enabled)
     {

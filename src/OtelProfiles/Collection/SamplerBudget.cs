@@ -18,6 +18,9 @@ internal sealed class SamplerBudget
     private readonly int _targetFrequencyHz;
     private readonly TimeSpan _period;
     private readonly double _maxPausedFraction;
+
+    // The rate the bucket fills at: the budget, at most all of the time.
+    private readonly double _fillRate;
     private TimeSpan _credit;
     private TimeSpan? _lastRefill;
     private TimeSpan _pausePerTick;
@@ -32,9 +35,10 @@ internal sealed class SamplerBudget
         _targetFrequencyHz = targetFrequencyHz;
         _period = period;
         _maxPausedFraction = maxPausedFraction;
+        _fillRate = Math.Min(1, maxPausedFraction);
 
         // One period's allowance to begin with: enough for a first, measuring window.
-        _credit = period * Math.Min(1, maxPausedFraction);
+        _credit = period * _fillRate;
     }
 
     /// <summary>Whether the budget limits anything (a fraction of 1 lets the target alone decide).</summary>
@@ -115,13 +119,13 @@ internal sealed class SamplerBudget
         {
             // Saving up is capped at two periods' allowance (but always enough for a minimal window), so a long
             // quiet spell cannot be spent in one burst of pauses.
-            TimeSpan cap = _period * (2 * Math.Min(1, _maxPausedFraction));
+            TimeSpan cap = _period * (2 * _fillRate);
             if (_measured && _pausePerTick * MinimumTicksPerWindow > cap)
             {
                 cap = _pausePerTick * MinimumTicksPerWindow;
             }
 
-            TimeSpan refilled = _credit + (now - last) * Math.Min(1, _maxPausedFraction);
+            TimeSpan refilled = _credit + (now - last) * _fillRate;
             _credit = refilled < cap ? refilled : (_credit > cap ? _credit : cap);
         }
 

@@ -231,10 +231,6 @@ public sealed class CoreProfilingTests
             }
         }
 
-        static long Attribute(ExportProfilesServiceRequest request, OpenTelemetry.Proto.Profiles.V1Development.Profile profile, string key) =>
-            profile.AttributeIndices.Select(i => request.Dictionary.AttributeTable[i])
-                .Single(a => request.Dictionary.StringTable[a.KeyStrindex] == key).Value.IntValue;
-
         var defaultRequests = new List<ExportProfilesServiceRequest>();
         var slowRequests = new List<ExportProfilesServiceRequest>();
         var defaultProfiles = await Run(defaultRequests);
@@ -247,8 +243,8 @@ public sealed class CoreProfilingTests
             foreach (var profile in profiles)
             {
                 var request = requests.Single(r => r.ResourceProfiles[0].ScopeProfiles[0].Profiles.Contains(profile));
-                Assert.Equal(intervalNs, Attribute(request, profile, "dotnet.sampling.interval"));
-                long ticks = Attribute(request, profile, "dotnet.sampling.ticks");
+                Assert.Equal(intervalNs, ProfileAttributes.Int(request, profile, "dotnet.sampling.interval"));
+                long ticks = ProfileAttributes.Int(request, profile, "dotnet.sampling.ticks");
                 Assert.True(profile.Period >= intervalNs * 0.95, $"period {profile.Period} below the interval in force {intervalNs}");
                 Assert.Equal((double)profile.DurationNano, (double)ticks * profile.Period, (double)profile.Period);
             }

@@ -66,8 +66,8 @@ public sealed class SamplerBudgetIntegrationTests
                 ProfileInvariants.AssertValid(request);
                 Profile cpu = request.ResourceProfiles[0].ScopeProfiles[0].Profiles
                     .Single(p => request.Dictionary.StringTable[p.PeriodType.TypeStrindex] == "cpu");
-                measured.PausedNs += Attribute(request, cpu, "dotnet.sampling.paused");
-                measured.Ticks += Attribute(request, cpu, "dotnet.sampling.ticks");
+                measured.PausedNs += ProfileAttributes.Int(request, cpu, "dotnet.sampling.paused");
+                measured.Ticks += ProfileAttributes.Int(request, cpu, "dotnet.sampling.ticks");
                 measured.CpuSamples += cpu.Samples.Sum(s => s.Values.Sum());
             }
 
@@ -82,10 +82,6 @@ public sealed class SamplerBudgetIntegrationTests
             }
         }
     }
-
-    private static long Attribute(ExportProfilesServiceRequest request, Profile profile, string key) =>
-        profile.AttributeIndices.Select(i => request.Dictionary.AttributeTable[i])
-            .Single(a => request.Dictionary.StringTable[a.KeyStrindex] == key).Value.IntValue;
 
     private sealed class Measured
     {
