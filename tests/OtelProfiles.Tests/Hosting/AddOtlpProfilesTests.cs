@@ -46,6 +46,10 @@ public sealed class AddOtlpProfilesTests
                     o.FileDirectory = directory;
                     o.ExportInterval = TimeSpan.FromHours(1);
                     o.SamplingFrequencyHz = 1000;
+
+                    // The test counts exports, and an interval without samples sends none: inside the test host
+                    // (many threads, expensive pauses) the default 1% budget can leave the last 0.5 s unsampled.
+                    o.SamplingOverheadPercent = 100;
                 });
             using IHost host = builder.Build();
             await host.StartAsync();
