@@ -14,8 +14,16 @@ using OtelProfiles.Benchmarks.Workloads;
 //   OtelProfiles.Benchmarks demo-export [--seconds 60]
 //   OtelProfiles.Benchmarks all [--quick]
 //   OtelProfiles.Benchmarks <BenchmarkDotNet arguments>     (plain BenchmarkSwitcher, e.g. --list flat)
+//   OtelProfiles.Benchmarks steady <Workload> <seconds> <warmup-seconds>   (one process of the A/B harness)
 // Results go to bench/results (latest.md plus BenchmarkDotNet's artifacts), or --results DIR.
 string command = args.Length > 0 ? args[0] : "--help";
+if (command == "steady" && args.Length >= 4)
+{
+    // A child of the A/B harness: its OTEL_PROFILES_* variables are the configuration under test, so this runs
+    // before the cleanup below.
+    return SteadyStateRun.Run(args[1], double.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture));
+}
+
 bool quick = args.Contains("--quick");
 string results = Option("--results") ?? Path.Combine(FindBenchDirectory(), "results");
 string artifacts = Path.Combine(results, "artifacts");

@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using OtelProfiles.Benchmarks.Measurement;
 
-// Usage: OtelProfiles.Overhead [--rounds 5] [--seconds 10] [--warmup 3] [--mode cpu|json] [--max-overhead 5] [--retry] [--max-foreign-load 10]
-// Runs the workload app alternately without and with profiling (default settings, file exporter), so drift on a
+// Usage: OtelProfiles.Overhead [--rounds 5] [--seconds 10] [--warmup 3] [--mode cpu|json | --workload CpuBound|Json|Lock|Idle|Kestrel]
+//                              [--max-overhead 5] [--retry] [--max-foreign-load 10]
+// Runs the workload app (tests/OtelProfiles.Workload, --mode) or one of the BenchmarkDotNet service workloads
+// (bench/OtelProfiles.Benchmarks, --workload) alternately without and with profiling (default settings, file exporter), so drift on a
 // noisy machine hits both sides alike, and reports the median throughput ratio, CPU time, peak working set and the
 // sampler's effective per-thread rate. Throughput and CPU time are the steady state: each run first works for
 // --warmup seconds (profiler start, rundown, JIT) uncounted; the CPU time that start took is reported apart. Exits 1 when the median overhead exceeds --max-overhead percent (with
@@ -13,8 +15,8 @@ using OtelProfiles.Benchmarks.Measurement;
 // Rounds during which other processes used more than --max-foreign-load percent of the machine are marked
 // "disturbed" and left out of the medians when at least half of the rounds (and three) are clean.
 var settings = Settings.Parse(args);
-string workload = Workload.FindDll();
-Console.WriteLine($"Overhead check: {settings.Rounds} rounds x {settings.Seconds} s after {settings.WarmupSeconds} s warmup, mode {settings.Mode}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage.Text()}");
+string workload = Workload.FindDll(settings);
+Console.WriteLine($"Overhead check: {settings.Rounds} rounds x {settings.Seconds} s after {settings.WarmupSeconds} s warmup, {settings.Describe()}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage.Text()}");
 
 var report = await Measure(settings, workload);
 report.Print();
@@ -59,8 +61,10 @@ static async Task<Report> Measure(Settings settings, string workload)
     return new Report(rounds, settings);
 }
 
-internal sealed record Settings(int Rounds, int Seconds, string Mode, double MaxOverheadPercent, bool Retry, double MaxForeignLoadPercent = 10, int WarmupSeconds = 3)
+internal sealed record Settings(int Rounds, int Seconds, string Mode, double MaxOverheadPercent, bool Retry, double MaxForeignLoadPercent = 10, int WarmupSeconds = 3, string? BenchWorkload = null)
 {
+    public string Describe() => BenchWorkload is null ? $"mode {Mode}" : $"benchmark workload {BenchWorkload}";
+
     public static Settings Parse(string[] args)
     {
         string Value(string name, string fallback)
@@ -76,7 +80,8 @@ internal sealed record Settings(int Rounds, int Seconds, string Mode, double Max
             double.Parse(Value("--max-overhead", "5"), CultureInfo.InvariantCulture),
             args.Contains("--retry"),
             double.Parse(Value("--max-foreign-load", "10"), CultureInfo.InvariantCulture),
-            int.Parse(Value("--warmup", "3"), CultureInfo.InvariantCulture));
+            int.Parse(Value("--warmup", "3"), CultureInfo.InvariantCulture),
+            Value("--workload", "") is { Length: > 0 } bench ? bench : null);
     }
 }
 
@@ -115,6 +120,36 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
 
     public double MedianOverheadPercent => (1 - MedianRatio) * 100;
 
+    /// <summary>
+    /// A 90% bootstrap interval of the median ratio (rounds resampled with replacement, fixed seed so a report can be
+    /// recomputed): how far the machine's noise could move the headline number.
+    /// </summary>
+    public (double Low, double High) RatioInterval
+    {
+        get
+        {
+            double[] ratios = Rounds.Select(r => r.Ratio).ToArray();
+            var random = new Random(20261126);
+            var medians = new double[2000];
+            var resample = new double[ratios.Length];
+            for (int b = 0; b < medians.Length; b++)
+            {
+                for (int i = 0; i < resample.Length; i++)
+                {
+                    resample[i] = ratios[random.Next(ratios.Length)];
+                }
+
+                medians[b] = Median(resample);
+            }
+
+            Array.Sort(medians);
+            return (medians[(int)(medians.Length * 0.05)], medians[(int)(medians.Length * 0.95) - 1]);
+        }
+    }
+
+    /// <summary>Extra CPU time of the warmup with profiling on: the profiler's start (sessions, rundown, JIT of its own code).</summary>
+    public double StartupCpuMs => Median(Rounds.Select(r => r.On.WarmupCpuMs)) - Median(Rounds.Select(r => r.Off.WarmupCpuMs));
+
     public void Print()
     {
         int disturbed = AllRounds.Count(r => r.IsDisturbed(Settings));
@@ -129,7 +164,8 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
         double cpuOn = Median(Rounds.Select(r => r.On.CpuMsPerOp));
         double wsOff = Median(Rounds.Select(r => (double)r.Off.PeakWorkingSetKb));
         double wsOn = Median(Rounds.Select(r => (double)r.On.PeakWorkingSetKb));
-        Console.WriteLine(FormattableString.Invariant($"median throughput ratio (on/off): {MedianRatio:0.000}  => overhead {MedianOverheadPercent:0.0}%"));
+        (double low, double high) = RatioInterval;
+        Console.WriteLine(FormattableString.Invariant($"median throughput ratio (on/off): {MedianRatio:0.000}  => overhead {MedianOverheadPercent:0.0}% (90% bootstrap interval of the ratio {low:0.000} to {high:0.000}; rounds {Rounds.Min(r => r.Ratio):0.000} to {Rounds.Max(r => r.Ratio):0.000})"));
         Console.WriteLine(FormattableString.Invariant($"median CPU time per op: off {cpuOff:0.000} ms, on {cpuOn:0.000} ms ({(cpuOn / cpuOff - 1) * 100:+0.0;-0.0}%)"));
         double warmOff = Median(Rounds.Select(r => r.Off.WarmupCpuMs));
         double warmOn = Median(Rounds.Select(r => r.On.WarmupCpuMs));
@@ -145,14 +181,15 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
         double cpuOff = Median(Rounds.Select(r => r.Off.CpuMsPerOp));
         double cpuOn = Median(Rounds.Select(r => r.On.CpuMsPerOp));
         double wsDelta = (Median(Rounds.Select(r => (double)r.On.PeakWorkingSetKb)) - Median(Rounds.Select(r => (double)r.Off.PeakWorkingSetKb))) / 1024;
+        (double low, double high) = RatioInterval;
         return FormattableString.Invariant(
-            $"OVERHEAD rounds={Rounds.Count}/{AllRounds.Count} ratio={MedianRatio:0.000} overhead_percent={MedianOverheadPercent:0.0} cpu_percent={(cpuOn / cpuOff - 1) * 100:0.0} ws_delta_mb={wsDelta:0.0} effective_hz={Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} paused_percent={Median(Rounds.Select(r => r.On.PausedPercent)):0.00} export_kb_per_min={Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0}");
+            $"OVERHEAD rounds={Rounds.Count}/{AllRounds.Count} ratio={MedianRatio:0.000} ratio_low={low:0.000} ratio_high={high:0.000} startup_cpu_ms={StartupCpuMs:0} overhead_percent={MedianOverheadPercent:0.0} cpu_percent={(cpuOn / cpuOff - 1) * 100:0.0} ws_delta_mb={wsDelta:0.0} effective_hz={Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} paused_percent={Median(Rounds.Select(r => r.On.PausedPercent)):0.00} export_kb_per_min={Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0}");
     }
 }
 
 internal static partial class Workload
 {
-    public static string FindDll()
+    public static string FindDll(Settings settings)
     {
         string? dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "OtelProfiles.sln")))
@@ -161,8 +198,10 @@ internal static partial class Workload
         }
 
         string configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        string path = Path.Combine(dir ?? ".", "tests", "OtelProfiles.Workload", "bin", configuration, "net10.0", "OtelProfiles.Workload.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("Build tests/OtelProfiles.Workload first.", path);
+        string path = settings.BenchWorkload is null
+            ? Path.Combine(dir ?? ".", "tests", "OtelProfiles.Workload", "bin", configuration, "net10.0", "OtelProfiles.Workload.dll")
+            : Path.Combine(dir ?? ".", "bench", "OtelProfiles.Benchmarks", "bin", configuration, "net10.0", "OtelProfiles.Benchmarks.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build {Path.GetFileNameWithoutExtension(path)} first.", path);
     }
 
     public static async Task<Run> RunAsync(string dll, Settings settings, bool profiled)
@@ -171,13 +210,26 @@ internal static partial class Workload
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         MachineLoad load = MachineLoad.Start();
         start.ArgumentList.Add(dll);
-        start.ArgumentList.Add(settings.Seconds.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(settings.Mode);
+        if (settings.BenchWorkload is null)
+        {
+            start.ArgumentList.Add(settings.Seconds.ToString(CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(settings.Mode);
+        }
+        else
+        {
+            // The benchmark workloads write their profiles to ROOT/PID (BenchEnvironment).
+            start.ArgumentList.Add("steady");
+            start.ArgumentList.Add(settings.BenchWorkload);
+            start.ArgumentList.Add(settings.Seconds.ToString(CultureInfo.InvariantCulture));
+            start.Environment["OTELPROFILES_BENCH_EXPORT_ROOT"] = directory;
+        }
+
         start.ArgumentList.Add(settings.WarmupSeconds.ToString(CultureInfo.InvariantCulture));
         start.Environment["OTEL_PROFILES_ENABLED"] = profiled ? "true" : "false";
         start.Environment["OTEL_PROFILES_EXPORTER"] = "file";
         start.Environment["OTEL_PROFILES_FILE_DIRECTORY"] = directory;
         using var process = Process.Start(start)!;
+        int pid = process.Id;
         load.Watch(process);
         Task<string> error = process.StandardError.ReadToEndAsync();
         string output = await process.StandardOutput.ReadToEndAsync();
@@ -190,21 +242,24 @@ internal static partial class Workload
         }
 
         long ops = long.Parse(done.Groups["ops"].Value, CultureInfo.InvariantCulture);
+        // The benchmark workloads count whole operations until the time is up and say how long that took.
+        double seconds = done.Groups["elapsed"].Success ? double.Parse(done.Groups["elapsed"].Value, CultureInfo.InvariantCulture) / 1000 : settings.Seconds;
         double cpuMs = double.Parse(done.Groups["cpu"].Value, CultureInfo.InvariantCulture);
         long peak = long.Parse(done.Groups["ws"].Value, CultureInfo.InvariantCulture);
         double warmupCpuMs = double.Parse(done.Groups["warmup"].Value, CultureInfo.InvariantCulture);
         // Samples per second each thread received, export size (raw, and gzip per minute as the OTLP exporter sends
         // it) and the share of time the sampler kept the app paused, all from the exported files.
-        ExportFiles exports = profiled ? ExportFiles.Read(directory) : ExportFiles.Empty;
+        string exportDirectory = settings.BenchWorkload is null ? directory : Path.Combine(directory, pid.ToString(CultureInfo.InvariantCulture));
+        ExportFiles exports = profiled ? ExportFiles.Read(exportDirectory) : ExportFiles.Empty;
         if (Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true);
         }
 
-        return new Run(ops / (double)settings.Seconds, cpuMs / Math.Max(1, ops), peak, exports.EffectiveHz, exports.RawBytes, exports.GzipBytesPerMinute / 1024, foreignLoad, exports.PausedPercent, warmupCpuMs);
+        return new Run(ops / seconds, cpuMs / Math.Max(1, ops), peak, exports.EffectiveHz, exports.RawBytes, exports.GzipBytesPerMinute / 1024, foreignLoad, exports.PausedPercent, warmupCpuMs);
     }
 
-    [GeneratedRegex(@"WORKLOAD DONE .*ops=(?<ops>\d+) cpu_ms=(?<cpu>\d+) peak_ws_kb=(?<ws>\d+) warmup_cpu_ms=(?<warmup>\d+)")]
+    [GeneratedRegex(@"WORKLOAD DONE .*ops=(?<ops>\d+)( elapsed_ms=(?<elapsed>\d+))? cpu_ms=(?<cpu>\d+) peak_ws_kb=(?<ws>\d+) warmup_cpu_ms=(?<warmup>\d+)")]
     private static partial Regex DoneLine();
 }
 

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
+using OtelProfiles.Benchmarks.Measurement;
+
+namespace OtelProfiles.Benchmarks.Workloads;
+
+/// <summary>
+/// Runs one BenchmarkDotNet workload outside BenchmarkDotNet, for the interleaved A/B harness
+/// (bench/OtelProfiles.Overhead): the same setup, host and operation, called back to back for a warmup and then a
+/// counted steady state. BenchmarkDotNet runs its jobs one after another, so slow drift of a shared machine lands on
+/// whichever job ran during it; the harness instead alternates short off/on processes and takes medians.
+/// Prints one line: <c>WORKLOAD DONE ops=N elapsed_ms=T cpu_ms=C peak_ws_kb=K warmup_cpu_ms=W</c>.
+/// </summary>
+internal static class SteadyStateRun
+{
+    public static int Run(string name, double seconds, double warmupSeconds)
+    {
+        Type? type = Suites.WorkloadTypes.FirstOrDefault(t => t.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase));
+        if (type is null)
+        {
+            Console.Error.WriteLine($"Unknown workload '{name}'; known: {string.Join(", ", Suites.WorkloadTypes.Select(t => t.Name))}.");
+            return 2;
+        }
+
+        var workload = (ProfiledWorkload)Activator.CreateInstance(type)!;
+        MethodInfo operation = type.GetMethods().Single(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null);
+        Action invoke = () =>
+        {
+            // Async operations (the Kestrel loop) are awaited the way BenchmarkDotNet does: synchronously, one at a time.
+            if (operation.Invoke(workload, null) is Task task)
+            {
+                task.GetAwaiter().GetResult();
+            }
+        };
+
+        workload.Setup();
+        using var process = Process.GetCurrentProcess();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < warmupSeconds)
+        {
+            invoke();
+        }
+
+        process.Refresh();
+        TimeSpan cpuAtStart = process.TotalProcessorTime;
+        long ops = 0;
+        // OTELPROFILES_STEADY_TRACE=1 prints operations per second on stderr: shows how fast the machine's speed drifts.
+        bool trace = Environment.GetEnvironmentVariable("OTELPROFILES_STEADY_TRACE") == "1";
+        long opsAtSecond = 0;
+        int second = 1;
+        clock.Restart();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            invoke();
+            ops++;
+            if (trace && clock.Elapsed.TotalSeconds >= second)
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"second {second}: {ops - opsAtSecond} ops"));
+                opsAtSecond = ops;
+                second++;
+            }
+        }
+
+        TimeSpan elapsed = clock.Elapsed;
+        process.Refresh();
+        TimeSpan cpu = process.TotalProcessorTime - cpuAtStart;
+        long peakKb = ProcessProbe.PeakWorkingSet(process) / 1024;
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"WORKLOAD DONE ops={ops} elapsed_ms={elapsed.TotalMilliseconds:0} cpu_ms={cpu.TotalMilliseconds:0} peak_ws_kb={peakKb} warmup_cpu_ms={cpuAtStart.TotalMilliseconds:0}"));
+        workload.Cleanup();
+        return 0;
+    }
+}
