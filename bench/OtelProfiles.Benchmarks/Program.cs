@@ -9,7 +9,7 @@ using OtelProfiles.Benchmarks.Reporting;
 using OtelProfiles.Benchmarks.Workloads;
 
 // Usage (see bench/README.md):
-//   OtelProfiles.Benchmarks workloads [--quick] [--jobs default,dotnet-trace] [--only Cpu,Kestrel]
+//   OtelProfiles.Benchmarks workloads [--quick] [--jobs default,dotnet-trace] [--only Cpu,Kestrel] [--settle 45]
 //   OtelProfiles.Benchmarks micro [--quick] [--only Ingestion]
 //   OtelProfiles.Benchmarks demo-export [--seconds 60]
 //   OtelProfiles.Benchmarks all [--quick]
@@ -54,7 +54,7 @@ switch (command)
         RunDemoExport(quick ? 20 : 60);
         break;
     case "--help" or "-h":
-        Console.WriteLine("commands: workloads | micro | demo-export | all  [--quick] [--only A,B] [--jobs a,b] [--seconds N] [--results DIR]");
+        Console.WriteLine("commands: workloads | micro | demo-export | all  [--quick] [--only A,B] [--jobs a,b] [--settle SECONDS] [--seconds N] [--results DIR]");
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.WithArtifactsPath(artifacts));
@@ -68,6 +68,8 @@ void RunWorkloads()
     // Each benchmark process writes its profiles under ROOT/PID; the host reads them after the process ends.
     string exportRoot = Path.Combine(Path.GetTempPath(), "otelprofiles-bench-exports");
     Environment.SetEnvironmentVariable(BenchEnvironment.ExportRoot, exportRoot);
+    // Seconds every benchmark process works before BenchmarkDotNet's warmup, so the profiler's start is not measured.
+    Environment.SetEnvironmentVariable(BenchEnvironment.SettleSeconds, Option("--settle") ?? (quick ? "5" : "45"));
     var report = new ResultsMarkdown(results, "workloads", "Service workloads: profiling off vs on vs dotnet-trace", invocation);
     report.AddText(WorkloadsLegend);
     Run(Suites.WorkloadTypes, Suites.Workloads(quick, jobs, artifacts), report);
@@ -123,6 +125,8 @@ static string FindBenchDirectory()
 internal static partial class Program
 {
     private const string WorkloadsLegend = """
+        Every benchmark process first works 45 s unmeasured (`--settle`), the baseline too, so the profiler's start
+        (sessions, rundown, first exports, JIT and tier-up of its own code) is over before BenchmarkDotNet's warmup.
         Jobs: `off` = profiling disabled (baseline); `default` = the library's defaults (cpu,wall, 100 Hz per thread
         wanted, within a 1% budget of time the sampler may pause the app: the 1 kHz runtime sampler runs in windows
         sized to that budget); one job per profile type alone; `1kHz` = our sampler never switched off and no budget

@@ -8,6 +8,13 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// stops after the last measured one, like in an application that runs for days. Each derived class has exactly
 /// one [Benchmark], one operation of a service (a batch of requests, of serializations, ...), which calls
 /// <see cref="CountOperation"/> so the whole-run allocation per operation can be reported.
+/// <para>
+/// Before BenchmarkDotNet's warmup, Setup runs the operation for <see cref="BenchEnvironment.Settle"/> seconds (45 by
+/// default) in every job, the baseline too. The profiler's start is not steady state: sessions, rundown, the first
+/// exports, and the JIT and tier-up of ~2,000 of its own and its libraries' methods keep the runtime's tiered
+/// compilation thread busy for 30–45 s (per-thread CPU, measured), which a 30 s run would count as overhead. The
+/// A/B harness reports that start cost apart (bench/README.md).
+/// </para>
 /// </summary>
 public abstract class ProfiledWorkload
 {
@@ -20,6 +27,8 @@ public abstract class ProfiledWorkload
     {
         SetUpWorkload();
         _host = StartHost();
+        Settle(BenchEnvironment.Settle);
+        Interlocked.Exchange(ref _operations, 0);
         _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
     }
 
@@ -33,6 +42,16 @@ public abstract class ProfiledWorkload
         _host?.StopAsync().GetAwaiter().GetResult();
         _host?.Dispose();
         TearDownWorkload();
+    }
+
+    private void Settle(double seconds)
+    {
+        Action operation = WorkloadOperation.For(this);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            operation();
+        }
     }
 
     protected void CountOperation() => Interlocked.Increment(ref _operations);

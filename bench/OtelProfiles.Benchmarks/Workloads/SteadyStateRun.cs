@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
-using BenchmarkDotNet.Attributes;
 using OtelProfiles.Benchmarks.Measurement;
 
 namespace OtelProfiles.Benchmarks.Workloads;
@@ -25,16 +23,10 @@ internal static class SteadyStateRun
         }
 
         var workload = (ProfiledWorkload)Activator.CreateInstance(type)!;
-        MethodInfo operation = type.GetMethods().Single(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null);
-        Action invoke = () =>
-        {
-            // Async operations (the Kestrel loop) are awaited the way BenchmarkDotNet does: synchronously, one at a time.
-            if (operation.Invoke(workload, null) is Task task)
-            {
-                task.GetAwaiter().GetResult();
-            }
-        };
+        Action invoke = WorkloadOperation.For(workload);
 
+        // No settling inside Setup: the warmup below is this run's settling, and its CPU time is reported.
+        Environment.SetEnvironmentVariable(BenchEnvironment.SettleSeconds, "0");
         workload.Setup();
         using var process = Process.GetCurrentProcess();
         var clock = Stopwatch.StartNew();
