@@ -15,8 +15,14 @@ using OtelProfiles.Benchmarks.Workloads;
 //   OtelProfiles.Benchmarks all [--quick]
 //   OtelProfiles.Benchmarks <BenchmarkDotNet arguments>     (plain BenchmarkSwitcher, e.g. --list flat)
 //   OtelProfiles.Benchmarks steady <Workload> <seconds> <warmup-seconds>   (one process of the A/B harness)
+//   OtelProfiles.Benchmarks aba <Workload> <phase-seconds> <settle-seconds> <repetitions>   (off/on/off in one process)
 // Results go to bench/results (latest.md plus BenchmarkDotNet's artifacts), or --results DIR.
 string command = args.Length > 0 ? args[0] : "--help";
+if (command == "aba" && args.Length >= 5)
+{
+    return InProcessAbaRun.Run(args[1], double.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
+}
+
 if (command == "steady" && args.Length >= 4)
 {
     // A child of the A/B harness: its OTEL_PROFILES_* variables are the configuration under test, so this runs

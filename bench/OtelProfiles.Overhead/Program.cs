@@ -85,7 +85,15 @@ internal sealed record Settings(int Rounds, int Seconds, string Mode, double Max
     }
 }
 
-internal sealed record Run(double OpsPerSecond, double CpuMsPerOp, long PeakWorkingSetKb, double EffectiveHz, long ExportBytes, double GzipKbPerMinute = 0, double ForeignLoad = 0, double PausedPercent = 0, double WarmupCpuMs = 0);
+internal sealed record Run(double OpsPerSecond, double CpuMsPerOp, long PeakWorkingSetKb, double EffectiveHz, long ExportBytes, double GzipKbPerMinute = 0, double ForeignLoad = 0, double PausedPercent = 0, double WarmupCpuMs = 0, double ProfilerCpuPercent = 0, double TieringCpuPercent = 0, long GcHeapKb = 0, double WarmupThreadsCpuMs = 0)
+{
+    /// <summary>
+    /// What the profiler demonstrably took from the app in the counted window: the time it kept the app paused plus
+    /// the CPU of its own threads as a share of the process's CPU. Accounting, so the machine's speed drift does not
+    /// move it; what it cannot see (cache effects) is what the throughput ratio is for.
+    /// </summary>
+    public double DirectCostPercent => PausedPercent + ProfilerCpuPercent;
+}
 
 internal sealed record Round(Run Off, Run On)
 {
@@ -120,6 +128,8 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
 
     public double MedianOverheadPercent => (1 - MedianRatio) * 100;
 
+    public double DirectCostPercent => Median(Rounds.Select(r => r.On.DirectCostPercent));
+
     /// <summary>
     /// A 90% bootstrap interval of the median ratio (rounds resampled with replacement, fixed seed so a report can be
     /// recomputed): how far the machine's noise could move the headline number.
@@ -147,8 +157,12 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
         }
     }
 
-    /// <summary>Extra CPU time of the warmup with profiling on: the profiler's start (sessions, rundown, JIT of its own code).</summary>
-    public double StartupCpuMs => Median(Rounds.Select(r => r.On.WarmupCpuMs)) - Median(Rounds.Select(r => r.Off.WarmupCpuMs));
+    /// <summary>
+    /// The profiler's start (sessions, rundown, JIT and tier-up of its own code) as CPU time: its threads and the
+    /// tiering thread during the warmup, minus the tiering thread's CPU with profiling off. Accounting, not the warmup's
+    /// total CPU, which a saturated machine spends in full either way. Zero for the workload app, which does not report threads.
+    /// </summary>
+    public double StartupCpuMs => Median(Rounds.Select(r => r.On.WarmupThreadsCpuMs)) - Median(Rounds.Select(r => r.Off.WarmupThreadsCpuMs));
 
     public void Print()
     {
@@ -169,8 +183,9 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
         Console.WriteLine(FormattableString.Invariant($"median CPU time per op: off {cpuOff:0.000} ms, on {cpuOn:0.000} ms ({(cpuOn / cpuOff - 1) * 100:+0.0;-0.0}%)"));
         double warmOff = Median(Rounds.Select(r => r.Off.WarmupCpuMs));
         double warmOn = Median(Rounds.Select(r => r.On.WarmupCpuMs));
-        Console.WriteLine(FormattableString.Invariant($"median CPU time of the {Settings.WarmupSeconds} s warmup (profiler start included, not in the ratio): off {warmOff:0} ms, on {warmOn:0} ms ({warmOn - warmOff:+0;-0} ms)"));
-        Console.WriteLine(FormattableString.Invariant($"median peak working set: off {wsOff / 1024:0.0} MB, on {wsOn / 1024:0.0} MB (+{(wsOn - wsOff) / 1024:0.0} MB)"));
+        Console.WriteLine(FormattableString.Invariant($"median CPU time of the {Settings.WarmupSeconds} s warmup (profiler start included, not in the ratio): off {warmOff:0} ms, on {warmOn:0} ms ({warmOn - warmOff:+0;-0} ms); profiler start in its threads and the tiering thread: {StartupCpuMs:0} ms"));
+        Console.WriteLine(FormattableString.Invariant($"median peak working set: off {wsOff / 1024:0.0} MB, on {wsOn / 1024:0.0} MB (+{(wsOn - wsOff) / 1024:0.0} MB); managed heap off {Median(Rounds.Select(r => (double)r.Off.GcHeapKb)) / 1024:0.0} MB, on {Median(Rounds.Select(r => (double)r.On.GcHeapKb)) / 1024:0.0} MB"));
+        Console.WriteLine(FormattableString.Invariant($"median CPU of the profiler's threads: {Median(Rounds.Select(r => r.On.ProfilerCpuPercent)):0.00}% of the process's CPU; tiered-compilation thread off {Median(Rounds.Select(r => r.Off.TieringCpuPercent)):0.00}%, on {Median(Rounds.Select(r => r.On.TieringCpuPercent)):0.00}%; direct cost (paused + profiler threads) {DirectCostPercent:0.00}%"));
         Console.WriteLine(FormattableString.Invariant($"median effective sampling rate: {Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} Hz per thread, app paused by the sampler {Median(Rounds.Select(r => r.On.PausedPercent)):0.00}% of the time"));
         Console.WriteLine(FormattableString.Invariant($"median export size: {Median(Rounds.Select(r => (double)r.On.ExportBytes)) / 1024:0.0} KB per run, {Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0} KB/min gzip-compressed"));
     }
@@ -183,7 +198,7 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
         double wsDelta = (Median(Rounds.Select(r => (double)r.On.PeakWorkingSetKb)) - Median(Rounds.Select(r => (double)r.Off.PeakWorkingSetKb))) / 1024;
         (double low, double high) = RatioInterval;
         return FormattableString.Invariant(
-            $"OVERHEAD rounds={Rounds.Count}/{AllRounds.Count} ratio={MedianRatio:0.000} ratio_low={low:0.000} ratio_high={high:0.000} startup_cpu_ms={StartupCpuMs:0} overhead_percent={MedianOverheadPercent:0.0} cpu_percent={(cpuOn / cpuOff - 1) * 100:0.0} ws_delta_mb={wsDelta:0.0} effective_hz={Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} paused_percent={Median(Rounds.Select(r => r.On.PausedPercent)):0.00} export_kb_per_min={Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0}");
+            $"OVERHEAD rounds={Rounds.Count}/{AllRounds.Count} ratio={MedianRatio:0.000} ratio_low={low:0.000} ratio_high={high:0.000} startup_cpu_ms={StartupCpuMs:0} overhead_percent={MedianOverheadPercent:0.0} cpu_percent={(cpuOn / cpuOff - 1) * 100:0.0} ws_delta_mb={wsDelta:0.0} effective_hz={Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} paused_percent={Median(Rounds.Select(r => r.On.PausedPercent)):0.00} profiler_cpu_percent={Median(Rounds.Select(r => r.On.ProfilerCpuPercent)):0.00} direct_cost_percent={DirectCostPercent:0.00} export_kb_per_min={Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0}");
     }
 }
 
@@ -242,6 +257,13 @@ internal static partial class Workload
         }
 
         long ops = long.Parse(done.Groups["ops"].Value, CultureInfo.InvariantCulture);
+        // The benchmark workloads also say how their threads spent the window and how big the managed heap is.
+        Match threads = ThreadsPart().Match(output);
+        double profilerCpuMs = threads.Success ? double.Parse(threads.Groups["profiler"].Value, CultureInfo.InvariantCulture) : 0;
+        double tieringCpuMs = threads.Success ? double.Parse(threads.Groups["tiering"].Value, CultureInfo.InvariantCulture) : 0;
+        long gcHeapKb = threads.Success ? long.Parse(threads.Groups["heap"].Value, CultureInfo.InvariantCulture) : 0;
+        // Profiler threads plus the tiering thread before the window: with profiling off only the app's own tiering.
+        double warmupThreadsMs = threads.Success ? double.Parse(threads.Groups["wprofiler"].Value, CultureInfo.InvariantCulture) + double.Parse(threads.Groups["wtiering"].Value, CultureInfo.InvariantCulture) : 0;
         // The benchmark workloads count whole operations until the time is up and say how long that took.
         double seconds = done.Groups["elapsed"].Success ? double.Parse(done.Groups["elapsed"].Value, CultureInfo.InvariantCulture) / 1000 : settings.Seconds;
         double cpuMs = double.Parse(done.Groups["cpu"].Value, CultureInfo.InvariantCulture);
@@ -256,11 +278,15 @@ internal static partial class Workload
             Directory.Delete(directory, recursive: true);
         }
 
-        return new Run(ops / seconds, cpuMs / Math.Max(1, ops), peak, exports.EffectiveHz, exports.RawBytes, exports.GzipBytesPerMinute / 1024, foreignLoad, exports.PausedPercent, warmupCpuMs);
+        return new Run(ops / seconds, cpuMs / Math.Max(1, ops), peak, exports.EffectiveHz, exports.RawBytes, exports.GzipBytesPerMinute / 1024, foreignLoad, exports.PausedPercent, warmupCpuMs,
+            cpuMs > 0 ? profilerCpuMs * 100 / cpuMs : 0, cpuMs > 0 ? tieringCpuMs * 100 / cpuMs : 0, gcHeapKb, warmupThreadsMs);
     }
 
     [GeneratedRegex(@"WORKLOAD DONE .*ops=(?<ops>\d+)( elapsed_ms=(?<elapsed>\d+))? cpu_ms=(?<cpu>\d+) peak_ws_kb=(?<ws>\d+) warmup_cpu_ms=(?<warmup>\d+)")]
     private static partial Regex DoneLine();
+
+    [GeneratedRegex(@"gc_heap_kb=(?<heap>\d+) .*profiler_threads_cpu_ms=(?<profiler>\d+) tiering_cpu_ms=(?<tiering>\d+) warmup_profiler_cpu_ms=(?<wprofiler>\d+) warmup_tiering_cpu_ms=(?<wtiering>\d+)")]
+    private static partial Regex ThreadsPart();
 }
 
 internal static class LoadAverage
