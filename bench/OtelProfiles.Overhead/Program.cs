@@ -185,7 +185,12 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
         double warmOn = Median(Rounds.Select(r => r.On.WarmupCpuMs));
         Console.WriteLine(FormattableString.Invariant($"median CPU time of the {Settings.WarmupSeconds} s warmup (profiler start included, not in the ratio): off {warmOff:0} ms, on {warmOn:0} ms ({warmOn - warmOff:+0;-0} ms); profiler start in its threads and the tiering thread: {StartupCpuMs:0} ms"));
         Console.WriteLine(FormattableString.Invariant($"median peak working set: off {wsOff / 1024:0.0} MB, on {wsOn / 1024:0.0} MB (+{(wsOn - wsOff) / 1024:0.0} MB); managed heap off {Median(Rounds.Select(r => (double)r.Off.GcHeapKb)) / 1024:0.0} MB, on {Median(Rounds.Select(r => (double)r.On.GcHeapKb)) / 1024:0.0} MB"));
-        Console.WriteLine(FormattableString.Invariant($"median CPU of the profiler's threads: {Median(Rounds.Select(r => r.On.ProfilerCpuPercent)):0.00}% of the process's CPU; tiered-compilation thread off {Median(Rounds.Select(r => r.Off.TieringCpuPercent)):0.00}%, on {Median(Rounds.Select(r => r.On.TieringCpuPercent)):0.00}%; direct cost (paused + profiler threads) {DirectCostPercent:0.00}%"));
+        // Only the benchmark workloads report their threads; the workload app's numbers would read as zero.
+        if (Settings.BenchWorkload is not null)
+        {
+            Console.WriteLine(FormattableString.Invariant($"median CPU of the profiler's threads: {Median(Rounds.Select(r => r.On.ProfilerCpuPercent)):0.00}% of the process's CPU; tiered-compilation thread off {Median(Rounds.Select(r => r.Off.TieringCpuPercent)):0.00}%, on {Median(Rounds.Select(r => r.On.TieringCpuPercent)):0.00}%; direct cost (paused + profiler threads) {DirectCostPercent:0.00}%"));
+        }
+
         Console.WriteLine(FormattableString.Invariant($"median effective sampling rate: {Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} Hz per thread, app paused by the sampler {Median(Rounds.Select(r => r.On.PausedPercent)):0.00}% of the time"));
         Console.WriteLine(FormattableString.Invariant($"median export size: {Median(Rounds.Select(r => (double)r.On.ExportBytes)) / 1024:0.0} KB per run, {Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0} KB/min gzip-compressed"));
     }
