@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
 
@@ -17,17 +16,15 @@ internal static class InProcessAbaRun
 {
     public static int Run(string name, double phaseSeconds, double settleSeconds, int repetitions)
     {
-        Type? type = Suites.WorkloadTypes.FirstOrDefault(t => t.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase));
-        if (type is null)
-        {
-            Console.Error.WriteLine($"Unknown workload '{name}'; known: {string.Join(", ", Suites.WorkloadTypes.Select(t => t.Name))}.");
-            return 2;
-        }
-
         // The workload's own host must not profile; the profiler comes and goes with a host of its own.
         Environment.SetEnvironmentVariable("OTEL_PROFILES_ENABLED", "false");
         Environment.SetEnvironmentVariable(BenchEnvironment.SettleSeconds, "0");
-        var workload = (ProfiledWorkload)Activator.CreateInstance(type)!;
+        ProfiledWorkload? workload = WorkloadOperation.Create(name);
+        if (workload is null)
+        {
+            return 2;
+        }
+
         Action operation = WorkloadOperation.For(workload);
         workload.Setup();
         Count(operation, settleSeconds);
@@ -46,26 +43,19 @@ internal static class InProcessAbaRun
             double after = Count(operation, phaseSeconds);
             double ratio = on / ((before + after) / 2);
             ratios.Add(ratio);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ABA {type.Name} off {before:0.00} on {on:0.00} off {after:0.00} ops/s ratio={ratio:0.0000} overhead={(1 - ratio) * 100:0.00}%"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ABA {workload.GetType().Name} off {before:0.00} on {on:0.00} off {after:0.00} ops/s ratio={ratio:0.0000} overhead={(1 - ratio) * 100:0.00}%"));
         }
 
         workload.Cleanup();
         ratios.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ABA {type.Name} median ratio={ratios[ratios.Count / 2]:0.0000} over {ratios.Count} repetitions"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ABA {workload.GetType().Name} median ratio={ratios[ratios.Count / 2]:0.0000} over {ratios.Count} repetitions"));
         return 0;
     }
 
     /// <summary>Operations per second over a phase of whole operations.</summary>
     private static double Count(Action operation, double seconds)
     {
-        long ops = 0;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed.TotalSeconds < seconds)
-        {
-            operation();
-            ops++;
-        }
-
-        return ops / clock.Elapsed.TotalSeconds;
+        (long operations, TimeSpan elapsed) = WorkloadOperation.RunFor(operation, seconds);
+        return operations / elapsed.TotalSeconds;
     }
 }

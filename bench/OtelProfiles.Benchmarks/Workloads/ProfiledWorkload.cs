@@ -27,7 +27,7 @@ public abstract class ProfiledWorkload
     {
         SetUpWorkload();
         _host = StartHost();
-        Settle(BenchEnvironment.Settle);
+        WorkloadOperation.RunFor(WorkloadOperation.For(this), BenchEnvironment.Settle);
         Interlocked.Exchange(ref _operations, 0);
         _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
     }
@@ -42,16 +42,6 @@ public abstract class ProfiledWorkload
         _host?.StopAsync().GetAwaiter().GetResult();
         _host?.Dispose();
         TearDownWorkload();
-    }
-
-    private void Settle(double seconds)
-    {
-        Action operation = WorkloadOperation.For(this);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed.TotalSeconds < seconds)
-        {
-            operation();
-        }
     }
 
     protected void CountOperation() => Interlocked.Increment(ref _operations);

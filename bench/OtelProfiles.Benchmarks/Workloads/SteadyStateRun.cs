@@ -16,51 +16,26 @@ internal static class SteadyStateRun
 {
     public static int Run(string name, double seconds, double warmupSeconds)
     {
-        Type? type = Suites.WorkloadTypes.FirstOrDefault(t => t.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase));
-        if (type is null)
+        ProfiledWorkload? workload = WorkloadOperation.Create(name);
+        if (workload is null)
         {
-            Console.Error.WriteLine($"Unknown workload '{name}'; known: {string.Join(", ", Suites.WorkloadTypes.Select(t => t.Name))}.");
             return 2;
         }
 
-        var workload = (ProfiledWorkload)Activator.CreateInstance(type)!;
         Action invoke = WorkloadOperation.For(workload);
 
         // No settling inside Setup: the warmup below is this run's settling, and its CPU time is reported.
         Environment.SetEnvironmentVariable(BenchEnvironment.SettleSeconds, "0");
         workload.Setup();
         using var process = Process.GetCurrentProcess();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed.TotalSeconds < warmupSeconds)
-        {
-            invoke();
-        }
-
+        WorkloadOperation.RunFor(invoke, warmupSeconds);
         process.Refresh();
         TimeSpan cpuAtStart = process.TotalProcessorTime;
         ThreadCpu threadsAtStart = ThreadCpu.Snapshot();
         // The profiler's start, as CPU its threads and the JIT's tiering thread used before the counted window (threads
         // that already ended, such as the start-up rundown's reader, are not in it).
         (double warmupProfilerMs, double warmupTieringMs) = threadsAtStart.Since(ThreadCpu.Zero);
-        long ops = 0;
-        // OTELPROFILES_STEADY_TRACE=1 prints operations per second on stderr: shows how fast the machine's speed drifts.
-        bool trace = Environment.GetEnvironmentVariable("OTELPROFILES_STEADY_TRACE") == "1";
-        long opsAtSecond = 0;
-        int second = 1;
-        clock.Restart();
-        while (clock.Elapsed.TotalSeconds < seconds)
-        {
-            invoke();
-            ops++;
-            if (trace && clock.Elapsed.TotalSeconds >= second)
-            {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"second {second}: {ops - opsAtSecond} ops"));
-                opsAtSecond = ops;
-                second++;
-            }
-        }
-
-        TimeSpan elapsed = clock.Elapsed;
+        (long ops, TimeSpan elapsed) = WorkloadOperation.RunFor(invoke, seconds);
         process.Refresh();
         TimeSpan cpu = process.TotalProcessorTime - cpuAtStart;
         (double profilerMs, double tieringMs) = ThreadCpu.Snapshot().Since(threadsAtStart);

@@ -1,11 +1,28 @@
+using System.Diagnostics;
 using System.Reflection;
 using BenchmarkDotNet.Attributes;
 
 namespace OtelProfiles.Benchmarks.Workloads;
 
-/// <summary>The one [Benchmark] method of a workload class, callable outside BenchmarkDotNet (awaited when async).</summary>
+/// <summary>
+/// Runs the BenchmarkDotNet workloads outside BenchmarkDotNet (the harness's processes, the in-process off/on/off
+/// run, the settling in GlobalSetup): finds a workload by name and calls its one [Benchmark] method, awaited when async.
+/// </summary>
 internal static class WorkloadOperation
 {
+    /// <summary>The workload whose class name starts with <paramref name="name"/>, or null after saying which exist.</summary>
+    public static ProfiledWorkload? Create(string name)
+    {
+        Type? type = Suites.WorkloadTypes.FirstOrDefault(t => t.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase));
+        if (type is null)
+        {
+            Console.Error.WriteLine($"Unknown workload '{name}'; known: {string.Join(", ", Suites.WorkloadTypes.Select(t => t.Name))}.");
+            return null;
+        }
+
+        return (ProfiledWorkload)Activator.CreateInstance(type)!;
+    }
+
     public static Action For(ProfiledWorkload workload)
     {
         MethodInfo operation = workload.GetType().GetMethods().Single(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null);
@@ -17,5 +34,19 @@ internal static class WorkloadOperation
                 task.GetAwaiter().GetResult();
             }
         };
+    }
+
+    /// <summary>Calls the operation back to back until <paramref name="seconds"/> have passed; whole operations only.</summary>
+    public static (long Operations, TimeSpan Elapsed) RunFor(Action operation, double seconds)
+    {
+        long operations = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            operation();
+            operations++;
+        }
+
+        return (operations, clock.Elapsed);
     }
 }
