@@ -85,15 +85,7 @@ internal sealed record Settings(int Rounds, int Seconds, string Mode, double Max
     }
 }
 
-internal sealed record Run(double OpsPerSecond, double CpuMsPerOp, long PeakWorkingSetKb, double EffectiveHz, long ExportBytes, double GzipKbPerMinute = 0, double ForeignLoad = 0, double PausedPercent = 0, double WarmupCpuMs = 0, double ProfilerCpuPercent = 0, double TieringCpuPercent = 0, long GcHeapKb = 0, double WarmupThreadsCpuMs = 0)
-{
-    /// <summary>
-    /// What the profiler demonstrably took from the app in the counted window: the time it kept the app paused plus
-    /// the CPU of its own threads as a share of the process's CPU. Accounting, so the machine's speed drift does not
-    /// move it; what it cannot see (cache effects) is what the throughput ratio is for.
-    /// </summary>
-    public double DirectCostPercent => PausedPercent + ProfilerCpuPercent;
-}
+internal sealed record Run(double OpsPerSecond, double CpuMsPerOp, long PeakWorkingSetKb, double EffectiveHz, long ExportBytes, double GzipKbPerMinute = 0, double ForeignLoad = 0, double PausedPercent = 0, double WarmupCpuMs = 0, double ProfilerCpuPercent = 0, double TieringCpuPercent = 0, long GcHeapKb = 0, double WarmupThreadsCpuMs = 0, double EndedThreadsCpuPercent = 0);
 
 internal sealed record Round(Run Off, Run On)
 {
@@ -128,7 +120,30 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
 
     public double MedianOverheadPercent => (1 - MedianRatio) * 100;
 
-    public double DirectCostPercent => Median(Rounds.Select(r => r.On.DirectCostPercent));
+    /// <summary>
+    /// CPU of threads that ended within the counted window, profiling on minus off, as a share of the process's CPU:
+    /// the runtime's threads that live only while a sampler window is open (the sampling thread and the session's
+    /// flush thread). Null when the workload itself ends threads (more than 1% of its CPU with profiling off, as the
+    /// lock workload's per-operation threads do): then the difference is the workload's noise, not the profiler.
+    /// </summary>
+    public double? WindowThreadsCpuPercent
+    {
+        get
+        {
+            double off = Median(Rounds.Select(r => r.Off.EndedThreadsCpuPercent));
+            double on = Median(Rounds.Select(r => r.On.EndedThreadsCpuPercent));
+            return off > 1 ? null : Math.Max(0, on - off);
+        }
+    }
+
+    /// <summary>
+    /// What the profiler demonstrably took from the app in the counted window: the time it kept the app paused, plus
+    /// the CPU of its own threads and of the runtime's per-window threads as a share of the process's CPU.
+    /// Accounting, so the machine's speed drift does not move it; what it cannot see (cache effects, a thread paused
+    /// while others wait on it) is what the throughput ratio is for.
+    /// </summary>
+    public double DirectCostPercent =>
+        Median(Rounds.Select(r => r.On.PausedPercent + r.On.ProfilerCpuPercent)) + (WindowThreadsCpuPercent ?? 0);
 
     /// <summary>
     /// A 90% bootstrap interval of the median ratio (rounds resampled with replacement, fixed seed so a report can be
@@ -188,7 +203,12 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
         // Only the benchmark workloads report their threads; the workload app's numbers would read as zero.
         if (Settings.BenchWorkload is not null)
         {
-            Console.WriteLine(FormattableString.Invariant($"median CPU of the profiler's threads: {Median(Rounds.Select(r => r.On.ProfilerCpuPercent)):0.00}% of the process's CPU; tiered-compilation thread off {Median(Rounds.Select(r => r.Off.TieringCpuPercent)):0.00}%, on {Median(Rounds.Select(r => r.On.TieringCpuPercent)):0.00}%; direct cost (paused + profiler threads) {DirectCostPercent:0.00}%"));
+            Console.WriteLine(FormattableString.Invariant($"median CPU of the profiler's threads: {Median(Rounds.Select(r => r.On.ProfilerCpuPercent)):0.00}% of the process's CPU; tiered-compilation thread off {Median(Rounds.Select(r => r.Off.TieringCpuPercent)):0.00}%, on {Median(Rounds.Select(r => r.On.TieringCpuPercent)):0.00}%"));
+            string windowThreads = WindowThreadsCpuPercent is { } w
+                ? FormattableString.Invariant($"{w:0.00}% (on − off)")
+                : "not separable: the workload ends threads of its own, not counted";
+            Console.WriteLine(FormattableString.Invariant($"median CPU of threads that ended in the window: off {Median(Rounds.Select(r => r.Off.EndedThreadsCpuPercent)):0.00}%, on {Median(Rounds.Select(r => r.On.EndedThreadsCpuPercent)):0.00}%; the runtime's per-window sampler threads: {windowThreads}"));
+            Console.WriteLine(FormattableString.Invariant($"direct cost (paused + profiler threads + per-window threads): {DirectCostPercent:0.00}%"));
         }
 
         Console.WriteLine(FormattableString.Invariant($"median effective sampling rate: {Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} Hz per thread, app paused by the sampler {Median(Rounds.Select(r => r.On.PausedPercent)):0.00}% of the time"));
@@ -203,7 +223,7 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
         double wsDelta = (Median(Rounds.Select(r => (double)r.On.PeakWorkingSetKb)) - Median(Rounds.Select(r => (double)r.Off.PeakWorkingSetKb))) / 1024;
         (double low, double high) = RatioInterval;
         return FormattableString.Invariant(
-            $"OVERHEAD rounds={Rounds.Count}/{AllRounds.Count} ratio={MedianRatio:0.000} ratio_low={low:0.000} ratio_high={high:0.000} startup_cpu_ms={StartupCpuMs:0} overhead_percent={MedianOverheadPercent:0.0} cpu_percent={(cpuOn / cpuOff - 1) * 100:0.0} ws_delta_mb={wsDelta:0.0} effective_hz={Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} paused_percent={Median(Rounds.Select(r => r.On.PausedPercent)):0.00} profiler_cpu_percent={Median(Rounds.Select(r => r.On.ProfilerCpuPercent)):0.00} direct_cost_percent={DirectCostPercent:0.00} export_kb_per_min={Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0}");
+            $"OVERHEAD rounds={Rounds.Count}/{AllRounds.Count} ratio={MedianRatio:0.000} ratio_low={low:0.000} ratio_high={high:0.000} startup_cpu_ms={StartupCpuMs:0} overhead_percent={MedianOverheadPercent:0.0} cpu_percent={(cpuOn / cpuOff - 1) * 100:0.0} ws_delta_mb={wsDelta:0.0} effective_hz={Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} paused_percent={Median(Rounds.Select(r => r.On.PausedPercent)):0.00} profiler_cpu_percent={Median(Rounds.Select(r => r.On.ProfilerCpuPercent)):0.00} window_threads_percent={(WindowThreadsCpuPercent is { } wt ? wt.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} direct_cost_percent={DirectCostPercent:0.00} export_kb_per_min={Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0}");
     }
 }
 
@@ -267,6 +287,7 @@ internal static partial class Workload
         double profilerCpuMs = threads.Success ? double.Parse(threads.Groups["profiler"].Value, CultureInfo.InvariantCulture) : 0;
         double tieringCpuMs = threads.Success ? double.Parse(threads.Groups["tiering"].Value, CultureInfo.InvariantCulture) : 0;
         long gcHeapKb = threads.Success ? long.Parse(threads.Groups["heap"].Value, CultureInfo.InvariantCulture) : 0;
+        double endedThreadsMs = threads.Success && threads.Groups["ended"].Success ? double.Parse(threads.Groups["ended"].Value, CultureInfo.InvariantCulture) : 0;
         // Profiler threads plus the tiering thread before the window: with profiling off only the app's own tiering.
         double warmupThreadsMs = threads.Success ? double.Parse(threads.Groups["wprofiler"].Value, CultureInfo.InvariantCulture) + double.Parse(threads.Groups["wtiering"].Value, CultureInfo.InvariantCulture) : 0;
         // The benchmark workloads count whole operations until the time is up and say how long that took.
@@ -284,13 +305,14 @@ internal static partial class Workload
         }
 
         return new Run(ops / seconds, cpuMs / Math.Max(1, ops), peak, exports.EffectiveHz, exports.RawBytes, exports.GzipBytesPerMinute / 1024, foreignLoad, exports.PausedPercent, warmupCpuMs,
-            cpuMs > 0 ? profilerCpuMs * 100 / cpuMs : 0, cpuMs > 0 ? tieringCpuMs * 100 / cpuMs : 0, gcHeapKb, warmupThreadsMs);
+            cpuMs > 0 ? profilerCpuMs * 100 / cpuMs : 0, cpuMs > 0 ? tieringCpuMs * 100 / cpuMs : 0, gcHeapKb, warmupThreadsMs,
+            cpuMs > 0 ? endedThreadsMs * 100 / cpuMs : 0);
     }
 
     [GeneratedRegex(@"WORKLOAD DONE .*ops=(?<ops>\d+)( elapsed_ms=(?<elapsed>\d+))? cpu_ms=(?<cpu>\d+) peak_ws_kb=(?<ws>\d+) warmup_cpu_ms=(?<warmup>\d+)")]
     private static partial Regex DoneLine();
 
-    [GeneratedRegex(@"gc_heap_kb=(?<heap>\d+) .*profiler_threads_cpu_ms=(?<profiler>\d+) tiering_cpu_ms=(?<tiering>\d+) warmup_profiler_cpu_ms=(?<wprofiler>\d+) warmup_tiering_cpu_ms=(?<wtiering>\d+)")]
+    [GeneratedRegex(@"gc_heap_kb=(?<heap>\d+) .*profiler_threads_cpu_ms=(?<profiler>\d+) tiering_cpu_ms=(?<tiering>\d+) warmup_profiler_cpu_ms=(?<wprofiler>\d+) warmup_tiering_cpu_ms=(?<wtiering>\d+)( ended_threads_cpu_ms=(?<ended>\d+))?")]
     private static partial Regex ThreadsPart();
 }
 

@@ -3,22 +3,23 @@ using System.Globalization;
 namespace OtelProfiles.Benchmarks.Measurement;
 
 /// <summary>
-/// CPU time of this process's threads grouped by what they work for (Linux: /proc/self/task/*/stat and comm), so a
-/// run can say how much of its CPU the profiler's own threads took. Unlike throughput, this is accounting: the
-/// machine's speed drifting does not move it.
+/// CPU time of this process's live threads grouped by what they work for (Linux: /proc/self/task/*/schedstat, in
+/// nanoseconds, and comm), so a run can say how much of its CPU the profiler's own threads took. Unlike throughput,
+/// this is accounting: the machine's speed drifting does not move it. Threads that ended are not listed any more;
+/// <see cref="AllMs"/> against the process's CPU time tells how much CPU they took.
 /// </summary>
 internal sealed class ThreadCpu
 {
-    private readonly Dictionary<int, (string Name, long Ticks)> _threads;
+    private readonly Dictionary<int, (string Name, long Nanoseconds)> _threads;
 
-    private ThreadCpu(Dictionary<int, (string Name, long Ticks)> threads) => _threads = threads;
+    private ThreadCpu(Dictionary<int, (string Name, long Nanoseconds)> threads) => _threads = threads;
 
     /// <summary>Before any thread ran: <see cref="Since"/> from it is the CPU time since each live thread started.</summary>
-    public static ThreadCpu Zero { get; } = new(new Dictionary<int, (string Name, long Ticks)>());
+    public static ThreadCpu Zero { get; } = new(new Dictionary<int, (string Name, long Nanoseconds)>());
 
     public static ThreadCpu Snapshot()
     {
-        var threads = new Dictionary<int, (string Name, long Ticks)>();
+        var threads = new Dictionary<int, (string Name, long Nanoseconds)>();
         try
         {
             foreach (string task in Directory.GetDirectories("/proc/self/task"))
@@ -26,11 +27,11 @@ internal sealed class ThreadCpu
                 try
                 {
                     string name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
-                    string stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    // Fields after the ")" that closes the name: utime and stime are the 12th and 13th.
-                    string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                    threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (name, ticks);
+                    // The first field is the time the thread ran on a CPU, in nanoseconds (stat's utime and stime
+                    // are in 10 ms ticks: too coarse for a thread that takes 0.2% of a 20 s window).
+                    string schedstat = File.ReadAllText(Path.Combine(task, "schedstat"));
+                    long ns = long.Parse(schedstat.AsSpan(0, schedstat.IndexOf(' ')), CultureInfo.InvariantCulture);
+                    threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (name, ns);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
                 {
@@ -52,12 +53,11 @@ internal sealed class ThreadCpu
     /// </summary>
     public (double ProfilerMs, double TieringMs) Since(ThreadCpu start)
     {
-        double msPerTick = 1000.0 / 100; // USER_HZ is 100 on Linux
         long profiler = 0;
         long tiering = 0;
-        foreach ((int id, (string name, long ticks)) in _threads)
+        foreach ((int id, (string name, long ns)) in _threads)
         {
-            long used = ticks - (start._threads.TryGetValue(id, out var before) ? before.Ticks : 0);
+            long used = ns - (start._threads.TryGetValue(id, out var before) ? before.Nanoseconds : 0);
             if (name.StartsWith("OtelProfiles", StringComparison.Ordinal) || name.StartsWith(".NET EventPipe", StringComparison.Ordinal))
             {
                 profiler += used;
@@ -68,6 +68,23 @@ internal sealed class ThreadCpu
             }
         }
 
-        return (profiler * msPerTick, tiering * msPerTick);
+        return (profiler / 1e6, tiering / 1e6);
+    }
+
+    /// <summary>
+    /// Milliseconds of CPU since <paramref name="start"/> of every thread alive now. The process's CPU time in the same
+    /// window minus this is what threads that ended in it used: with a profiler, the runtime's threads that exist only
+    /// while a sampler window is open (the sampling thread and the session's flush thread), which a snapshot rarely
+    /// catches alive.
+    /// </summary>
+    public double AllMs(ThreadCpu start)
+    {
+        long all = 0;
+        foreach ((int id, (_, long ns)) in _threads)
+        {
+            all += ns - (start._threads.TryGetValue(id, out var before) ? before.Nanoseconds : 0);
+        }
+
+        return all / 1e6;
     }
 }

@@ -10,7 +10,8 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// counted steady state. BenchmarkDotNet runs its jobs one after another, so slow drift of a shared machine lands on
 /// whichever job ran during it; the harness instead alternates short off/on processes and takes medians.
 /// Prints one line: <c>WORKLOAD DONE ops=N elapsed_ms=T cpu_ms=C peak_ws_kb=K warmup_cpu_ms=W ...</c>, then the
-/// managed heap, and the CPU time of the profiler's own threads and of the tiered-compilation thread in the window.
+/// managed heap, the CPU time of the profiler's own threads and of the tiered-compilation thread in the window, and
+/// the CPU time of threads that ended during the window.
 /// </summary>
 internal static class SteadyStateRun
 {
@@ -31,6 +32,8 @@ internal static class SteadyStateRun
         WorkloadOperation.RunFor(invoke, warmupSeconds);
         process.Refresh();
         TimeSpan cpuAtStart = process.TotalProcessorTime;
+        // getrusage: the same nanosecond-based run time as the threads' schedstat, so the two can be subtracted.
+        TimeSpan preciseCpuAtStart = Environment.CpuUsage.TotalTime;
         ThreadCpu threadsAtStart = ThreadCpu.Snapshot();
         // The profiler's start, as CPU its threads and the JIT's tiering thread used before the counted window (threads
         // that already ended, such as the start-up rundown's reader, are not in it).
@@ -38,13 +41,16 @@ internal static class SteadyStateRun
         (long ops, TimeSpan elapsed) = WorkloadOperation.RunFor(invoke, seconds);
         process.Refresh();
         TimeSpan cpu = process.TotalProcessorTime - cpuAtStart;
-        (double profilerMs, double tieringMs) = ThreadCpu.Snapshot().Since(threadsAtStart);
+        TimeSpan preciseCpu = Environment.CpuUsage.TotalTime - preciseCpuAtStart;
+        ThreadCpu threadsAtEnd = ThreadCpu.Snapshot();
+        (double profilerMs, double tieringMs) = threadsAtEnd.Since(threadsAtStart);
+        double endedThreadsMs = Math.Max(0, preciseCpu.TotalMilliseconds - threadsAtEnd.AllMs(threadsAtStart));
         long peakKb = ProcessProbe.PeakWorkingSet(process) / 1024;
         // Managed heap after the last GC and memory the GC has committed: the rest of a working-set difference is native.
         GCMemoryInfo gc = GC.GetGCMemoryInfo();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"WORKLOAD DONE ops={ops} elapsed_ms={elapsed.TotalMilliseconds:0} cpu_ms={cpu.TotalMilliseconds:0} peak_ws_kb={peakKb} warmup_cpu_ms={cpuAtStart.TotalMilliseconds:0} gc_heap_kb={gc.HeapSizeBytes / 1024} gc_committed_kb={gc.TotalCommittedBytes / 1024} profiler_threads_cpu_ms={profilerMs:0} tiering_cpu_ms={tieringMs:0} warmup_profiler_cpu_ms={warmupProfilerMs:0} warmup_tiering_cpu_ms={warmupTieringMs:0}"));
+            $"WORKLOAD DONE ops={ops} elapsed_ms={elapsed.TotalMilliseconds:0} cpu_ms={cpu.TotalMilliseconds:0} peak_ws_kb={peakKb} warmup_cpu_ms={cpuAtStart.TotalMilliseconds:0} gc_heap_kb={gc.HeapSizeBytes / 1024} gc_committed_kb={gc.TotalCommittedBytes / 1024} profiler_threads_cpu_ms={profilerMs:0} tiering_cpu_ms={tieringMs:0} warmup_profiler_cpu_ms={warmupProfilerMs:0} warmup_tiering_cpu_ms={warmupTieringMs:0} ended_threads_cpu_ms={endedThreadsMs:0}"));
         workload.Cleanup();
         return 0;
     }

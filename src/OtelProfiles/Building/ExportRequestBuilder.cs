@@ -21,6 +21,7 @@ internal sealed partial class ExportRequestBuilder
     public const string SamplingIntervalAttribute = "dotnet.sampling.interval";
     public const string SamplingTicksAttribute = "dotnet.sampling.ticks";
     public const string SamplerPausedAttribute = "dotnet.sampling.paused";
+    public const string ProfilerCpuAttribute = "dotnet.profiler.cpu";
 
     private readonly FrameResolver _frames;
     private readonly ThreadNames _threadNames;
@@ -185,6 +186,9 @@ internal sealed partial class ExportRequestBuilder
 
         // What the samples cost: how long the sampler kept the app's managed threads paused in this interval.
         profile.AttributeIndices.Add(dictionary.Attribute(SamplerPausedAttribute, interval.SamplerPausedNs, "ns"));
+
+        // ...and the CPU the profiler's own threads used to decode, aggregate and export (the budget charges both).
+        profile.AttributeIndices.Add(dictionary.Attribute(ProfilerCpuAttribute, interval.ProfilerCpuNs, "ns"));
 
         foreach (((int stack, _), (List<int> attributes, long value)) in samples)
         {

@@ -8,7 +8,8 @@ namespace OtelProfiles.Collection;
 /// <summary>
 /// Runs the SampleProfiler for a window of every period: a control thread asks the <see cref="SamplerBudget"/> how
 /// long this period's window may be, opens a sampler session, lets it run for the window, stops it and charges
-/// the pauses the window measured to the budget (stopping blocks for up to ~110 ms, which is why it is not the reader's job);
+/// the pauses the window measured to the budget (stopping blocks for up to ~110 ms, which is why it is not the reader's job),
+/// and every period the CPU the profiler's own threads used;
 /// a reader thread decodes each session's stream into the <see cref="ThreadSampleRecorder"/>. One reader object
 /// and its buffers serve every window, so a window costs no per-window parser.
 /// </summary>
@@ -59,9 +60,14 @@ internal sealed class DutyCycledSampler : IDisposable
         try
         {
             long started = Stopwatch.GetTimestamp();
+            var profilerCpu = new ProfilerCpuMeter(_threads);
             while (!_stopRequested.IsSet)
             {
                 long cycleStart = Stopwatch.GetTimestamp();
+                TimeSpan ownCpu = profilerCpu.Take();
+                _budget.ChargeProfilerCpu(ownCpu);
+                _recorder.AddProfilerCpu(ownCpu);
+
                 DutyCycle cycle = _budget.Plan(Stopwatch.GetElapsedTime(started), _recorder.SamplingIntervalNs);
                 Current = cycle;
                 if (!cycle.Resting)

@@ -66,6 +66,9 @@ internal sealed class ProfilerThreads
         }
     }
 
+    /// <summary>The OS ids of the profiler threads alive now.</summary>
+    public IReadOnlyCollection<long> LiveIds => (IReadOnlyCollection<long>)_threads.Keys;
+
     /// <summary>How many profiler threads are alive (tests check that toggling leaks none).</summary>
     public int Count => _threads.Count;
 }

@@ -8,6 +8,8 @@ namespace OtelProfiles.Collection;
 /// <c>maxPausedFraction</c> of wall-clock time, each window is sized to what the bucket holds at the pause per tick
 /// measured so far, and afterwards the pauses really measured (<see cref="SamplerPauseMeter"/>) are taken out, so a
 /// misjudged window is paid back by shorter or skipped ones and the long-run pause share stays within the budget.
+/// The CPU the profiler's own threads use (decoding, aggregating, exporting) is taken out of the same bucket
+/// (<see cref="ChargeProfilerCpu"/>), so the budget bounds what profiling costs, not only what its pauses cost.
 /// Used by the sampler's control thread only.
 /// </summary>
 internal sealed class SamplerBudget
@@ -18,6 +20,7 @@ internal sealed class SamplerBudget
     private readonly int _targetFrequencyHz;
     private readonly TimeSpan _period;
     private readonly double _maxPausedFraction;
+    private readonly int _processorCount;
 
     // The rate the bucket fills at: the budget, at most all of the time.
     private readonly double _fillRate;
@@ -29,12 +32,14 @@ internal sealed class SamplerBudget
 
     /// <param name="targetFrequencyHz">Samples per second and thread wanted.</param>
     /// <param name="period">The duty-cycle period (one window at most per period).</param>
-    /// <param name="maxPausedFraction">The share of wall-clock time the sampler may keep the app paused (0.01 = 1%); 1 or more: no limit.</param>
-    public SamplerBudget(int targetFrequencyHz, TimeSpan period, double maxPausedFraction)
+    /// <param name="maxPausedFraction">The share of wall-clock time profiling may cost the app (0.01 = 1%); 1 or more: no limit.</param>
+    /// <param name="processorCount">The cores the app can use (<see cref="Environment.ProcessorCount"/>): converts the profiler threads' CPU into paused-time equivalents.</param>
+    public SamplerBudget(int targetFrequencyHz, TimeSpan period, double maxPausedFraction, int processorCount = 0)
     {
         _targetFrequencyHz = targetFrequencyHz;
         _period = period;
         _maxPausedFraction = maxPausedFraction;
+        _processorCount = processorCount > 0 ? processorCount : Environment.ProcessorCount;
         _fillRate = Math.Min(1, maxPausedFraction);
 
         // One period's allowance to begin with: enough for a first, measuring window.
@@ -112,6 +117,29 @@ internal sealed class SamplerBudget
         _pausePerTick = (_pausePerTick + pauses.PerTick) / 2;
         _tickSpacing = (_tickSpacing + spacing) / 2;
     }
+
+    /// <summary>
+    /// Charges CPU time the profiler's own threads used. A pause stops the whole app for its length; a core's worth
+    /// of the profiler's CPU takes, in an app that keeps every core busy, one core out of
+    /// <c>processorCount</c>: so <paramref name="cpu"/> / cores is charged as pause time. The debt this can run up
+    /// is capped at two periods' allowance: a burst (the first export after start, a big profile) delays the
+    /// sampler for a couple of periods at most, while CPU use that lasts keeps the bucket empty for as long as it lasts.
+    /// </summary>
+    public void ChargeProfilerCpu(TimeSpan cpu)
+    {
+        if (!Limited || cpu <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        TimeSpan floor = -(_period * (2 * _fillRate));
+        TimeSpan charged = _credit - cpu / _processorCount;
+        _credit = charged >= floor ? charged : (_credit < floor ? _credit : floor);
+        ProfilerCpuCharged += cpu;
+    }
+
+    /// <summary>The profiler threads' CPU time charged so far.</summary>
+    public TimeSpan ProfilerCpuCharged { get; private set; }
 
     private void Refill(TimeSpan now)
     {

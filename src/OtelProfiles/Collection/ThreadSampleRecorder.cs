@@ -17,9 +17,13 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     private long _samplingIntervalNs;
     private readonly HashSet<long> _threadsSeen = new();
     private readonly List<long> _newThreads = new();
+    private long _intervalProfilerCpuNs;
 
     /// <summary>The sampler's pauses of the app: the cost each window is charged against the overhead budget.</summary>
     public SamplerPauseMeter Pauses { get; } = new();
+
+    /// <summary>Adds CPU time the profiler's own threads used (the sampler's control thread, once a period) to the interval's account.</summary>
+    public void AddProfilerCpu(TimeSpan cpu) => Interlocked.Add(ref _intervalProfilerCpuNs, cpu.Ticks * 100);
 
     public ThreadSampleRecorder(ProfilerThreads ownThreads, DateTime startUtc)
     {
@@ -101,7 +105,7 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     {
         lock (_gate)
         {
-            var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs, Pauses.TakeIntervalPausedNs());
+            var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs, Pauses.TakeIntervalPausedNs(), Interlocked.Exchange(ref _intervalProfilerCpuNs, 0));
             _current = new SampleTable();
             _intervalStartUtc = nowUtc;
             _threadsSeen.Clear();

@@ -104,11 +104,57 @@ public sealed class SamplerBudgetTests
         Assert.Equal(TimeSpan.Zero, budget.PausePerTick);
     }
 
-    private static SimulatedRun Simulate(SamplerBudget budget, TimeSpan pause, TimeSpan spacing, int periods, TimeSpan startAt = default)
+    [Fact]
+    public void The_profiler_threads_cpu_is_charged_as_its_share_of_the_cores_and_the_pauses_make_room()
+    {
+        // Expensive ticks (the budget binds) and profiler threads using 10 ms of CPU a second on 2 cores: worth 5 ms
+        // of pause a second, half of the 1% budget, so the pauses get the other half.
+        var budget = new SamplerBudget(100, Period, 0.01, processorCount: 2);
+
+        SimulatedRun run = Simulate(budget, TimeSpan.FromMilliseconds(0.3), TimeSpan.FromMilliseconds(1.35), periods: 120, profilerCpuPerPeriod: TimeSpan.FromMilliseconds(10));
+
+        Assert.InRange(run.PausedFraction, 0.003, 0.0065);
+        Assert.Equal(TimeSpan.FromMilliseconds(10) * 120, budget.ProfilerCpuCharged);
+        double expectedHz = 0.005 * 1000 / 0.3;
+        Assert.InRange(run.TicksPerSecondAfter(10), expectedHz * 0.6, expectedHz * 1.3);
+    }
+
+    [Fact]
+    public void A_burst_of_profiler_cpu_delays_the_sampler_for_a_few_periods_only()
+    {
+        // The first export after start, say: 4 s of CPU at once on 2 cores would be 2 s of pause, 200 s of a 1%
+        // budget; the debt is capped at two periods' allowance instead.
+        var budget = new SamplerBudget(100, Period, 0.01, processorCount: 2);
+        Simulate(budget, TimeSpan.FromMilliseconds(0.3), TimeSpan.FromMilliseconds(1.35), periods: 10);
+
+        budget.ChargeProfilerCpu(TimeSpan.FromSeconds(4));
+        Assert.Equal(-(Period * 0.02), budget.Credit);
+        SimulatedRun after = Simulate(budget, TimeSpan.FromMilliseconds(0.3), TimeSpan.FromMilliseconds(1.35), periods: 10, startAt: TimeSpan.FromSeconds(10));
+
+        // 10 ms of allowance a period pays the 20 ms debt back in two; sampling resumes in the third.
+        int firstWindow = after.TicksPerPeriod.FindIndex(t => t > 0);
+        Assert.InRange(firstWindow, 2, 4);
+        Assert.InRange(after.TicksPerSecondAfter(4), 20, 45);
+    }
+
+    [Fact]
+    public void Without_a_limit_profiler_cpu_changes_nothing()
+    {
+        var budget = new SamplerBudget(100, Period, 1.0, processorCount: 2);
+        TimeSpan before = budget.Credit;
+
+        budget.ChargeProfilerCpu(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(before, budget.Credit);
+        Assert.Equal(DutyCycle.For(100, Period, OneMillisecondNs), budget.Plan(Period, OneMillisecondNs));
+    }
+
+    private static SimulatedRun Simulate(SamplerBudget budget, TimeSpan pause, TimeSpan spacing, int periods, TimeSpan startAt = default, TimeSpan profilerCpuPerPeriod = default)
     {
         var run = new SimulatedRun();
         for (int i = 0; i < periods; i++)
         {
+            budget.ChargeProfilerCpu(profilerCpuPerPeriod);
             DutyCycle cycle = budget.Plan(startAt + Period * i, OneMillisecondNs);
             int ticks = 0;
             if (!cycle.Resting)

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using OtelProfiles.Collection;
+
+namespace OtelProfiles.Tests.Collection;
+
+/// <summary>
+/// The profiler's own CPU, read from the operating system for real threads: what a profiler thread burns is
+/// counted, what the app's threads burn at the same time is not, and each reading counts only what is new.
+/// </summary>
+public sealed class ProfilerCpuMeterTests
+{
+    private static readonly TimeSpan Burn = TimeSpan.FromMilliseconds(200);
+
+    [Fact]
+    public void Counts_the_cpu_of_profiler_threads_and_not_of_the_app_s()
+    {
+        Assert.True(ProfilerCpuMeter.Supported, "thread CPU times are readable on Linux and Windows, where the tests run");
+        var threads = new ProfilerThreads();
+        var meter = new ProfilerCpuMeter(threads);
+        using var release = new ManualResetEventSlim();
+
+        // An app thread burns CPU at the same time: a meter that counted the process would see it.
+        var app = new Thread(() => BurnCpu(Burn * 2));
+        app.Start();
+        Thread profiler = threads.Start("OtelProfiles.Test", () =>
+        {
+            BurnCpu(Burn);
+            release.Wait();
+        });
+        app.Join();
+        SpinWait.SpinUntil(() => OwnCpuOf(threads) >= Burn, TimeSpan.FromSeconds(30));
+
+        TimeSpan first = meter.Take();
+        TimeSpan second = meter.Take();
+        release.Set();
+        profiler.Join();
+
+        // The profiler thread's burn and its start-up, not the app thread's 400 ms on top.
+        Assert.InRange(first.TotalMilliseconds, Burn.TotalMilliseconds, Burn.TotalMilliseconds + 150);
+
+        // Nothing ran between the two readings but a wait.
+        Assert.InRange(second.TotalMilliseconds, 0, 20);
+    }
+
+    [Fact]
+    public void A_thread_s_cpu_time_grows_with_its_work_and_stays_within_the_process_s()
+    {
+        TimeSpan processBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        TimeSpan? before = null;
+        TimeSpan? after = null;
+        var thread = new Thread(() =>
+        {
+            long id = OsThreadId.Current();
+            before = ThreadCpuTime.Of(id);
+            BurnCpu(Burn);
+            after = ThreadCpuTime.Of(id);
+        });
+        thread.Start();
+        thread.Join();
+        TimeSpan process = Process.GetCurrentProcess().TotalProcessorTime - processBefore;
+
+        Assert.NotNull(before);
+        Assert.NotNull(after);
+        TimeSpan used = after.Value - before.Value;
+        Assert.True(used >= Burn, $"the thread burned {Burn.TotalMilliseconds} ms of CPU, its reading grew {used.TotalMilliseconds} ms");
+        // The process clock ticks in 10 ms steps on Linux.
+        Assert.True(used <= process + TimeSpan.FromMilliseconds(20), $"thread {used.TotalMilliseconds} ms, whole process {process.TotalMilliseconds} ms");
+        Assert.Null(ThreadCpuTime.Of(-1));
+    }
+
+    /// <summary>Spins until this thread itself has used <paramref name="cpu"/> of CPU (wall time would vary with load).</summary>
+    private static void BurnCpu(TimeSpan cpu)
+    {
+        long id = OsThreadId.Current();
+        TimeSpan start = ThreadCpuTime.Of(id) ?? TimeSpan.Zero;
+        double x = 1;
+        while ((ThreadCpuTime.Of(id) ?? TimeSpan.MaxValue) - start < cpu)
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                x = Math.Sqrt(x + i);
+            }
+        }
+
+        GC.KeepAlive(x);
+    }
+
+    private static TimeSpan OwnCpuOf(ProfilerThreads threads) =>
+        threads.LiveIds.Aggregate(TimeSpan.Zero, (sum, id) => sum + (ThreadCpuTime.Of(id) ?? TimeSpan.Zero));
+}
