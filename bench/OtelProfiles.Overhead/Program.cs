@@ -125,11 +125,17 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
     /// the runtime's threads that live only while a sampler window is open (the sampling thread and the session's
     /// flush thread). Null when the workload itself ends threads (more than 1% of its CPU with profiling off, as the
     /// lock workload's per-operation threads do): then the difference is the workload's noise, not the profiler.
+    /// Null as well for the workload app, which does not report its threads.
     /// </summary>
     public double? WindowThreadsCpuPercent
     {
         get
         {
+            if (Settings.BenchWorkload is null)
+            {
+                return null;
+            }
+
             double off = Median(Rounds.Select(r => r.Off.EndedThreadsCpuPercent));
             double on = Median(Rounds.Select(r => r.On.EndedThreadsCpuPercent));
             return off > 1 ? null : Math.Max(0, on - off);
@@ -223,7 +229,7 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
         double wsDelta = (Median(Rounds.Select(r => (double)r.On.PeakWorkingSetKb)) - Median(Rounds.Select(r => (double)r.Off.PeakWorkingSetKb))) / 1024;
         (double low, double high) = RatioInterval;
         return FormattableString.Invariant(
-            $"OVERHEAD rounds={Rounds.Count}/{AllRounds.Count} ratio={MedianRatio:0.000} ratio_low={low:0.000} ratio_high={high:0.000} startup_cpu_ms={StartupCpuMs:0} overhead_percent={MedianOverheadPercent:0.0} cpu_percent={(cpuOn / cpuOff - 1) * 100:0.0} ws_delta_mb={wsDelta:0.0} effective_hz={Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} paused_percent={Median(Rounds.Select(r => r.On.PausedPercent)):0.00} profiler_cpu_percent={Median(Rounds.Select(r => r.On.ProfilerCpuPercent)):0.00} window_threads_percent={(Settings.BenchWorkload is not null && WindowThreadsCpuPercent is { } wt ? wt.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} direct_cost_percent={DirectCostPercent:0.00} export_kb_per_min={Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0}");
+            $"OVERHEAD rounds={Rounds.Count}/{AllRounds.Count} ratio={MedianRatio:0.000} ratio_low={low:0.000} ratio_high={high:0.000} startup_cpu_ms={StartupCpuMs:0} overhead_percent={MedianOverheadPercent:0.0} cpu_percent={(cpuOn / cpuOff - 1) * 100:0.0} ws_delta_mb={wsDelta:0.0} effective_hz={Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} paused_percent={Median(Rounds.Select(r => r.On.PausedPercent)):0.00} profiler_cpu_percent={Median(Rounds.Select(r => r.On.ProfilerCpuPercent)):0.00} window_threads_percent={(WindowThreadsCpuPercent is { } wt ? wt.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} direct_cost_percent={DirectCostPercent:0.00} export_kb_per_min={Median(Rounds.Select(r => r.On.GzipKbPerMinute)):0.0}");
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OtelProfiles.Collection;
 
 namespace OtelProfiles.Benchmarks.Measurement;
 
@@ -27,11 +28,13 @@ internal sealed class ThreadCpu
                 try
                 {
                     string name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
-                    // The first field is the time the thread ran on a CPU, in nanoseconds (stat's utime and stime
-                    // are in 10 ms ticks: too coarse for a thread that takes 0.2% of a 20 s window).
-                    string schedstat = File.ReadAllText(Path.Combine(task, "schedstat"));
-                    long ns = long.Parse(schedstat.AsSpan(0, schedstat.IndexOf(' ')), CultureInfo.InvariantCulture);
-                    threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (name, ns);
+                    int id = int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture);
+                    // The library's own reading (schedstat, nanoseconds; stat's 10 ms ticks are too coarse for a
+                    // thread that takes 0.2% of a 20 s window). None: the thread ended after the listing.
+                    if (ThreadCpuTime.Of(id) is { } cpu)
+                    {
+                        threads[id] = (name, cpu.Ticks * 100);
+                    }
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
                 {
@@ -57,7 +60,7 @@ internal sealed class ThreadCpu
         long tiering = 0;
         foreach ((int id, (string name, long ns)) in _threads)
         {
-            long used = ns - (start._threads.TryGetValue(id, out var before) ? before.Nanoseconds : 0);
+            long used = UsedSince(start, id, ns);
             if (name.StartsWith("OtelProfiles", StringComparison.Ordinal) || name.StartsWith(".NET EventPipe", StringComparison.Ordinal))
             {
                 profiler += used;
@@ -82,9 +85,13 @@ internal sealed class ThreadCpu
         long all = 0;
         foreach ((int id, (_, long ns)) in _threads)
         {
-            all += ns - (start._threads.TryGetValue(id, out var before) ? before.Nanoseconds : 0);
+            all += UsedSince(start, id, ns);
         }
 
         return all / 1e6;
     }
+
+    /// <summary>Nanoseconds a thread used since <paramref name="start"/> (all of its life when it started later).</summary>
+    private static long UsedSince(ThreadCpu start, int id, long ns) =>
+        ns - (start._threads.TryGetValue(id, out var before) ? before.Nanoseconds : 0);
 }
