@@ -85,7 +85,7 @@ internal sealed record Settings(int Rounds, int Seconds, string Mode, double Max
     }
 }
 
-internal sealed record Run(double OpsPerSecond, double CpuMsPerOp, long PeakWorkingSetKb, double EffectiveHz, long ExportBytes, double GzipKbPerMinute = 0, double ForeignLoad = 0, double PausedPercent = 0, double WarmupCpuMs = 0, double ProfilerCpuPercent = 0, double TieringCpuPercent = 0, long GcHeapKb = 0, double WarmupThreadsCpuMs = 0, double EndedThreadsCpuPercent = 0);
+internal sealed record Run(double OpsPerSecond, double CpuMsPerOp, long PeakWorkingSetKb, double EffectiveHz, long ExportBytes, double GzipKbPerMinute = 0, double ForeignLoad = 0, double PausedPercent = 0, double WarmupCpuMs = 0, double ProfilerCpuPercent = 0, double TieringCpuPercent = 0, long GcHeapKb = 0, double WarmupThreadsCpuMs = 0, double EndedThreadsCpuPercent = 0, double GcPausePercent = 0, int GcCount = 0, double CoresBusy = 0);
 
 internal sealed record Round(Run Off, Run On)
 {
@@ -215,6 +215,8 @@ internal sealed record Report(List<Round> AllRounds, Settings Settings)
                 : "not separable: the workload ends threads of its own, not counted";
             Console.WriteLine(FormattableString.Invariant($"median CPU of threads that ended in the window: off {Median(Rounds.Select(r => r.Off.EndedThreadsCpuPercent)):0.00}%, on {Median(Rounds.Select(r => r.On.EndedThreadsCpuPercent)):0.00}%; the runtime's per-window sampler threads: {windowThreads}"));
             Console.WriteLine(FormattableString.Invariant($"direct cost (paused + profiler threads + per-window threads): {DirectCostPercent:0.00}%"));
+            // Indirect costs land in the app's own time: longer or more frequent collections, or cores left idle.
+            Console.WriteLine(FormattableString.Invariant($"median GC pauses: off {Median(Rounds.Select(r => r.Off.GcPausePercent)):0.00}% of the window ({Median(Rounds.Select(r => (double)r.Off.GcCount)):0} collections), on {Median(Rounds.Select(r => r.On.GcPausePercent)):0.00}% ({Median(Rounds.Select(r => (double)r.On.GcCount)):0}); cores busy: off {Median(Rounds.Select(r => r.Off.CoresBusy)):0.00}, on {Median(Rounds.Select(r => r.On.CoresBusy)):0.00}"));
         }
 
         Console.WriteLine(FormattableString.Invariant($"median effective sampling rate: {Median(Rounds.Select(r => r.On.EffectiveHz)):0.0} Hz per thread, app paused by the sampler {Median(Rounds.Select(r => r.On.PausedPercent)):0.00}% of the time"));
@@ -294,6 +296,9 @@ internal static partial class Workload
         double tieringCpuMs = threads.Success ? double.Parse(threads.Groups["tiering"].Value, CultureInfo.InvariantCulture) : 0;
         long gcHeapKb = threads.Success ? long.Parse(threads.Groups["heap"].Value, CultureInfo.InvariantCulture) : 0;
         double endedThreadsMs = threads.Success && threads.Groups["ended"].Success ? double.Parse(threads.Groups["ended"].Value, CultureInfo.InvariantCulture) : 0;
+        Match gc = GcPart().Match(output);
+        double gcPauseMs = gc.Success ? double.Parse(gc.Groups["pause"].Value, CultureInfo.InvariantCulture) : 0;
+        int gcCount = gc.Success ? int.Parse(gc.Groups["count"].Value, CultureInfo.InvariantCulture) : 0;
         // Profiler threads plus the tiering thread before the window: with profiling off only the app's own tiering.
         double warmupThreadsMs = threads.Success ? double.Parse(threads.Groups["wprofiler"].Value, CultureInfo.InvariantCulture) + double.Parse(threads.Groups["wtiering"].Value, CultureInfo.InvariantCulture) : 0;
         // The benchmark workloads count whole operations until the time is up and say how long that took.
@@ -312,7 +317,7 @@ internal static partial class Workload
 
         return new Run(ops / seconds, cpuMs / Math.Max(1, ops), peak, exports.EffectiveHz, exports.RawBytes, exports.GzipBytesPerMinute / 1024, foreignLoad, exports.PausedPercent, warmupCpuMs,
             cpuMs > 0 ? profilerCpuMs * 100 / cpuMs : 0, cpuMs > 0 ? tieringCpuMs * 100 / cpuMs : 0, gcHeapKb, warmupThreadsMs,
-            cpuMs > 0 ? endedThreadsMs * 100 / cpuMs : 0);
+            cpuMs > 0 ? endedThreadsMs * 100 / cpuMs : 0, gcPauseMs * 100 / (seconds * 1000), gcCount, cpuMs / (seconds * 1000));
     }
 
     [GeneratedRegex(@"WORKLOAD DONE .*ops=(?<ops>\d+)( elapsed_ms=(?<elapsed>\d+))? cpu_ms=(?<cpu>\d+) peak_ws_kb=(?<ws>\d+) warmup_cpu_ms=(?<warmup>\d+)")]
@@ -320,6 +325,9 @@ internal static partial class Workload
 
     [GeneratedRegex(@"gc_heap_kb=(?<heap>\d+) .*profiler_threads_cpu_ms=(?<profiler>\d+) tiering_cpu_ms=(?<tiering>\d+) warmup_profiler_cpu_ms=(?<wprofiler>\d+) warmup_tiering_cpu_ms=(?<wtiering>\d+)( ended_threads_cpu_ms=(?<ended>\d+))?")]
     private static partial Regex ThreadsPart();
+
+    [GeneratedRegex(@"gc_pause_ms=(?<pause>\d+) gc_count=(?<count>\d+)")]
+    private static partial Regex GcPart();
 }
 
 internal static class LoadAverage

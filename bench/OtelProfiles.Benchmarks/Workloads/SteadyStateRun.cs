@@ -11,7 +11,8 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// whichever job ran during it; the harness instead alternates short off/on processes and takes medians.
 /// Prints one line: <c>WORKLOAD DONE ops=N elapsed_ms=T cpu_ms=C peak_ws_kb=K warmup_cpu_ms=W ...</c>, then the
 /// managed heap, the CPU time of the profiler's own threads and of the tiered-compilation thread in the window, and
-/// the CPU time of threads that ended during the window.
+/// the CPU time of threads that ended during the window, and the GC's pauses and collections in the window (a
+/// profiler that made the app's collections longer or more frequent would show there, not in its own threads).
 /// </summary>
 internal static class SteadyStateRun
 {
@@ -35,6 +36,8 @@ internal static class SteadyStateRun
         // getrusage: the same nanosecond-based run time as the threads' schedstat, so the two can be subtracted.
         TimeSpan preciseCpuAtStart = Environment.CpuUsage.TotalTime;
         ThreadCpu threadsAtStart = ThreadCpu.Snapshot();
+        TimeSpan gcPauseAtStart = GC.GetTotalPauseDuration();
+        int gcCountAtStart = GC.CollectionCount(0);
         // The profiler's start, as CPU its threads and the JIT's tiering thread used before the counted window (threads
         // that already ended, such as the start-up rundown's reader, are not in it).
         (double warmupProfilerMs, double warmupTieringMs) = threadsAtStart.Since(ThreadCpu.Zero);
@@ -43,6 +46,8 @@ internal static class SteadyStateRun
         TimeSpan cpu = process.TotalProcessorTime - cpuAtStart;
         TimeSpan preciseCpu = Environment.CpuUsage.TotalTime - preciseCpuAtStart;
         ThreadCpu threadsAtEnd = ThreadCpu.Snapshot();
+        TimeSpan gcPause = GC.GetTotalPauseDuration() - gcPauseAtStart;
+        int gcCount = GC.CollectionCount(0) - gcCountAtStart;
         (double profilerMs, double tieringMs) = threadsAtEnd.Since(threadsAtStart);
         double endedThreadsMs = Math.Max(0, preciseCpu.TotalMilliseconds - threadsAtEnd.AllMs(threadsAtStart));
         long peakKb = ProcessProbe.PeakWorkingSet(process) / 1024;
@@ -50,7 +55,7 @@ internal static class SteadyStateRun
         GCMemoryInfo gc = GC.GetGCMemoryInfo();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"WORKLOAD DONE ops={ops} elapsed_ms={elapsed.TotalMilliseconds:0} cpu_ms={cpu.TotalMilliseconds:0} peak_ws_kb={peakKb} warmup_cpu_ms={cpuAtStart.TotalMilliseconds:0} gc_heap_kb={gc.HeapSizeBytes / 1024} gc_committed_kb={gc.TotalCommittedBytes / 1024} profiler_threads_cpu_ms={profilerMs:0} tiering_cpu_ms={tieringMs:0} warmup_profiler_cpu_ms={warmupProfilerMs:0} warmup_tiering_cpu_ms={warmupTieringMs:0} ended_threads_cpu_ms={endedThreadsMs:0}"));
+            $"WORKLOAD DONE ops={ops} elapsed_ms={elapsed.TotalMilliseconds:0} cpu_ms={cpu.TotalMilliseconds:0} peak_ws_kb={peakKb} warmup_cpu_ms={cpuAtStart.TotalMilliseconds:0} gc_heap_kb={gc.HeapSizeBytes / 1024} gc_committed_kb={gc.TotalCommittedBytes / 1024} profiler_threads_cpu_ms={profilerMs:0} tiering_cpu_ms={tieringMs:0} warmup_profiler_cpu_ms={warmupProfilerMs:0} warmup_tiering_cpu_ms={warmupTieringMs:0} ended_threads_cpu_ms={endedThreadsMs:0} gc_pause_ms={gcPause.TotalMilliseconds:0} gc_count={gcCount}"));
         workload.Cleanup();
         return 0;
     }

@@ -9,7 +9,8 @@ namespace OtelProfiles.Collection;
 /// Runs the SampleProfiler for a window of every period: a control thread asks the <see cref="SamplerBudget"/> how
 /// long this period's window may be, opens a sampler session, lets it run for the window, stops it and charges
 /// the pauses the window measured to the budget (stopping blocks for up to ~110 ms, which is why it is not the reader's job),
-/// and every period the CPU the profiler's own threads used;
+/// and every period the CPU the profiler's own threads and the runtime's EventPipe threads used (read just before and
+/// just after each stop too: a window's sampling and streaming threads end with its session);
 /// a reader thread decodes each session's stream into the <see cref="ThreadSampleRecorder"/>. One reader object
 /// and its buffers serve every window, so a window costs no per-window parser.
 /// </summary>
@@ -24,6 +25,8 @@ internal sealed class DutyCycledSampler : IDisposable
     private readonly BlockingCollection<(Stream Stream, ManualResetEventSlim Done)> _streams = new(1);
     private readonly ManualResetEventSlim _stopRequested = new();
     private readonly NetTraceReader _reader = new();
+    private ProfilerCpuMeter? _profilerCpu;
+    private TimeSpan _windowThreadsCpu;
     private Thread? _control;
     private Thread? _readerThread;
 
@@ -60,11 +63,12 @@ internal sealed class DutyCycledSampler : IDisposable
         try
         {
             long started = Stopwatch.GetTimestamp();
-            var profilerCpu = new ProfilerCpuMeter(_threads);
+            _profilerCpu = new ProfilerCpuMeter(_threads, new RuntimeEventPipeThreads());
             while (!_stopRequested.IsSet)
             {
                 long cycleStart = Stopwatch.GetTimestamp();
-                TimeSpan ownCpu = profilerCpu.Take();
+                TimeSpan ownCpu = _profilerCpu.Take() + _windowThreadsCpu;
+                _windowThreadsCpu = TimeSpan.Zero;
                 _budget.ChargeProfilerCpu(ownCpu);
                 _recorder.AddProfilerCpu(ownCpu);
 
@@ -113,7 +117,12 @@ internal sealed class DutyCycledSampler : IDisposable
         TimeSpan window = cycle.Continuous ? cycle.Period : cycle.Window;
         _stopRequested.Wait(window);
         TimeSpan sampled = Stopwatch.GetElapsedTime(opened);
+
+        // The window's sampling and streaming threads end with the session, and an ended thread's CPU cannot be read:
+        // read them while they live, and once more as soon as the stop returns (the final flush).
+        _windowThreadsCpu += _profilerCpu!.Take();
         session.Stop();
+        _windowThreadsCpu += _profilerCpu.Take();
         if (!done.Wait(TimeSpan.FromSeconds(10)))
         {
             throw new TimeoutException("the sampler stream did not end within 10 s of stopping its session");

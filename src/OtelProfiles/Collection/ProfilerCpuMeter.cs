@@ -2,21 +2,27 @@ namespace OtelProfiles.Collection;
 
 /// <summary>
 /// How much CPU the profiler's own threads (<see cref="ProfilerThreads"/>: the sampler's control and reader, the
-/// runtime-events reader, the interval and export thread) used since the last reading, so the sampler budget can
-/// charge it: decoding the stream and building the profiles is part of what profiling costs the app, next to the
-/// pauses. Counts from its creation (the profiler's start before it is not charged); a thread that starts later
-/// counts from its start. What a thread used between its last reading and its end is not seen. Used by the
-/// sampler's control thread only.
+/// runtime-events reader, the interval and export thread) and the runtime's EventPipe threads working for it
+/// (<see cref="RuntimeEventPipeThreads"/>: session streaming, the sampling thread of a window) used since the last
+/// reading, so the sampler budget can charge it: decoding the stream and building the profiles is part of what
+/// profiling costs the app, next to the pauses. Counts from its creation (the profiler's start before it is not
+/// charged); a thread that starts later counts from its start. What a thread used between its last reading and its
+/// end is not seen, which is why the sampler also reads just before and just after it stops a window's session.
+/// Used by the sampler's control thread only.
 /// </summary>
 internal sealed class ProfilerCpuMeter
 {
     private readonly ProfilerThreads _threads;
+    private readonly RuntimeEventPipeThreads? _runtimeThreads;
     private Dictionary<long, TimeSpan> _last = new();
     private Dictionary<long, TimeSpan> _next = new();
 
-    public ProfilerCpuMeter(ProfilerThreads threads)
+    /// <param name="threads">The profiler's managed threads.</param>
+    /// <param name="runtimeThreads">The runtime's EventPipe threads to charge as well, or <see langword="null"/> for none.</param>
+    public ProfilerCpuMeter(ProfilerThreads threads, RuntimeEventPipeThreads? runtimeThreads)
     {
         _threads = threads;
+        _runtimeThreads = runtimeThreads;
         Take();
     }
 
@@ -30,22 +36,32 @@ internal sealed class ProfilerCpuMeter
         _next.Clear();
         foreach (long id in _threads.LiveIds)
         {
-            if (ThreadCpuTime.Of(id) is not { } now)
-            {
-                continue;
-            }
+            used += Read(id);
+        }
 
-            TimeSpan before = _last.TryGetValue(id, out TimeSpan seen) ? seen : TimeSpan.Zero;
-            if (now > before)
+        if (_runtimeThreads is not null)
+        {
+            foreach (long id in _runtimeThreads.Find())
             {
-                used += now - before;
+                used += Read(id);
             }
-
-            _next[id] = now;
         }
 
         // The readings of threads that ended are dropped with the old dictionary (an id the OS reuses starts afresh).
         (_last, _next) = (_next, _last);
         return used;
+    }
+
+    /// <summary>What thread <paramref name="id"/> used since its previous reading; notes this reading for the next.</summary>
+    private TimeSpan Read(long id)
+    {
+        if (_next.ContainsKey(id) || ThreadCpuTime.Of(id) is not { } now)
+        {
+            return TimeSpan.Zero;
+        }
+
+        _next[id] = now;
+        TimeSpan before = _last.TryGetValue(id, out TimeSpan seen) ? seen : TimeSpan.Zero;
+        return now > before ? now - before : TimeSpan.Zero;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Diagnostics.NETCore.Client;
 using OtelProfiles.Collection;
 
 namespace OtelProfiles.Tests.Collection;
@@ -16,7 +17,7 @@ public sealed class ProfilerCpuMeterTests
     {
         Assert.True(ProfilerCpuMeter.Supported, "thread CPU times are readable on Linux and Windows, where the tests run");
         var threads = new ProfilerThreads();
-        var meter = new ProfilerCpuMeter(threads);
+        var meter = new ProfilerCpuMeter(threads, runtimeThreads: null);
         using var release = new ManualResetEventSlim();
 
         // An app thread burns CPU at the same time: a meter that counted the process would see it.
@@ -66,6 +67,63 @@ public sealed class ProfilerCpuMeterTests
         // The process clock ticks in 10 ms steps on Linux.
         Assert.True(used <= process + TimeSpan.FromMilliseconds(20), $"thread {used.TotalMilliseconds} ms, whole process {process.TotalMilliseconds} ms");
         Assert.Null(ThreadCpuTime.Of(-1));
+    }
+
+    [Fact]
+    public void Charges_the_runtime_s_eventpipe_threads_while_a_sampler_session_runs()
+    {
+        Assert.True(RuntimeEventPipeThreads.Supported, "the runtime's thread names are read from /proc on Linux, where the tests run");
+        var runtimeThreads = new RuntimeEventPipeThreads();
+        var before = runtimeThreads.Find().ToHashSet();
+        var meter = new ProfilerCpuMeter(new ProfilerThreads(), runtimeThreads);
+
+        // A real sampler session on this process: the runtime starts a streaming and a sampling thread for it, and
+        // the sampler suspends the process every millisecond while it is open.
+        EventPipeSession session = EventPipeSessions.ForCurrentProcess().StartSampler();
+        var drain = new Thread(() => Drain(session.EventStream));
+        drain.Start();
+        Thread.Sleep(400);
+        var windowThreads = runtimeThreads.Find().Where(id => !before.Contains(id)).ToList();
+        TimeSpan windowThreadsCpu = windowThreads.Aggregate(TimeSpan.Zero, (sum, id) => sum + (ThreadCpuTime.Of(id) ?? TimeSpan.Zero));
+        TimeSpan charged = meter.Take();
+        session.Stop();
+        drain.Join(TimeSpan.FromSeconds(10));
+        session.Dispose();
+
+        Assert.True(windowThreads.Count >= 2, $"a sampler session runs on new runtime threads; found {windowThreads.Count} new ones");
+        Assert.All(windowThreads, id => Assert.Equal(".NET EventPipe", CommOf(id) ?? ".NET EventPipe"));
+        Assert.True(windowThreadsCpu > TimeSpan.Zero, "400 ms of sampling every millisecond costs the sampling thread CPU");
+        Assert.True(charged >= windowThreadsCpu, $"charged {charged.TotalMilliseconds} ms, the session's threads had used {windowThreadsCpu.TotalMilliseconds} ms");
+
+        // The window's threads end with its session: that is why the sampler reads them before it stops it.
+        Assert.True(
+            SpinWait.SpinUntil(() => !runtimeThreads.Find().Intersect(windowThreads).Any(), TimeSpan.FromSeconds(10)),
+            "the session's threads still run 10 s after it stopped");
+    }
+
+    private static void Drain(Stream stream)
+    {
+        try
+        {
+            stream.CopyTo(Stream.Null);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The stream is cut when the session stops.
+        }
+    }
+
+    /// <summary>The OS name of a thread of this process, or null once it has ended.</summary>
+    private static string? CommOf(long id)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/self/task/{id}/comm").TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Spins until this thread itself has used <paramref name="cpu"/> of CPU (wall time would vary with load).</summary>
