@@ -167,13 +167,14 @@ public sealed class OtlpProfilesOptions
     /// <summary>
     /// The most the sampler may cost, as a percentage of wall-clock time: the time it keeps the app's managed
     /// threads paused (each sample pauses them all while their stacks are walked; this is its main cost) plus the
-    /// CPU time of the profiler's own threads (decoding, aggregating, exporting) divided by the number of cores,
-    /// which is what that CPU takes from an app that keeps every core busy.
+    /// CPU time of the profiler's own threads (decoding, aggregating, exporting) and, on Linux, of the runtime's
+    /// EventPipe threads that work for it (the sampling thread, the sessions' streaming threads, the diagnostics
+    /// server), divided by the number of cores, which is what that CPU takes from an app that keeps every core busy.
     /// Environment: <c>OTEL_PROFILES_SAMPLING_OVERHEAD</c>. Default: 1. Accepted: 0.1 to 100 (100: no limit, the
     /// <see cref="SamplingFrequencyHz"/> alone decides). Both costs are measured, and the sampler runs less (down to
     /// a few samples every few seconds) where they are high, for example when busy threads outnumber the cores;
     /// each profile reports the pause time as <c>dotnet.sampling.paused</c>, the profiler threads' CPU time as
-    /// <c>dotnet.profiler.cpu</c> (Linux and Windows; elsewhere it reads zero and only pauses are charged) and the
+    /// <c>dotnet.profiler.cpu</c> (Linux; Windows without the runtime's threads; elsewhere it reads zero and only pauses are charged) and the
     /// rate reached as <c>dotnet.sampling.ticks</c>.
     /// </summary>
     public double SamplingOverheadPercent
