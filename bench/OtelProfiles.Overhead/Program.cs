@@ -55,7 +55,7 @@ static async Task<Report> Measure(Settings settings, string workload)
         rounds.Add(new Round(off, on));
         Round measured = rounds[^1];
         Console.WriteLine(FormattableString.Invariant(
-            $"  round {round + 1}: off {off.OpsPerSecond,8:0.0} ops/s  on {on.OpsPerSecond,8:0.0} ops/s  ratio {on.OpsPerSecond / off.OpsPerSecond:0.000}  effective {on.EffectiveHz:0.0} Hz/thread  paused {on.PausedPercent:0.00}%  foreign load {off.ForeignLoad:P0}/{on.ForeignLoad:P0}{(measured.IsDisturbed(settings) ? " (disturbed)" : "")}"));
+            $"  round {round + 1}: off {off.OpsPerSecond,8:0.0} ops/s  on {on.OpsPerSecond,8:0.0} ops/s  ratio {on.OpsPerSecond / off.OpsPerSecond:0.000}  effective {on.EffectiveHz:0.0} Hz/thread  paused {on.PausedPercent:0.00}%{(settings.BenchWorkload is null ? "" : FormattableString.Invariant($"  GC pauses {off.GcPausePercent:0.00}%/{on.GcPausePercent:0.00}%"))}  foreign load {off.ForeignLoad:P0}/{on.ForeignLoad:P0}{(measured.IsDisturbed(settings) ? " (disturbed)" : "")}"));
     }
 
     return new Report(rounds, settings);

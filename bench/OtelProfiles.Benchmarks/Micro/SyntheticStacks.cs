@@ -28,8 +28,8 @@ internal sealed class SyntheticStacks
         Methods = new MethodAddressMap();
         for (int m = 0; m < methods; m++)
         {
-            (string type, string method, string signature) = Name(m);
-            Methods.Add(CodeBase + ((ulong)m * MethodSpacing), MethodSize, 0x10000 + (ulong)m, type, method, signature, Module(m));
+            (string type, string method) = Name(m);
+            Methods.Add(CodeBase + ((ulong)m * MethodSpacing), MethodSize, 0x10000 + (ulong)m, type, method, Module(m));
         }
 
         var random = new Random(seed);
@@ -59,16 +59,16 @@ internal sealed class SyntheticStacks
     /// <summary>Stack <paramref name="index"/>, innermost frame first.</summary>
     public ulong[] this[int index] => _stacks[index];
 
-    private static (string Type, string Method, string Signature) Name(int m)
+    private static (string Type, string Method) Name(int m)
     {
         string ns = Namespaces[m % Namespaces.Length];
         return (m % 5) switch
         {
-            0 => ($"{ns}.OrderService+<GetOrder{m}Async>d__{m % 17}", "MoveNext", "void  ()"),
-            1 => ($"{ns}.Handler{m}+<>c", $"<Map>b__{m % 9}_0", "class System.Object  (class Microsoft.AspNetCore.Http.HttpContext)"),
-            2 => ($"System.Collections.Generic.Dictionary`2[System.String,{ns}.Entity{m}]", "TryInsert", "bool  (!0,!1,value class InsertionBehavior)"),
-            3 => ($"{ns}.Repository{m}", $"Load{m}", "class System.Threading.Tasks.Task`1<int32>  (int32,value class System.Threading.CancellationToken)"),
-            _ => ($"{ns}.Calculator{m}", $"Compute{m}", "float64  (float64,int32)"),
+            0 => ($"{ns}.OrderService+<GetOrder{m}Async>d__{m % 17}", "MoveNext"),
+            1 => ($"{ns}.Handler{m}+<>c", $"<Map>b__{m % 9}_0"),
+            2 => ($"System.Collections.Generic.Dictionary`2[System.String,{ns}.Entity{m}]", "TryInsert"),
+            3 => ($"{ns}.Repository{m}", $"Load{m}"),
+            _ => ($"{ns}.Calculator{m}", $"Compute{m}"),
         };
     }
 

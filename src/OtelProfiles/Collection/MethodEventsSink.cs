@@ -62,11 +62,11 @@ internal sealed class MethodEventsSink : INetTraceEventSink
         uint size = reader.ReadUInt32();
         _ = reader.ReadUInt32(); // token
         _ = reader.ReadUInt32(); // flags
-        string typeName = reader.ReadString();
-        string methodName = reader.ReadString();
-        string signature = reader.ReadString();
+        ReadOnlySpan<char> typeName = reader.ReadStringSpan();
+        ReadOnlySpan<char> methodName = reader.ReadStringSpan();
+        _ = reader.ReadStringSpan(); // signature: no frame name shows it, so it is not kept
         string? file = _modules.Find(moduleId) ?? _fileOfAddress(start);
-        _methods.Add(start, size == 0 ? 1 : size, methodId, typeName, methodName, signature, file, moduleId);
+        _methods.Add(start, size == 0 ? 1 : size, methodId, typeName, methodName, file, moduleId);
         MethodEvents++;
     }
 
@@ -74,11 +74,11 @@ internal sealed class MethodEventsSink : INetTraceEventSink
     {
         var reader = new PayloadReader(payload);
         ulong methodId = reader.ReadUInt64();
-        string typeName = reader.ReadString();
-        string methodName = reader.ReadString();
-        string signature = reader.ReadString();
+        ReadOnlySpan<char> typeName = reader.ReadStringSpan();
+        ReadOnlySpan<char> methodName = reader.ReadStringSpan();
+        _ = reader.ReadStringSpan(); // signature
         ulong entryPoint = reader.ReadUInt64();
-        _methods.Add(entryPoint, 0, methodId, typeName, methodName, signature, _fileOfAddress(entryPoint));
+        _methods.Add(entryPoint, 0, methodId, typeName, methodName, _fileOfAddress(entryPoint));
         MethodEvents++;
     }
 

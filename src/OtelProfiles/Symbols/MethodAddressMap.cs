@@ -17,6 +17,7 @@ internal sealed class MethodAddressMap
 
     private readonly object _gate = new();
     private readonly Dictionary<ulong, MethodSymbol> _symbolsById = new();
+    private readonly NamePool _names = new();
     private readonly Dictionary<ulong, (ulong Size, MethodSymbol Symbol)> _ranges = new();
     private ulong[] _starts = [];
     private (ulong Size, MethodSymbol Symbol)[] _entries = [];
@@ -35,14 +36,14 @@ internal sealed class MethodAddressMap
     }
 
     /// <summary>Adds a method's code range; <paramref name="size"/> 0 means "entry point only".</summary>
-    public MethodSymbol Add(ulong start, ulong size, ulong methodId, string typeName, string methodName, string signature, string? moduleFile, ulong moduleId = 0)
+    public MethodSymbol Add(ulong start, ulong size, ulong methodId, ReadOnlySpan<char> typeName, ReadOnlySpan<char> methodName, string? moduleFile, ulong moduleId = 0)
     {
         lock (_gate)
         {
             // One symbol per method, however many code versions (tier 0, tier 1, OSR) it gets.
-            if (!_symbolsById.TryGetValue(methodId, out MethodSymbol? symbol) || symbol.MethodName != methodName || symbol.TypeName != typeName)
+            if (!_symbolsById.TryGetValue(methodId, out MethodSymbol? symbol) || !methodName.SequenceEqual(symbol.MethodName) || !typeName.SequenceEqual(symbol.TypeName))
             {
-                symbol = new MethodSymbol(methodId, typeName, methodName, signature, moduleFile, moduleId);
+                symbol = new MethodSymbol(methodId, _names.Get(typeName), _names.Get(methodName), moduleFile, moduleId);
                 if (methodId != 0)
                 {
                     _symbolsById[methodId] = symbol;

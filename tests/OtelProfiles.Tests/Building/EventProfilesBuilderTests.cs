@@ -21,9 +21,9 @@ public sealed class EventProfilesBuilderTests
     private static ExportRequestBuilder Builder()
     {
         var map = new MethodAddressMap();
-        map.Add(0x2000, 0x100, 2, "Shop.Inventory", "BuildCatalog", "", "Shop.dll");
-        map.Add(0x3000, 0x100, 3, "Shop.Program", "Main", "", "Shop.dll");
-        map.Add(0x5000, 0x100, 5, "System.Runtime.EH", "DispatchEx", "", "System.Private.CoreLib.dll");
+        map.Add(0x2000, 0x100, 2, "Shop.Inventory", "BuildCatalog", "Shop.dll");
+        map.Add(0x3000, 0x100, 3, "Shop.Program", "Main", "Shop.dll");
+        map.Add(0x5000, 0x100, 5, "System.Runtime.EH", "DispatchEx", "System.Private.CoreLib.dll");
         NativeImageMap images = NativeImageMap.Parse(
             ["55d0c0a00000-55d0c0a20000 r-xp 00000000 fe:00 1234 /usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/libcoreclr.so"]);
         return new ExportRequestBuilder(new FrameResolver(map, () => images), new ThreadNames(), new InstrumentationScope { Name = "OtelProfiles", Version = "1" });

@@ -16,10 +16,10 @@ public sealed class ExportRequestBuilderTests
         Func<MethodSymbol, IReadOnlyList<KeyValuePair<string, string>>?>? tags = null)
     {
         var map = new MethodAddressMap();
-        map.Add(0x1000, 0x100, 1, "Shop.Checkout+<PayAsync>d__4", "MoveNext", "", "Shop.dll");
-        map.Add(0x2000, 0x100, 2, "Shop.Checkout", "ComputePrices", "", "Shop.dll");
-        map.Add(0x3000, 0x100, 3, "System.Threading.Thread", "StartCallback", "", "System.Private.CoreLib.dll");
-        map.Add(0x4000, 0x100, 4, "System.Threading.Thread", "<PollGC>g__PollGCWorker|67_0", "", "System.Private.CoreLib.dll");
+        map.Add(0x1000, 0x100, 1, "Shop.Checkout+<PayAsync>d__4", "MoveNext", "Shop.dll");
+        map.Add(0x2000, 0x100, 2, "Shop.Checkout", "ComputePrices", "Shop.dll");
+        map.Add(0x3000, 0x100, 3, "System.Threading.Thread", "StartCallback", "System.Private.CoreLib.dll");
+        map.Add(0x4000, 0x100, 4, "System.Threading.Thread", "<PollGC>g__PollGCWorker|67_0", "System.Private.CoreLib.dll");
         var builder = new ExportRequestBuilder(
             new FrameResolver(map, () => NativeImageMap.Empty), new ThreadNames(), new InstrumentationScope { Name = "OtelProfiles", Version = "1" }, tags);
         return (map, builder);

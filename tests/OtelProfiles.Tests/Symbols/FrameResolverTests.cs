@@ -10,7 +10,7 @@ public sealed class FrameResolverTests
         var methods = new MethodAddressMap();
         var modules = new ModuleFileMap();
         var resolver = new FrameResolver(methods, () => NativeImageMap.Empty, modules);
-        methods.Add(0x1000, 0x10, 1, "Shop.Checkout", "Pay", "", moduleFile: null, moduleId: 77);
+        methods.Add(0x1000, 0x10, 1, "Shop.Checkout", "Pay", moduleFile: null, moduleId: 77);
 
         modules.Add(77, "/app/Shop.dll");
         ResolvedFrame frame = resolver.Resolve(0x1008);

@@ -8,8 +8,8 @@ public sealed class MethodAddressMapTests
     public void Resolves_addresses_inside_sized_ranges_only()
     {
         var map = new MethodAddressMap();
-        map.Add(0x1000, 0x100, 1, "A", "First", "", "a.dll");
-        map.Add(0x2000, 0x10, 2, "A", "Second", "", "a.dll");
+        map.Add(0x1000, 0x100, 1, "A", "First", "a.dll");
+        map.Add(0x2000, 0x10, 2, "A", "Second", "a.dll");
 
         Assert.Equal("A.First", map.Resolve(0x1000)?.DisplayName);
         Assert.Equal("A.First", map.Resolve(0x10FF)?.DisplayName);
@@ -23,8 +23,8 @@ public sealed class MethodAddressMapTests
     public void Entry_point_only_methods_cover_up_to_the_next_method_within_a_bound()
     {
         var map = new MethodAddressMap();
-        map.Add(0x10000, 0, 7, "R2R", "Precompiled", "", null);
-        map.Add(0x10400, 0x40, 8, "R2R", "Next", "", null);
+        map.Add(0x10000, 0, 7, "R2R", "Precompiled", null);
+        map.Add(0x10400, 0x40, 8, "R2R", "Next", null);
 
         Assert.Equal("R2R.Precompiled", map.Resolve(0x10123)?.DisplayName);
         Assert.Equal("R2R.Next", map.Resolve(0x10401)?.DisplayName);
@@ -35,13 +35,31 @@ public sealed class MethodAddressMapTests
     public void A_rundown_range_is_not_replaced_by_a_later_entry_point_and_code_versions_share_one_symbol()
     {
         var map = new MethodAddressMap();
-        MethodSymbol tier0 = map.Add(0x5000, 0x80, 42, "Shop.Checkout", "Pay", "", "shop.dll");
-        map.Add(0x5000, 0, 42, "Shop.Checkout", "Pay", "", null);
-        MethodSymbol tier1 = map.Add(0x9000, 0x40, 42, "Shop.Checkout", "Pay", "", "shop.dll");
+        MethodSymbol tier0 = map.Add(0x5000, 0x80, 42, "Shop.Checkout", "Pay", "shop.dll");
+        map.Add(0x5000, 0, 42, "Shop.Checkout", "Pay", null);
+        MethodSymbol tier1 = map.Add(0x9000, 0x40, 42, "Shop.Checkout", "Pay", "shop.dll");
 
         Assert.Same(tier0, tier1);
         Assert.Same(tier0, map.Resolve(0x507F));
         Assert.Null(map.Resolve(0x5080 + MethodAddressMap.MaxUnsizedMethodBytes - 1) is { } s && s != tier0 ? s : null);
         Assert.Same(tier0, map.FindById(42));
+    }
+
+    [Fact]
+    public void Methods_share_one_copy_of_each_name_and_make_their_display_name_when_first_asked()
+    {
+        var map = new MethodAddressMap();
+
+        // Each event's payload decodes into fresh characters: equal names, distinct buffers.
+        MethodSymbol first = map.Add(0x1000, 0x10, 1, "Shop.Checkout+<PayAsync>d__4".ToCharArray(), "MoveNext".ToCharArray(), "shop.dll");
+        MethodSymbol second = map.Add(0x2000, 0x10, 2, "Shop.Checkout+<PayAsync>d__4".ToCharArray(), "SetStateMachine".ToCharArray(), "shop.dll");
+        MethodSymbol third = map.Add(0x3000, 0x10, 3, "Shop.Inventory+<LoadAsync>d__2".ToCharArray(), "MoveNext".ToCharArray(), "shop.dll");
+
+        Assert.Same(first.TypeName, second.TypeName);
+        Assert.Same(first.MethodName, third.MethodName);
+        Assert.NotSame(first.TypeName, third.TypeName);
+        Assert.Equal("Shop.Checkout.PayAsync", first.DisplayName);
+        Assert.Same(first.DisplayName, first.DisplayName);
+        Assert.Equal("Shop.Checkout+<PayAsync>d__4.MoveNext", first.SystemName);
     }
 }
