@@ -26,7 +26,7 @@ internal sealed class DutyCycledSampler : IDisposable
     private readonly ManualResetEventSlim _stopRequested = new();
     private readonly NetTraceReader _reader = new();
     private ProfilerCpuMeter? _profilerCpu;
-    private TimeSpan _windowThreadsCpu;
+    private TimeSpan _cpuReadAroundStops; // profiler and runtime threads' CPU read at the last stop, charged next period
     private Thread? _control;
     private Thread? _readerThread;
 
@@ -67,8 +67,8 @@ internal sealed class DutyCycledSampler : IDisposable
             while (!_stopRequested.IsSet)
             {
                 long cycleStart = Stopwatch.GetTimestamp();
-                TimeSpan ownCpu = _profilerCpu.Take() + _windowThreadsCpu;
-                _windowThreadsCpu = TimeSpan.Zero;
+                TimeSpan ownCpu = _profilerCpu.Take() + _cpuReadAroundStops;
+                _cpuReadAroundStops = TimeSpan.Zero;
                 _budget.ChargeProfilerCpu(ownCpu);
                 _recorder.AddProfilerCpu(ownCpu);
 
@@ -120,9 +120,9 @@ internal sealed class DutyCycledSampler : IDisposable
 
         // The window's sampling and streaming threads end with the session, and an ended thread's CPU cannot be read:
         // read them while they live, and once more as soon as the stop returns (the final flush).
-        _windowThreadsCpu += _profilerCpu!.Take();
+        _cpuReadAroundStops += _profilerCpu!.Take();
         session.Stop();
-        _windowThreadsCpu += _profilerCpu.Take();
+        _cpuReadAroundStops += _profilerCpu.Take();
         if (!done.Wait(TimeSpan.FromSeconds(10)))
         {
             throw new TimeoutException("the sampler stream did not end within 10 s of stopping its session");
