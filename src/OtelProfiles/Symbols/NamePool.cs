@@ -32,15 +32,16 @@ internal sealed class NamePool
         {
             return pooled;
         }
+
+        string added = name.ToString();
 #else
-        string candidate = new(name);
-        if (_names.TryGetValue(candidate, out string? pooled))
+        string added = new(name);
+        if (_names.TryGetValue(added, out string? pooled))
         {
             return pooled;
         }
 #endif
 
-        string added = name.ToString();
         _names[added] = added;
         return added;
     }
