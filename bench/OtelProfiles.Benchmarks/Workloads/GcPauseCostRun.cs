@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Extensions.Hosting;
+using OtelProfiles.Collection;
+
+namespace OtelProfiles.Benchmarks.Workloads;
+
+/// <summary>
+/// What profiling adds to each garbage collection's pause, part by part (bench/results/gc-pauses.md). With the
+/// profiler on, the JSON and Kestrel workloads' collections took 0.25–0.4 ms longer each; this takes the profiler
+/// apart. Every mode is a fresh child process that allocates small arrays on one thread (hundreds of gen0
+/// collections a second, each a few hundred µs) behind the same generic host, and reports the mean pause per gen0
+/// collection over the counted window, with the collections of older generations and what other threads allocated:
+/// <list type="bullet">
+/// <item><c>off</c>: the host, profiling disabled (the baseline);</item>
+/// <item><c>profiler</c>: the library at its defaults (cpu,wall: the method-events session, sampler windows);</item>
+/// <item><c>profiler-events</c>: the library with exception profiles only (its sessions, threads and tables, no sampler);</item>
+/// <item><c>events-session</c>: no library, only a session like its long-lived one (runtime Loader, JIT and
+/// CompilationDiagnostic at Verbose), its stream drained by one thread;</item>
+/// <item><c>sampler-session</c>: no library, only the runtime's sample profiler, on for the whole window;</item>
+/// <item><c>gc-keyword</c>: no library, only a session with the runtime's GC keyword at Informational (what
+/// each sampler window enables to measure its pauses), on for the whole window;</item>
+/// <item><c>threads</c>: no session, five extra managed threads blocked in a wait, as many as the profiler has.</item>
+/// </list>
+/// Modes alternate within each round, so drift hits them alike; the medians over the rounds are printed with the
+/// difference to <c>off</c>.
+/// </summary>
+internal static partial class GcPauseCostRun
+{
+    public static readonly string[] AllModes = ["off", "profiler", "profiler-events", "events-session", "sampler-session", "gc-keyword", "threads"];
+
+    private const int ProfilerManagedThreads = 5;
+
+    /// <summary>The parent: runs each mode in child processes, <paramref name="rounds"/> times, and prints the table.</summary>
+    public static int Run(int rounds, double warmupSeconds, double seconds, string[] modes)
+    {
+        if (modes.FirstOrDefault(m => !AllModes.Contains(m)) is { } unknown)
+        {
+            Console.Error.WriteLine($"gc-cost: unknown mode '{unknown}'; use any of {string.Join(',', AllModes)}");
+            return 2;
+        }
+
+        modes = ["off", .. modes.Where(m => m != "off")];
+        Console.WriteLine(FormattableString.Invariant(
+            $"GC pause per gen0 collection: {rounds} rounds x {modes.Length} modes, {warmupSeconds:0} s warmup + {seconds:0} s counted each, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+        var results = modes.ToDictionary(m => m, _ => new List<double>());
+        for (int round = 0; round < rounds; round++)
+        {
+            // Rotate the order so no mode always runs first (or right after the most expensive one).
+            foreach (string mode in modes.Skip(round % modes.Length).Concat(modes.Take(round % modes.Length)))
+            {
+                (double perGcUs, string line) = RunChild(mode, warmupSeconds, seconds);
+                results[mode].Add(perGcUs);
+                Console.WriteLine($"  round {round + 1} {mode,-16} {line}");
+            }
+        }
+
+        double off = Median(results["off"]);
+        Console.WriteLine("| mode | median pause per gen0 collection | vs off |");
+        Console.WriteLine("|---|---|---|");
+        foreach (string mode in modes)
+        {
+            double median = Median(results[mode]);
+            Console.WriteLine(FormattableString.Invariant($"| {mode} | {median:0} µs | {median - off:+0;-0;0} µs |"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>A child: sets up <paramref name="mode"/>, allocates, prints <c>GC_COST per_gc_us=... collections=...</c>.</summary>
+    public static int Child(string mode, double warmupSeconds, double seconds)
+    {
+        Environment.SetEnvironmentVariable("OTEL_PROFILES_ENABLED", mode.StartsWith("profiler", StringComparison.Ordinal) ? "true" : "false");
+        if (mode == "profiler-events")
+        {
+            Environment.SetEnvironmentVariable("OTEL_PROFILES_TYPES", "exception");
+        }
+
+        using IHost host = ProfiledHost.StartGeneric();
+        using EventPipeSession? session = mode switch
+        {
+            "events-session" => StartDrained(new EventPipeProvider(
+                RuntimeEvents.RuntimeProvider,
+                EventLevel.Verbose,
+                RuntimeEvents.LoaderKeyword | RuntimeEvents.JitKeyword | RuntimeEvents.CompilationDiagnosticKeyword)),
+            "sampler-session" => StartDrained(new EventPipeProvider(RuntimeEvents.SampleProfilerProvider, EventLevel.Informational)),
+            "gc-keyword" => StartDrained(new EventPipeProvider(RuntimeEvents.RuntimeProvider, EventLevel.Informational, RuntimeEvents.GCKeyword)),
+            _ => null,
+        };
+        using var release = new ManualResetEventSlim();
+        if (mode == "threads")
+        {
+            for (int i = 0; i < ProfilerManagedThreads; i++)
+            {
+                new Thread(() => release.Wait()) { IsBackground = true, Name = "GcCost.Blocked" }.Start();
+            }
+        }
+
+        var ring = new object[64];
+        Allocate(ring, warmupSeconds / 2);
+        List<object>? graph = null;
+        if (mode == "threads") { graph = new List<object>(); for (int i = 0; i < 4500; i++) graph.Add(new byte[100]); }
+        Allocate(ring, warmupSeconds / 2);
+        if (graph is not null) Console.WriteLine($"XGEN graph gen={GC.GetGeneration(graph[0])} list={GC.GetGeneration(graph)}");
+        long allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
+        long mineAtStart = GC.GetAllocatedBytesForCurrentThread();
+        TimeSpan pauseAtStart = GC.GetTotalPauseDuration();
+        int[] collectionsAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        Allocate(ring, seconds);
+        TimeSpan pause = GC.GetTotalPauseDuration() - pauseAtStart;
+        int collections = GC.CollectionCount(0) - collectionsAtStart[0];
+        long others = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart - (GC.GetAllocatedBytesForCurrentThread() - mineAtStart);
+        GCMemoryInfo last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+        release.Set();
+        GC.KeepAlive(ring); GC.KeepAlive(graph);
+        if (graph is not null) Console.WriteLine($"XGEN graph gen={GC.GetGeneration(graph[0])}");
+        Console.WriteLine(FormattableString.Invariant(
+            $"GC_COST per_gc_us={pause.TotalMicroseconds / Math.Max(1, collections):0.0} collections={collections} gen1={GC.CollectionCount(1) - collectionsAtStart[1]} gen2={GC.CollectionCount(2) - collectionsAtStart[2]} other_threads_alloc_kb_per_s={others / 1024.0 / seconds:0} heap_kb={last.HeapSizeBytes / 1024} last_promoted_kb={last.PromotedBytes / 1024}"));
+        session?.Stop();
+        host.StopAsync().GetAwaiter().GetResult();
+        return 0;
+    }
+
+    private static EventPipeSession StartDrained(EventPipeProvider provider)
+    {
+        EventPipeSession session = new DiagnosticsClient(Environment.ProcessId).StartEventPipeSession([provider], requestRundown: false, circularBufferMB: 16);
+        Stream stream = session.EventStream;
+        new Thread(() =>
+        {
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                while (stream.Read(buffer, 0, buffer.Length) > 0)
+                {
+                }
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // The session stopped.
+            }
+        })
+        { IsBackground = true, Name = "GcCost.Drain" }.Start();
+        return session;
+    }
+
+    private static void Allocate(object[] ring, double seconds)
+    {
+        var watch = Stopwatch.StartNew();
+        long n = 0;
+        while (watch.Elapsed.TotalSeconds < seconds)
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                ring[n++ & 63] = new byte[100];
+            }
+        }
+    }
+
+    private static (double PerGcUs, string Line) RunChild(string mode, double warmupSeconds, double seconds)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "otelprofiles-gccost-" + Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(GcPauseCostRun).Assembly.Location);
+        start.ArgumentList.Add("gc-cost-child");
+        start.ArgumentList.Add(mode);
+        start.ArgumentList.Add(warmupSeconds.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(seconds.ToString(CultureInfo.InvariantCulture));
+        start.Environment[BenchEnvironment.ExportRoot] = directory;
+
+        // "profiler" means the library's defaults: settings from the caller's shell must not reach the child.
+        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("OTEL_PROFILES_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        Match result = ResultLine().Match(output);
+        return process.ExitCode == 0 && result.Success
+            ? (double.Parse(result.Groups["us"].Value, CultureInfo.InvariantCulture), result.Value)
+            : throw new InvalidOperationException($"gc-cost child '{mode}' failed ({process.ExitCode}):\n{output}\n{error.Result}");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    [GeneratedRegex(@"GC_COST per_gc_us=(?<us>[0-9.]+).*")]
+    private static partial Regex ResultLine();
+}
