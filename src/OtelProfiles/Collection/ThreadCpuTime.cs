@@ -47,7 +47,8 @@ internal static partial class ThreadCpuTime
     {
         // "<run time ns> <wait time ns> <timeslices>": the first field is the time spent on a CPU. Read with one
         // read call into the stack: the budget reads every profiler thread several times a period, and a
-        // File.ReadAllText each time (stream, reader, buffers, string: ~6 KB) was most of what the sampler allocated.
+        // File.ReadAllText each time (stream, reader, buffers, string: ~6 KB) was half of what the sampler's control
+        // thread allocated (146 KB a period before, 68 KB after).
         string path = string.Create(CultureInfo.InvariantCulture, $"/proc/self/task/{osThreadId}/schedstat");
         Span<byte> content = stackalloc byte[96];
         int read;
