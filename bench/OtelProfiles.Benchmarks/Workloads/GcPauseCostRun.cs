@@ -23,20 +23,33 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// <item><c>sampler-session</c>: no library, only the runtime's sample profiler, on for the whole window;</item>
 /// <item><c>gc-keyword</c>: no library, only a session with the runtime's GC keyword at Informational (what
 /// each sampler window enables to measure its pauses), on for the whole window;</item>
+/// <item><c>gc-keyword-windows</c>, <c>sampler-windows</c>: the same two sessions, but opened for 50 ms of every
+/// second, the way the profiler's duty cycle opens its sampler session;</item>
 /// <item><c>threads</c>: no session, five extra managed threads blocked in a wait, as many as the profiler has.</item>
 /// </list>
+/// The workload is one thread allocating small arrays, or (fifth argument) one of the suite's workloads by name, such
+/// as <c>Json</c>, run back to back.
 /// Modes alternate within each round, so drift hits them alike; the medians over the rounds are printed with the
 /// difference to <c>off</c>.
 /// </summary>
 internal static partial class GcPauseCostRun
 {
-    public static readonly string[] AllModes = ["off", "profiler", "profiler-events", "events-session", "sampler-session", "gc-keyword", "threads"];
+    public static readonly string[] AllModes = ["off", "profiler", "profiler-events", "events-session", "sampler-session", "gc-keyword", "gc-keyword-windows", "sampler-windows", "threads"];
+
+    /// <summary>The duty cycle the windowed modes copy: the profiler's default window and period.</summary>
+    private static readonly TimeSpan WindowOn = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan WindowPeriod = TimeSpan.FromSeconds(1);
 
     private const int ProfilerManagedThreads = 5;
 
     /// <summary>The parent: runs each mode in child processes, <paramref name="rounds"/> times, and prints the table.</summary>
-    public static int Run(int rounds, double warmupSeconds, double seconds, string[] modes)
+    public static int Run(int rounds, double warmupSeconds, double seconds, string[] modes, string workload = "alloc")
     {
+        if (workload != "alloc" && WorkloadOperation.Create(workload) is null)
+        {
+            return 2;
+        }
+
         if (modes.FirstOrDefault(m => !AllModes.Contains(m)) is { } unknown)
         {
             Console.Error.WriteLine($"gc-cost: unknown mode '{unknown}'; use any of {string.Join(',', AllModes)}");
@@ -45,14 +58,14 @@ internal static partial class GcPauseCostRun
 
         modes = ["off", .. modes.Where(m => m != "off")];
         Console.WriteLine(FormattableString.Invariant(
-            $"GC pause per gen0 collection: {rounds} rounds x {modes.Length} modes, {warmupSeconds:0} s warmup + {seconds:0} s counted each, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+            $"GC pause per gen0 collection: {rounds} rounds x {modes.Length} modes, {warmupSeconds:0} s warmup + {seconds:0} s counted each, workload {workload}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
         var results = modes.ToDictionary(m => m, _ => new List<double>());
         for (int round = 0; round < rounds; round++)
         {
             // Rotate the order so no mode always runs first (or right after the most expensive one).
             foreach (string mode in modes.Skip(round % modes.Length).Concat(modes.Take(round % modes.Length)))
             {
-                (double perGcUs, string line) = RunChild(mode, warmupSeconds, seconds);
+                (double perGcUs, string line) = RunChild(mode, warmupSeconds, seconds, workload);
                 results[mode].Add(perGcUs);
                 Console.WriteLine($"  round {round + 1} {mode,-16} {line}");
             }
@@ -71,7 +84,7 @@ internal static partial class GcPauseCostRun
     }
 
     /// <summary>A child: sets up <paramref name="mode"/>, allocates, prints <c>GC_COST per_gc_us=... collections=...</c>.</summary>
-    public static int Child(string mode, double warmupSeconds, double seconds)
+    public static int Child(string mode, double warmupSeconds, double seconds, string workload = "alloc")
     {
         Environment.SetEnvironmentVariable("OTEL_PROFILES_ENABLED", mode.StartsWith("profiler", StringComparison.Ordinal) ? "true" : "false");
         if (mode == "profiler-events")
@@ -79,7 +92,11 @@ internal static partial class GcPauseCostRun
             Environment.SetEnvironmentVariable("OTEL_PROFILES_TYPES", "exception");
         }
 
-        using IHost host = ProfiledHost.StartGeneric();
+        // The suite's workloads start the same host in their setup (Kestrel's adds the web server).
+        ProfiledWorkload? suiteWorkload = workload == "alloc" ? null : WorkloadOperation.Create(workload);
+        Environment.SetEnvironmentVariable(BenchEnvironment.SettleSeconds, "0");
+        suiteWorkload?.Setup();
+        using IHost? host = suiteWorkload is null ? ProfiledHost.StartGeneric() : null;
         // The library's own session definitions, so these modes measure exactly what the profiler opens; the sampler
         // alone has none (the library's window session adds the GC keyword, which is its own mode here).
         using EventPipeSession? session = mode switch
@@ -88,6 +105,14 @@ internal static partial class GcPauseCostRun
             "sampler-session" => Drain(new DiagnosticsClient(Environment.ProcessId).StartEventPipeSession(
                 [new EventPipeProvider(RuntimeEvents.SampleProfilerProvider, EventLevel.Informational)], requestRundown: false, circularBufferMB: 16)),
             "gc-keyword" => Drain(EventPipeSessions.ForCurrentProcess().StartProfileEvents(RuntimeEvents.GCKeyword, EventLevel.Informational, bufferMB: 16)),
+            _ => null,
+        };
+        using var windows = new CancellationTokenSource();
+        Thread? windowThread = mode switch
+        {
+            "gc-keyword-windows" => StartWindows(() => EventPipeSessions.ForCurrentProcess().StartProfileEvents(RuntimeEvents.GCKeyword, EventLevel.Informational, bufferMB: 16), windows.Token),
+            "sampler-windows" => StartWindows(() => new DiagnosticsClient(Environment.ProcessId).StartEventPipeSession(
+                [new EventPipeProvider(RuntimeEvents.SampleProfilerProvider, EventLevel.Informational)], requestRundown: false, circularBufferMB: 16), windows.Token),
             _ => null,
         };
         using var release = new ManualResetEventSlim();
@@ -100,12 +125,13 @@ internal static partial class GcPauseCostRun
         }
 
         var ring = new object[64];
-        Allocate(ring, warmupSeconds);
+        Action<double> run = suiteWorkload is null ? s => Allocate(ring, s) : s => WorkloadOperation.RunFor(WorkloadOperation.For(suiteWorkload), s);
+        run(warmupSeconds);
         long allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         long mineAtStart = GC.GetAllocatedBytesForCurrentThread();
         TimeSpan pauseAtStart = GC.GetTotalPauseDuration();
         int[] collectionsAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
-        Allocate(ring, seconds);
+        run(seconds);
         TimeSpan pause = GC.GetTotalPauseDuration() - pauseAtStart;
         int collections = GC.CollectionCount(0) - collectionsAtStart[0];
         long others = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart - (GC.GetAllocatedBytesForCurrentThread() - mineAtStart);
@@ -113,9 +139,18 @@ internal static partial class GcPauseCostRun
         release.Set();
         GC.KeepAlive(ring);
         Console.WriteLine(FormattableString.Invariant(
-            $"GC_COST per_gc_us={pause.TotalMicroseconds / Math.Max(1, collections):0.0} collections={collections} gen1={GC.CollectionCount(1) - collectionsAtStart[1]} gen2={GC.CollectionCount(2) - collectionsAtStart[2]} other_threads_alloc_kb_per_s={others / 1024.0 / seconds:0} heap_kb={last.HeapSizeBytes / 1024} last_promoted_kb={last.PromotedBytes / 1024}"));
+            $"GC_COST per_gc_us={pause.TotalMicroseconds / Math.Max(1, collections):0.0} collections={collections} gen1={GC.CollectionCount(1) - collectionsAtStart[1]} gen2={GC.CollectionCount(2) - collectionsAtStart[2]} other_threads_alloc_kb_per_s={others / 1024.0 / seconds:0} heap_kb={last.HeapSizeBytes / 1024} last_promoted_kb={last.PromotedBytes / 1024} gen1_kb={last.GenerationInfo[1].SizeAfterBytes / 1024} gen2_kb={last.GenerationInfo[2].SizeAfterBytes / 1024}"));
+        windows.Cancel();
+        windowThread?.Join();
         session?.Stop();
-        host.StopAsync().GetAwaiter().GetResult();
+        if (suiteWorkload is null)
+        {
+            host!.StopAsync().GetAwaiter().GetResult();
+        }
+        else
+        {
+            suiteWorkload.Cleanup();
+        }
         return 0;
     }
 
@@ -141,6 +176,27 @@ internal static partial class GcPauseCostRun
         return session;
     }
 
+    /// <summary>Opens a session for <see cref="WindowOn"/> of every <see cref="WindowPeriod"/>, on a thread of its own, until cancelled.</summary>
+    private static Thread StartWindows(Func<EventPipeSession> open, CancellationToken stop)
+    {
+        var thread = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using (EventPipeSession session = Drain(open()))
+                {
+                    stop.WaitHandle.WaitOne(WindowOn);
+                    session.Stop();
+                }
+
+                stop.WaitHandle.WaitOne(WindowPeriod - WindowOn);
+            }
+        })
+        { IsBackground = true, Name = "GcCost.Windows" };
+        thread.Start();
+        return thread;
+    }
+
     private static void Allocate(object[] ring, double seconds)
     {
         var watch = Stopwatch.StartNew();
@@ -154,7 +210,7 @@ internal static partial class GcPauseCostRun
         }
     }
 
-    private static (double PerGcUs, string Line) RunChild(string mode, double warmupSeconds, double seconds)
+    private static (double PerGcUs, string Line) RunChild(string mode, double warmupSeconds, double seconds, string workload)
     {
         string directory = Path.Combine(Path.GetTempPath(), "otelprofiles-gccost-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -163,6 +219,7 @@ internal static partial class GcPauseCostRun
         start.ArgumentList.Add(mode);
         start.ArgumentList.Add(warmupSeconds.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(seconds.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(workload);
         start.Environment[BenchEnvironment.ExportRoot] = directory;
 
         // "profiler" means the library's defaults: settings from the caller's shell must not reach the child.
