@@ -25,6 +25,8 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// each sampler window enables to measure its pauses), on for the whole window;</item>
 /// <item><c>gc-keyword-windows</c>, <c>sampler-windows</c>: the same two sessions, but opened for 50 ms of every
 /// second, the way the profiler's duty cycle opens its sampler session;</item>
+/// <item><c>gc-keyword-once</c>: the GC-keyword session open for one second before the warmup, then never again
+/// (does the cost outlast the session?); <c>rundown-once</c>: the library's start-up rundown session, once;</item>
 /// <item><c>threads</c>: no session, five extra managed threads blocked in a wait, as many as the profiler has.</item>
 /// </list>
 /// The workload is one thread allocating small arrays, or (fifth argument) one of the suite's workloads by name, such
@@ -34,7 +36,7 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// </summary>
 internal static partial class GcPauseCostRun
 {
-    public static readonly string[] AllModes = ["off", "profiler", "profiler-events", "events-session", "sampler-session", "gc-keyword", "gc-keyword-windows", "sampler-windows", "threads"];
+    public static readonly string[] AllModes = ["off", "profiler", "profiler-events", "events-session", "sampler-session", "gc-keyword", "gc-keyword-windows", "sampler-windows", "gc-keyword-once", "rundown-once", "threads"];
 
     /// <summary>The duty cycle the windowed modes copy: the profiler's default window and period.</summary>
     private static readonly TimeSpan WindowOn = TimeSpan.FromMilliseconds(50);
@@ -107,6 +109,18 @@ internal static partial class GcPauseCostRun
             "gc-keyword" => Drain(EventPipeSessions.ForCurrentProcess().StartProfileEvents(RuntimeEvents.GCKeyword, EventLevel.Informational, bufferMB: 16)),
             _ => null,
         };
+        if (mode == "gc-keyword-once")
+        {
+            using EventPipeSession once = Drain(EventPipeSessions.ForCurrentProcess().StartProfileEvents(RuntimeEvents.GCKeyword, EventLevel.Informational, bufferMB: 16));
+            Thread.Sleep(1000);
+            once.Stop();
+        }
+        else if (mode == "rundown-once")
+        {
+            using EventPipeSession once = Drain(EventPipeSessions.ForCurrentProcess().StartRundown());
+            once.Stop();
+        }
+
         using var windows = new CancellationTokenSource();
         Thread? windowThread = mode switch
         {
