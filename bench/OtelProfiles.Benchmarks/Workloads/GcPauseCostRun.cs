@@ -104,14 +104,13 @@ internal static partial class GcPauseCostRun
         using EventPipeSession? session = mode switch
         {
             "events-session" => Drain(EventPipeSessions.ForCurrentProcess().StartRuntimeEvents()),
-            "sampler-session" => Drain(new DiagnosticsClient(Environment.ProcessId).StartEventPipeSession(
-                [new EventPipeProvider(RuntimeEvents.SampleProfilerProvider, EventLevel.Informational)], requestRundown: false, circularBufferMB: 16)),
-            "gc-keyword" => Drain(EventPipeSessions.ForCurrentProcess().StartProfileEvents(RuntimeEvents.GCKeyword, EventLevel.Informational, bufferMB: 16)),
+            "sampler-session" => Drain(OpenSamplerOnlySession()),
+            "gc-keyword" => Drain(OpenGcKeywordSession()),
             _ => null,
         };
         if (mode == "gc-keyword-once")
         {
-            using EventPipeSession once = Drain(EventPipeSessions.ForCurrentProcess().StartProfileEvents(RuntimeEvents.GCKeyword, EventLevel.Informational, bufferMB: 16));
+            using EventPipeSession once = Drain(OpenGcKeywordSession());
             Thread.Sleep(1000);
             once.Stop();
         }
@@ -124,9 +123,8 @@ internal static partial class GcPauseCostRun
         using var windows = new CancellationTokenSource();
         Thread? windowThread = mode switch
         {
-            "gc-keyword-windows" => StartWindows(() => EventPipeSessions.ForCurrentProcess().StartProfileEvents(RuntimeEvents.GCKeyword, EventLevel.Informational, bufferMB: 16), windows.Token),
-            "sampler-windows" => StartWindows(() => new DiagnosticsClient(Environment.ProcessId).StartEventPipeSession(
-                [new EventPipeProvider(RuntimeEvents.SampleProfilerProvider, EventLevel.Informational)], requestRundown: false, circularBufferMB: 16), windows.Token),
+            "gc-keyword-windows" => StartWindows(OpenGcKeywordSession, windows.Token),
+            "sampler-windows" => StartWindows(OpenSamplerOnlySession, windows.Token),
             _ => null,
         };
         using var release = new ManualResetEventSlim();
@@ -157,16 +155,19 @@ internal static partial class GcPauseCostRun
         windows.Cancel();
         windowThread?.Join();
         session?.Stop();
-        if (suiteWorkload is null)
-        {
-            host!.StopAsync().GetAwaiter().GetResult();
-        }
-        else
-        {
-            suiteWorkload.Cleanup();
-        }
+        host?.StopAsync().GetAwaiter().GetResult();
+        suiteWorkload?.Cleanup();
         return 0;
     }
+
+    /// <summary>The runtime's GC keyword at Informational alone: what each sampler window adds to measure its pauses.</summary>
+    private static EventPipeSession OpenGcKeywordSession() =>
+        EventPipeSessions.ForCurrentProcess().StartProfileEvents(RuntimeEvents.GCKeyword, EventLevel.Informational, bufferMB: 16);
+
+    /// <summary>The runtime's sample profiler alone (the library's window session adds the GC keyword, a mode of its own).</summary>
+    private static EventPipeSession OpenSamplerOnlySession() =>
+        new DiagnosticsClient(Environment.ProcessId).StartEventPipeSession(
+            [new EventPipeProvider(RuntimeEvents.SampleProfilerProvider, EventLevel.Informational)], requestRundown: false, circularBufferMB: 16);
 
     /// <summary>Reads the session's stream to nowhere on a thread of its own, as the profiler's readers do (minus the parsing).</summary>
     private static EventPipeSession Drain(EventPipeSession session)
