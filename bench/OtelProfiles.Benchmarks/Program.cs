@@ -15,7 +15,7 @@ using OtelProfiles.Benchmarks.Workloads;
 //   OtelProfiles.Benchmarks all [--quick]
 //   OtelProfiles.Benchmarks <BenchmarkDotNet arguments>     (plain BenchmarkSwitcher, e.g. --list flat)
 //   OtelProfiles.Benchmarks steady <Workload> <seconds> <warmup-seconds>   (one process of the A/B harness)
-//   OtelProfiles.Benchmarks gc-cost [rounds] [warmup-seconds] [seconds] [mode,mode,...] [alloc|Workload]   (what profiling adds to each GC pause, part by part)
+//   OtelProfiles.Benchmarks gc-cost [rounds] [warmup-seconds] [seconds] [mode,mode,...] [alloc|Workload] [live-MB]   (what profiling adds to each GC pause, part by part)
 //   OtelProfiles.Benchmarks aba <Workload> <phase-seconds> <settle-seconds> <repetitions>   (off/on/off in one process)
 // Results go to bench/results (latest.md plus BenchmarkDotNet's artifacts), or --results DIR.
 string command = args.Length > 0 ? args[0] : "--help";
@@ -26,7 +26,7 @@ if (command == "aba" && args.Length >= 5)
 
 if (command == "gc-cost-child" && args.Length >= 4)
 {
-    return GcPauseCostRun.Child(args[1], double.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture), args.Length > 4 ? args[4] : "alloc");
+    return GcPauseCostRun.Child(args[1], double.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture), args.Length > 4 ? args[4] : "alloc", args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 0);
 }
 
 if (command == "gc-cost")
@@ -36,7 +36,8 @@ if (command == "gc-cost")
         args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 8,
         args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 5,
         args.Length > 4 ? args[4].Split(',', StringSplitOptions.RemoveEmptyEntries) : GcPauseCostRun.AllModes,
-        args.Length > 5 ? args[5] : "alloc");
+        args.Length > 5 ? args[5] : "alloc",
+        args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 0);
 }
 
 if (command == "steady" && args.Length >= 4)

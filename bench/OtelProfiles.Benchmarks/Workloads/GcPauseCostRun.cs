@@ -27,16 +27,22 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// second, the way the profiler's duty cycle opens its sampler session;</item>
 /// <item><c>gc-keyword-once</c>: the GC-keyword session open for one second before the warmup, then never again
 /// (does the cost outlast the session?); <c>rundown-once</c>: the library's start-up rundown session, once;</item>
+/// <item><c>profiler-stopped</c>: the library at its defaults through the warmup, then stopped before the count (what
+/// its start-up and its tables leave behind once nothing of it runs);</item>
 /// <item><c>threads</c>: no session, five extra managed threads blocked in a wait, as many as the profiler has.</item>
 /// </list>
 /// The workload is one thread allocating small arrays, or (fifth argument) one of the suite's workloads by name, such
-/// as <c>Json</c>, run back to back.
+/// as <c>Json</c>, run back to back. The sixth argument builds that many MB of long-lived data first (a service's
+/// caches and object graphs): on a near-empty heap the GC tunes its budgets differently, and one-off effects seen there
+/// vanished with 100 MB live. <c>GC_COST_PROFILER_SETTINGS="VAR=value;VAR2=value"</c> sets the library's settings
+/// (environment variables) in the profiler modes. Each child also prints the gen0 pauses' distribution and a
+/// per-second timeline (<see cref="PauseSampler"/>).
 /// Modes alternate within each round, so drift hits them alike; the medians over the rounds are printed with the
 /// difference to <c>off</c>.
 /// </summary>
 internal static partial class GcPauseCostRun
 {
-    public static readonly string[] AllModes = ["off", "profiler", "profiler-events", "events-session", "sampler-session", "gc-keyword", "gc-keyword-windows", "sampler-windows", "gc-keyword-once", "rundown-once", "threads"];
+    public static readonly string[] AllModes = ["off", "profiler", "profiler-events", "events-session", "sampler-session", "gc-keyword", "gc-keyword-windows", "sampler-windows", "gc-keyword-once", "rundown-once", "profiler-stopped", "threads"];
 
     /// <summary>The duty cycle the windowed modes copy: the profiler's default window and period.</summary>
     private static readonly TimeSpan WindowOn = TimeSpan.FromMilliseconds(50);
@@ -45,7 +51,7 @@ internal static partial class GcPauseCostRun
     private const int ProfilerManagedThreads = 5;
 
     /// <summary>The parent: runs each mode in child processes, <paramref name="rounds"/> times, and prints the table.</summary>
-    public static int Run(int rounds, double warmupSeconds, double seconds, string[] modes, string workload = "alloc")
+    public static int Run(int rounds, double warmupSeconds, double seconds, string[] modes, string workload = "alloc", int liveMB = 0)
     {
         if (workload != "alloc" && WorkloadOperation.Create(workload) is null)
         {
@@ -60,14 +66,14 @@ internal static partial class GcPauseCostRun
 
         modes = ["off", .. modes.Where(m => m != "off")];
         Console.WriteLine(FormattableString.Invariant(
-            $"GC pause per gen0 collection: {rounds} rounds x {modes.Length} modes, {warmupSeconds:0} s warmup + {seconds:0} s counted each, workload {workload}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+            $"GC pause per gen0 collection: {rounds} rounds x {modes.Length} modes, {warmupSeconds:0} s warmup + {seconds:0} s counted each, workload {workload}, {liveMB} MB live data, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
         var results = modes.ToDictionary(m => m, _ => new List<double>());
         for (int round = 0; round < rounds; round++)
         {
             // Rotate the order so no mode always runs first (or right after the most expensive one).
             foreach (string mode in modes.Skip(round % modes.Length).Concat(modes.Take(round % modes.Length)))
             {
-                (double perGcUs, string line) = RunChild(mode, warmupSeconds, seconds, workload);
+                (double perGcUs, string line) = RunChild(mode, warmupSeconds, seconds, workload, liveMB);
                 results[mode].Add(perGcUs);
                 Console.WriteLine($"  round {round + 1} {mode,-16} {line}");
             }
@@ -86,12 +92,26 @@ internal static partial class GcPauseCostRun
     }
 
     /// <summary>A child: sets up <paramref name="mode"/>, allocates, prints <c>GC_COST per_gc_us=... collections=...</c>.</summary>
-    public static int Child(string mode, double warmupSeconds, double seconds, string workload = "alloc")
+    public static int Child(string mode, double warmupSeconds, double seconds, string workload = "alloc", int liveMB = 0)
     {
+        // A service's own long-lived data (caches, connection state), built first and collected into gen2 the way a
+        // running service's would be: the workloads alone keep under 1 MB alive, a heap no real service has.
+        object[] live = LiveData.Build(liveMB);
+
         Environment.SetEnvironmentVariable("OTEL_PROFILES_ENABLED", mode.StartsWith("profiler", StringComparison.Ordinal) ? "true" : "false");
         if (mode == "profiler-events")
         {
             Environment.SetEnvironmentVariable("OTEL_PROFILES_TYPES", "exception");
+        }
+
+        // Settings to try on the profiler modes, e.g. GC_COST_PROFILER_SETTINGS="OTEL_PROFILES_SAMPLER_PERIOD=5000".
+        if (mode.StartsWith("profiler", StringComparison.Ordinal))
+        {
+            foreach (string setting in (Environment.GetEnvironmentVariable("GC_COST_PROFILER_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string[] pair = setting.Split('=', 2);
+                Environment.SetEnvironmentVariable(pair[0], pair.Length > 1 ? pair[1] : null);
+            }
         }
 
         // The suite's workloads start the same host in their setup (Kestrel's adds the web server).
@@ -139,25 +159,46 @@ internal static partial class GcPauseCostRun
         var ring = new object[64];
         Action<double> run = suiteWorkload is null ? s => Allocate(ring, s) : s => WorkloadOperation.RunFor(WorkloadOperation.For(suiteWorkload), s);
         run(warmupSeconds);
+        bool stopped = false;
+        if (mode == "profiler-stopped")
+        {
+            // The profiler ran through the warmup and is stopped before the count: what it leaves behind, not what it does.
+            StopHost(host, suiteWorkload);
+            stopped = true;
+            run(2);
+        }
+
         long allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         long mineAtStart = GC.GetAllocatedBytesForCurrentThread();
         TimeSpan pauseAtStart = GC.GetTotalPauseDuration();
         int[] collectionsAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        var pauses = new PauseSampler();
         run(seconds);
+        string distribution = pauses.Stop();
         TimeSpan pause = GC.GetTotalPauseDuration() - pauseAtStart;
         int collections = GC.CollectionCount(0) - collectionsAtStart[0];
         long others = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart - (GC.GetAllocatedBytesForCurrentThread() - mineAtStart);
         GCMemoryInfo last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
         release.Set();
         GC.KeepAlive(ring);
+        GC.KeepAlive(live);
         Console.WriteLine(FormattableString.Invariant(
-            $"GC_COST per_gc_us={pause.TotalMicroseconds / Math.Max(1, collections):0.0} collections={collections} gen1={GC.CollectionCount(1) - collectionsAtStart[1]} gen2={GC.CollectionCount(2) - collectionsAtStart[2]} other_threads_alloc_kb_per_s={others / 1024.0 / seconds:0} heap_kb={last.HeapSizeBytes / 1024} last_promoted_kb={last.PromotedBytes / 1024} gen1_kb={last.GenerationInfo[1].SizeAfterBytes / 1024} gen2_kb={last.GenerationInfo[2].SizeAfterBytes / 1024}"));
+            $"GC_COST per_gc_us={pause.TotalMicroseconds / Math.Max(1, collections):0.0} collections={collections} gen1={GC.CollectionCount(1) - collectionsAtStart[1]} gen2={GC.CollectionCount(2) - collectionsAtStart[2]} other_threads_alloc_kb_per_s={others / 1024.0 / seconds:0} heap_kb={last.HeapSizeBytes / 1024} last_promoted_kb={last.PromotedBytes / 1024} gen1_kb={last.GenerationInfo[1].SizeAfterBytes / 1024} gen2_kb={last.GenerationInfo[2].SizeAfterBytes / 1024} pinned={last.PinnedObjectsCount} compacted={last.Compacted} gen0_frag_kb={last.GenerationInfo[0].FragmentationAfterBytes / 1024} finalizable_pending={last.FinalizationPendingCount} {distribution}"));
         windows.Cancel();
         windowThread?.Join();
         session?.Stop();
+        if (!stopped)
+        {
+            StopHost(host, suiteWorkload);
+        }
+
+        return 0;
+    }
+
+    private static void StopHost(IHost? host, ProfiledWorkload? suiteWorkload)
+    {
         host?.StopAsync().GetAwaiter().GetResult();
         suiteWorkload?.Cleanup();
-        return 0;
     }
 
     /// <summary>The runtime's GC keyword at Informational alone: what each sampler window adds to measure its pauses.</summary>
@@ -225,7 +266,7 @@ internal static partial class GcPauseCostRun
         }
     }
 
-    private static (double PerGcUs, string Line) RunChild(string mode, double warmupSeconds, double seconds, string workload)
+    private static (double PerGcUs, string Line) RunChild(string mode, double warmupSeconds, double seconds, string workload, int liveMB)
     {
         string directory = Path.Combine(Path.GetTempPath(), "otelprofiles-gccost-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -235,6 +276,7 @@ internal static partial class GcPauseCostRun
         start.ArgumentList.Add(warmupSeconds.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(seconds.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(workload);
+        start.ArgumentList.Add(liveMB.ToString(CultureInfo.InvariantCulture));
         start.Environment[BenchEnvironment.ExportRoot] = directory;
 
         // "profiler" means the library's defaults: settings from the caller's shell must not reach the child.

@@ -13,6 +13,11 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     private readonly ProfilerThreads _ownThreads;
     private readonly object _gate = new();
     private SampleTable _current = new();
+
+    // The table of the interval before last, emptied, for the next interval: the tables' arrays grow to what an
+    // interval needs once and then live on (and reach the GC's oldest generation), instead of a new table growing
+    // its arrays again every interval as young data the app's every collection has to copy.
+    private SampleTable? _spare;
     private DateTime _intervalStartUtc;
     private long _samplingIntervalNs;
     private readonly HashSet<long> _threadsSeen = new();
@@ -100,13 +105,33 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
         }
     }
 
+    /// <summary>
+    /// Takes back the table of an interval from <see cref="TakeInterval"/> once nothing reads it any more (its profiles
+    /// are built), to be emptied and filled again by a later interval.
+    /// </summary>
+    public void Recycle(SampleTable table)
+    {
+        lock (_gate)
+        {
+            // A table handed back twice may be the one being filled again by now: it is left alone.
+            if (ReferenceEquals(table, _current) || ReferenceEquals(table, _spare))
+            {
+                return;
+            }
+
+            table.Clear();
+            _spare = table;
+        }
+    }
+
     /// <summary>Ends the current interval and starts the next one at <paramref name="nowUtc"/>.</summary>
     public IntervalSamples TakeInterval(DateTime nowUtc)
     {
         lock (_gate)
         {
             var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs, Pauses.TakeIntervalPausedNs(), Interlocked.Exchange(ref _intervalProfilerCpuNs, 0));
-            _current = new SampleTable();
+            _current = _spare ?? new SampleTable();
+            _spare = null;
             _intervalStartUtc = nowUtc;
             _threadsSeen.Clear();
             return finished;

@@ -374,6 +374,9 @@ public sealed class ContinuousProfiler : IDisposable
             }
         }
 
+        // The request holds copies of what it needs: the samples' table goes back to be filled again.
+        session.Recorder.Recycle(interval.Samples);
+
         Interlocked.Increment(ref _cutsCompleted);
     }
 
