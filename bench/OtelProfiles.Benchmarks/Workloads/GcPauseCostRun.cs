@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Extensions.Hosting;
@@ -29,7 +30,8 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// (does the cost outlast the session?); <c>rundown-once</c>: the library's start-up rundown session, once;</item>
 /// <item><c>profiler-stopped</c>: the library at its defaults through the warmup, then stopped before the count (what
 /// its start-up and its tables leave behind once nothing of it runs);</item>
-/// <item><c>threads</c>: no session, five extra managed threads blocked in a wait, as many as the profiler has.</item>
+/// <item><c>threads</c>: no session, five extra managed threads blocked in a wait, as many as the profiler has;
+/// <c>threads-deep</c>: the same threads blocked 40 calls deep (each collection walks every thread's stack).</item>
 /// </list>
 /// The workload is one thread allocating small arrays, or (fifth argument) one of the suite's workloads by name, such
 /// as <c>Json</c>, run back to back. The sixth argument builds that many MB of long-lived data first (a service's
@@ -42,13 +44,14 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// </summary>
 internal static partial class GcPauseCostRun
 {
-    public static readonly string[] AllModes = ["off", "profiler", "profiler-events", "events-session", "sampler-session", "gc-keyword", "gc-keyword-windows", "sampler-windows", "gc-keyword-once", "rundown-once", "profiler-stopped", "threads"];
+    public static readonly string[] AllModes = ["off", "profiler", "profiler-events", "events-session", "sampler-session", "gc-keyword", "gc-keyword-windows", "sampler-windows", "gc-keyword-once", "rundown-once", "profiler-stopped", "threads", "threads-deep"];
 
     /// <summary>The duty cycle the windowed modes copy: the profiler's default window and period.</summary>
     private static readonly TimeSpan WindowOn = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan WindowPeriod = TimeSpan.FromSeconds(1);
 
     private const int ProfilerManagedThreads = 5;
+    private const int BlockedThreadDepth = 40;
 
     /// <summary>The parent: runs each mode in child processes, <paramref name="rounds"/> times, and prints the table.</summary>
     public static int Run(int rounds, double warmupSeconds, double seconds, string[] modes, string workload = "alloc", int liveMB = 0)
@@ -148,11 +151,14 @@ internal static partial class GcPauseCostRun
             _ => null,
         };
         using var release = new ManualResetEventSlim();
-        if (mode == "threads")
+        if (mode is "threads" or "threads-deep")
         {
+            // Every collection walks every managed thread's stack, waiting or not; the deep mode blocks them as deep
+            // as a stream reader blocked inside a parser and a socket read.
+            int depth = mode == "threads" ? 0 : BlockedThreadDepth;
             for (int i = 0; i < ProfilerManagedThreads; i++)
             {
-                new Thread(() => release.Wait()) { IsBackground = true, Name = "GcCost.Blocked" }.Start();
+                new Thread(() => WaitAtDepth(release, depth)) { IsBackground = true, Name = "GcCost.Blocked" }.Start();
             }
         }
 
@@ -179,11 +185,12 @@ internal static partial class GcPauseCostRun
         int collections = GC.CollectionCount(0) - collectionsAtStart[0];
         long others = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart - (GC.GetAllocatedBytesForCurrentThread() - mineAtStart);
         GCMemoryInfo last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+        int osThreads = Process.GetCurrentProcess().Threads.Count;
         release.Set();
         GC.KeepAlive(ring);
         GC.KeepAlive(live);
         Console.WriteLine(FormattableString.Invariant(
-            $"GC_COST per_gc_us={pause.TotalMicroseconds / Math.Max(1, collections):0.0} collections={collections} gen1={GC.CollectionCount(1) - collectionsAtStart[1]} gen2={GC.CollectionCount(2) - collectionsAtStart[2]} other_threads_alloc_kb_per_s={others / 1024.0 / seconds:0} heap_kb={last.HeapSizeBytes / 1024} last_promoted_kb={last.PromotedBytes / 1024} gen1_kb={last.GenerationInfo[1].SizeAfterBytes / 1024} gen2_kb={last.GenerationInfo[2].SizeAfterBytes / 1024} pinned={last.PinnedObjectsCount} compacted={last.Compacted} gen0_frag_kb={last.GenerationInfo[0].FragmentationAfterBytes / 1024} finalizable_pending={last.FinalizationPendingCount} {distribution}"));
+            $"GC_COST per_gc_us={pause.TotalMicroseconds / Math.Max(1, collections):0.0} collections={collections} gen1={GC.CollectionCount(1) - collectionsAtStart[1]} gen2={GC.CollectionCount(2) - collectionsAtStart[2]} other_threads_alloc_kb_per_s={others / 1024.0 / seconds:0} heap_kb={last.HeapSizeBytes / 1024} last_promoted_kb={last.PromotedBytes / 1024} gen1_kb={last.GenerationInfo[1].SizeAfterBytes / 1024} gen2_kb={last.GenerationInfo[2].SizeAfterBytes / 1024} pinned={last.PinnedObjectsCount} compacted={last.Compacted} gen0_frag_kb={last.GenerationInfo[0].FragmentationAfterBytes / 1024} finalizable_pending={last.FinalizationPendingCount} os_threads={osThreads} pool_threads={ThreadPool.ThreadCount} {distribution}"));
         windows.Cancel();
         windowThread?.Join();
         session?.Stop();
@@ -193,6 +200,18 @@ internal static partial class GcPauseCostRun
         }
 
         return 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int WaitAtDepth(ManualResetEventSlim release, int depth)
+    {
+        if (depth == 0)
+        {
+            release.Wait();
+            return 0;
+        }
+
+        return WaitAtDepth(release, depth - 1) + 1;
     }
 
     private static void StopHost(IHost? host, ProfiledWorkload? suiteWorkload)

@@ -62,4 +62,24 @@ public sealed class MethodAddressMapTests
         Assert.Same(first.DisplayName, first.DisplayName);
         Assert.Equal("Shop.Checkout+<PayAsync>d__4.MoveNext", first.SystemName);
     }
+
+    [Fact]
+    public void A_method_without_an_id_keeps_its_symbol_when_seen_again_and_gets_a_new_one_when_renamed()
+    {
+        var map = new MethodAddressMap();
+        MethodSymbol first = map.Add(0x7000, 0x20, 0, "Dyn", "Stub", null);
+        MethodSymbol again = map.Add(0x7000, 0x20, 0, "Dyn", "Stub", "dyn.dll");
+        MethodSymbol renamed = map.Add(0x7000, 0x20, 0, "Dyn", "Other", null);
+        map.Add(0x8000, 0x20, 5, "Shop.A", "Old", null);
+        MethodSymbol reused = map.Add(0x8000, 0x20, 5, "Shop.A", "New", null);
+
+        Assert.Same(first, again);
+        Assert.Equal("dyn.dll", first.ModuleFile);
+        Assert.NotSame(first, renamed);
+        Assert.Same(renamed, map.Resolve(0x7010));
+        Assert.Same(reused, map.Resolve(0x8010));
+        Assert.Same(reused, map.FindById(5));
+        Assert.Null(map.FindById(0));
+        Assert.Equal(2, map.Count);
+    }
 }
