@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Extensions.Hosting;
 using OtelProfiles.Collection;
+using OtelProfiles.Collection.Events;
 
 namespace OtelProfiles.Benchmarks.Workloads;
 
@@ -20,7 +21,8 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// <item><c>profiler</c>: the library at its defaults (cpu,wall: the method-events session, sampler windows);</item>
 /// <item><c>profiler-events</c>: the library with exception profiles only (its sessions, threads and tables, no sampler);</item>
 /// <item><c>events-session</c>: no library, only a session like its long-lived one (runtime Loader, JIT and
-/// CompilationDiagnostic at Verbose), its stream drained by one thread;</item>
+/// CompilationDiagnostic at Verbose), its stream drained by one thread; <c>events-sessions-2</c>: that and a session
+/// like the exception profile's, each drained by its own thread (what the exception-only profiler opens);</item>
 /// <item><c>sampler-session</c>: no library, only the runtime's sample profiler, on for the whole window;</item>
 /// <item><c>gc-keyword</c>: no library, only a session with the runtime's GC keyword at Informational (what
 /// each sampler window enables to measure its pauses), on for the whole window;</item>
@@ -44,7 +46,7 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// </summary>
 internal static partial class GcPauseCostRun
 {
-    public static readonly string[] AllModes = ["off", "profiler", "profiler-events", "events-session", "sampler-session", "gc-keyword", "gc-keyword-windows", "sampler-windows", "gc-keyword-once", "rundown-once", "profiler-stopped", "threads", "threads-deep"];
+    public static readonly string[] AllModes = ["off", "profiler", "profiler-events", "events-session", "sampler-session", "gc-keyword", "gc-keyword-windows", "sampler-windows", "gc-keyword-once", "rundown-once", "profiler-stopped", "threads", "threads-deep", "events-sessions-2"];
 
     /// <summary>The duty cycle the windowed modes copy: the profiler's default window and period.</summary>
     private static readonly TimeSpan WindowOn = TimeSpan.FromMilliseconds(50);
@@ -126,11 +128,15 @@ internal static partial class GcPauseCostRun
         // alone has none (the library's window session adds the GC keyword, which is its own mode here).
         using EventPipeSession? session = mode switch
         {
-            "events-session" => Drain(EventPipeSessions.ForCurrentProcess().StartRuntimeEvents()),
+            "events-session" or "events-sessions-2" => Drain(EventPipeSessions.ForCurrentProcess().StartRuntimeEvents()),
             "sampler-session" => Drain(OpenSamplerOnlySession()),
             "gc-keyword" => Drain(OpenGcKeywordSession()),
             _ => null,
         };
+        // The second long-lived session of the exception-only profiler (its exception events), drained the same way.
+        using EventPipeSession? second = mode == "events-sessions-2"
+            ? Drain(EventPipeSessions.ForCurrentProcess().StartProfileEvents(ProfileEvents.ExceptionKeyword, EventLevel.Informational, bufferMB: 16))
+            : null;
         if (mode == "gc-keyword-once")
         {
             using EventPipeSession once = Drain(OpenGcKeywordSession());
@@ -194,6 +200,7 @@ internal static partial class GcPauseCostRun
         windows.Cancel();
         windowThread?.Join();
         session?.Stop();
+        second?.Stop();
         if (!stopped)
         {
             StopHost(host, suiteWorkload);
