@@ -54,6 +54,7 @@ internal static partial class GcPauseCostRun
 
     private const int ProfilerManagedThreads = 5;
     private const int BlockedThreadDepth = 40;
+    private const string ProfilerSettingsVariable = "GC_COST_PROFILER_SETTINGS";
 
     /// <summary>The parent: runs each mode in child processes, <paramref name="rounds"/> times, and prints the table.</summary>
     public static int Run(int rounds, double warmupSeconds, double seconds, string[] modes, string workload = "alloc", int liveMB = 0)
@@ -66,6 +67,12 @@ internal static partial class GcPauseCostRun
         if (modes.FirstOrDefault(m => !AllModes.Contains(m)) is { } unknown)
         {
             Console.Error.WriteLine($"gc-cost: unknown mode '{unknown}'; use any of {string.Join(',', AllModes)}");
+            return 2;
+        }
+
+        if (ProfilerSettings().FirstOrDefault(pair => pair.Value is null) is { Key: { } malformed })
+        {
+            Console.Error.WriteLine($"gc-cost: {ProfilerSettingsVariable} entry '{malformed}' has no value; write NAME=value, entries separated by ';'");
             return 2;
         }
 
@@ -109,13 +116,13 @@ internal static partial class GcPauseCostRun
             Environment.SetEnvironmentVariable("OTEL_PROFILES_TYPES", "exception");
         }
 
-        // Settings to try on the profiler modes, e.g. GC_COST_PROFILER_SETTINGS="OTEL_PROFILES_SAMPLER_PERIOD=5000".
+        // Settings to try on the profiler modes, e.g. GC_COST_PROFILER_SETTINGS="OTEL_PROFILES_SAMPLER_PERIOD=5000"
+        // (checked by the parent).
         if (mode.StartsWith("profiler", StringComparison.Ordinal))
         {
-            foreach (string setting in (Environment.GetEnvironmentVariable("GC_COST_PROFILER_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            foreach ((string name, string? value) in ProfilerSettings())
             {
-                string[] pair = setting.Split('=', 2);
-                Environment.SetEnvironmentVariable(pair[0], pair.Length > 1 ? pair[1] : null);
+                Environment.SetEnvironmentVariable(name, value);
             }
         }
 
@@ -208,6 +215,13 @@ internal static partial class GcPauseCostRun
 
         return 0;
     }
+
+    /// <summary>The <c>NAME=value</c> entries of <see cref="ProfilerSettingsVariable"/>; an entry without '=' has a null value.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> ProfilerSettings() =>
+        (Environment.GetEnvironmentVariable(ProfilerSettingsVariable) ?? "")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(entry => entry.Split('=', 2))
+            .Select(pair => new KeyValuePair<string, string?>(pair[0], pair.Length > 1 ? pair[1] : null));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int WaitAtDepth(ManualResetEventSlim release, int depth)

@@ -71,14 +71,14 @@ public sealed class MethodAddressMapTests
         MethodSymbol again = map.Add(0x7000, 0x20, 0, "Dyn", "Stub", "dyn.dll");
         MethodSymbol renamed = map.Add(0x7000, 0x20, 0, "Dyn", "Other", null);
         map.Add(0x8000, 0x20, 5, "Shop.A", "Old", null);
-        MethodSymbol reused = map.Add(0x8000, 0x20, 5, "Shop.A", "New", null);
+        MethodSymbol renamedUnderId = map.Add(0x8000, 0x20, 5, "Shop.A", "New", null);
 
         Assert.Same(first, again);
         Assert.Equal("dyn.dll", first.ModuleFile);
         Assert.NotSame(first, renamed);
         Assert.Same(renamed, map.Resolve(0x7010));
-        Assert.Same(reused, map.Resolve(0x8010));
-        Assert.Same(reused, map.FindById(5));
+        Assert.Same(renamedUnderId, map.Resolve(0x8010));
+        Assert.Same(renamedUnderId, map.FindById(5));
         Assert.Null(map.FindById(0));
         Assert.Equal(2, map.Count);
     }
