@@ -4,6 +4,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using OtelProfiles.Benchmarks;
 using OtelProfiles.Benchmarks.Demo;
+using OtelProfiles.Benchmarks.Measurement;
 using OtelProfiles.Benchmarks.Micro;
 using OtelProfiles.Benchmarks.Reporting;
 using OtelProfiles.Benchmarks.Workloads;
@@ -16,12 +17,25 @@ using OtelProfiles.Benchmarks.Workloads;
 //   OtelProfiles.Benchmarks <BenchmarkDotNet arguments>     (plain BenchmarkSwitcher, e.g. --list flat)
 //   OtelProfiles.Benchmarks steady <Workload> <seconds> <warmup-seconds>   (one process of the A/B harness)
 //   OtelProfiles.Benchmarks gc-cost [rounds] [warmup-seconds] [seconds] [mode,mode,...] [alloc|Workload] [live-MB]   (what profiling adds to each GC pause, part by part)
+//   OtelProfiles.Benchmarks gate <Workload> [--phase 3] [--settle 1.5] [--min-pairs 6] [--max-pairs 20] [--budget 5] [--inject 0] [--warmup 20]
+//                                                                            (the CI overhead gate: off/on phases in one process)
+//   OtelProfiles.Benchmarks gate-resample <log> [runs]   (the gate's error rates, by resampling the pairs a log recorded)
 //   OtelProfiles.Benchmarks aba <Workload> <phase-seconds> <settle-seconds> <repetitions>   (off/on/off in one process)
 // Results go to bench/results (latest.md plus BenchmarkDotNet's artifacts), or --results DIR.
 string command = args.Length > 0 ? args[0] : "--help";
 if (command == "aba" && args.Length >= 5)
 {
     return InProcessAbaRun.Run(args[1], double.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
+}
+
+if (command == "gate" && args.Length >= 2)
+{
+    return OverheadGateRun.Run(args[1], GateSettings.Parse(args));
+}
+
+if (command == "gate-resample" && args.Length >= 2)
+{
+    return GateResampling.Run(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000);
 }
 
 if (command == "gc-cost-child" && args.Length >= 4)

@@ -91,6 +91,24 @@ internal sealed class ThreadCpu
         return all / 1e6;
     }
 
+    /// <summary>
+    /// Milliseconds of CPU since <paramref name="start"/> grouped by thread name (digits folded, so the thread pool's
+    /// workers are one group), with how many threads each group had: "name:threads:ms,...", busiest first.
+    /// </summary>
+    public string ByName(ThreadCpu start)
+    {
+        var groups = new Dictionary<string, (int Threads, long Ns)>();
+        foreach ((int id, (string name, long ns)) in _threads)
+        {
+            string group = new(name.Select(c => char.IsDigit(c) ? '#' : c == ' ' ? '_' : c).ToArray());
+            groups.TryGetValue(group, out var g);
+            groups[group] = (g.Threads + 1, g.Ns + UsedSince(start, id, ns));
+        }
+
+        return string.Join(',', groups.OrderByDescending(g => g.Value.Ns)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}:{g.Value.Threads}:{g.Value.Ns / 1e6:0}")));
+    }
+
     /// <summary>Nanoseconds a thread used since <paramref name="start"/> (all of its life when it started later).</summary>
     private static long UsedSince(ThreadCpu start, int id, long ns) =>
         ns - (start._threads.TryGetValue(id, out var before) ? before.Nanoseconds : 0);

@@ -56,7 +56,41 @@ internal static class SteadyStateRun
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"WORKLOAD DONE ops={ops} elapsed_ms={elapsed.TotalMilliseconds:0} cpu_ms={cpu.TotalMilliseconds:0} peak_ws_kb={peakKb} warmup_cpu_ms={cpuAtStart.TotalMilliseconds:0} gc_heap_kb={gc.HeapSizeBytes / 1024} gc_committed_kb={gc.TotalCommittedBytes / 1024} profiler_threads_cpu_ms={profilerMs:0} tiering_cpu_ms={tieringMs:0} warmup_profiler_cpu_ms={warmupProfilerMs:0} warmup_tiering_cpu_ms={warmupTieringMs:0} ended_threads_cpu_ms={endedThreadsMs:0} gc_pause_ms={gcPause.TotalMilliseconds:0} gc_count={gcCount}"));
+        // The thread pool's size and each group of threads' CPU: where an app's time went when the profiler is on.
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"WORKLOAD FP {FloatingPointState.OfWorkers()} main={FloatingPointState.OfThisThread()}\nWORKLOAD THREADS threadpool_threads={ThreadPool.ThreadCount} completed_items={ThreadPool.CompletedWorkItemCount} by_name={threadsAtEnd.ByName(threadsAtStart)}"));
         workload.Cleanup();
         return 0;
+    }
+}
+
+/// <summary>The floating-point control state (x87 control word and MXCSR) of the threads that run the workload.</summary>
+internal static partial class FloatingPointState
+{
+    [System.Runtime.InteropServices.LibraryImport("libm.so.6", EntryPoint = "fegetenv")]
+    private static unsafe partial int GetEnvironment(byte* environment);
+
+    public static unsafe string OfThisThread()
+    {
+        byte* environment = stackalloc byte[32];
+        GetEnvironment(environment);
+        return $"{*(ushort*)environment:x}/{*(uint*)(environment + 28):x}";
+    }
+
+    /// <summary>Each thread-pool thread's "x87/mxcsr" words (hex), as "thread:cw/mxcsr,...".</summary>
+    public static unsafe string OfWorkers()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<int, string>();
+        Parallel.For(0, 20_000, _ =>
+        {
+            byte* environment = stackalloc byte[32];
+            GetEnvironment(environment);
+            ushort controlWord = *(ushort*)environment;
+            uint mxcsr = *(uint*)(environment + 28);
+            seen.TryAdd(Environment.CurrentManagedThreadId, $"{controlWord:x}/{mxcsr:x}");
+            Thread.SpinWait(200);
+        });
+        return string.Join(',', seen.OrderBy(p => p.Key).Select(p => $"{p.Key}:{p.Value}"));
     }
 }

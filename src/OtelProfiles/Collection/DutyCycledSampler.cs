@@ -64,6 +64,8 @@ internal sealed class DutyCycledSampler : IDisposable
         {
             long started = Stopwatch.GetTimestamp();
             _profilerCpu = new ProfilerCpuMeter(_threads, new RuntimeEventPipeThreads());
+            TimeSpan processCpu = Environment.CpuUsage.TotalTime;
+            long lastCycle = Stopwatch.GetTimestamp();
             while (!_stopRequested.IsSet)
             {
                 long cycleStart = Stopwatch.GetTimestamp();
@@ -71,6 +73,12 @@ internal sealed class DutyCycledSampler : IDisposable
                 _cpuReadAroundStops = TimeSpan.Zero;
                 _budget.ChargeProfilerCpu(ownCpu);
                 _recorder.AddProfilerCpu(ownCpu);
+
+                // What the app's own threads used since the last period: the budget is a share of that.
+                TimeSpan processCpuNow = Environment.CpuUsage.TotalTime;
+                _budget.ObserveAppCpu(processCpuNow - processCpu - ownCpu, Stopwatch.GetElapsedTime(lastCycle, cycleStart));
+                processCpu = processCpuNow;
+                lastCycle = cycleStart;
 
                 DutyCycle cycle = _budget.Plan(Stopwatch.GetElapsedTime(started), _recorder.SamplingIntervalNs);
                 Current = cycle;

@@ -10,12 +10,25 @@ namespace OtelProfiles.Collection;
 /// misjudged window is paid back by shorter or skipped ones and the long-run pause share stays within the budget.
 /// The CPU the profiler's own threads use (decoding, aggregating, exporting) is taken out of the same bucket
 /// (<see cref="ChargeProfilerCpu"/>), so the budget bounds what profiling costs, not only what its pauses cost.
+/// <para>
+/// The budget is a share of what the app itself uses, not of the machine: the bucket fills at
+/// <c>maxPausedFraction</c> × the share of its cores the app kept busy in the last periods
+/// (<see cref="ObserveAppCpu"/>; <see cref="Environment.ProcessorCount"/> already honours a container's CPU limit),
+/// never below <see cref="MinimumUtilization"/>. An app that keeps every core busy gets the whole 1%; an idle app
+/// gets 1% of 5% of its cores, so profiling an idle app costs next to nothing instead of the budget's ceiling.
+/// </para>
 /// Used by the sampler's control thread only.
 /// </summary>
 internal sealed class SamplerBudget
 {
     /// <summary>Fewer ticks than this in a window would cost a session start and stop for almost nothing.</summary>
     public const int MinimumTicksPerWindow = 2;
+
+    /// <summary>
+    /// The smallest share of its cores an app is assumed to use: an idle app still gets a few windows a minute, so
+    /// a request that arrives is seen, and the budget's allowance then follows its CPU within a couple of periods.
+    /// </summary>
+    public const double MinimumUtilization = 0.05;
 
     private readonly int _targetFrequencyHz;
     private readonly TimeSpan _period;
@@ -29,6 +42,7 @@ internal sealed class SamplerBudget
     private TimeSpan _pausePerTick;
     private TimeSpan _tickSpacing;
     private bool _measured;
+    private double _utilization = 1;
 
     /// <param name="targetFrequencyHz">Samples per second and thread wanted.</param>
     /// <param name="period">The duty-cycle period (one window at most per period).</param>
@@ -44,6 +58,28 @@ internal sealed class SamplerBudget
 
         // One period's allowance to begin with: enough for a first, measuring window.
         _credit = period * _fillRate;
+    }
+
+    /// <summary>
+    /// The share of its cores the app used lately, as the budget counts it: at least <see cref="MinimumUtilization"/>,
+    /// and 1 until <see cref="ObserveAppCpu"/> is first called.
+    /// </summary>
+    public double Utilization => Math.Max(MinimumUtilization, _utilization);
+
+    /// <summary>
+    /// Tells the budget how much CPU the app's own threads used over <paramref name="elapsed"/> (the process's CPU
+    /// minus the profiler's). The allowance follows it: up at once when the app gets busy (a burst of requests is
+    /// worth profiling), down by half a step per period when it quiets down (one quiet second is not idleness).
+    /// </summary>
+    public void ObserveAppCpu(TimeSpan appCpu, TimeSpan elapsed)
+    {
+        if (elapsed <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        double busy = Math.Clamp(appCpu / elapsed / _processorCount, 0, 1);
+        _utilization = busy >= _utilization ? busy : (_utilization + busy) / 2;
     }
 
     /// <summary>Whether the budget limits anything (a fraction of 1 lets the target alone decide).</summary>
@@ -153,7 +189,7 @@ internal sealed class SamplerBudget
                 cap = _pausePerTick * MinimumTicksPerWindow;
             }
 
-            TimeSpan refilled = _credit + (now - last) * _fillRate;
+            TimeSpan refilled = _credit + ((now - last) * (_fillRate * Utilization));
             _credit = refilled < cap ? refilled : (_credit > cap ? _credit : cap);
         }
 

@@ -149,11 +149,46 @@ public sealed class SamplerBudgetTests
         Assert.Equal(DutyCycle.For(100, Period, OneMillisecondNs), budget.Plan(Period, OneMillisecondNs));
     }
 
-    private static SimulatedRun Simulate(SamplerBudget budget, TimeSpan pause, TimeSpan spacing, int periods, TimeSpan startAt = default, TimeSpan profilerCpuPerPeriod = default)
+    [Fact]
+    public void An_idle_app_gets_a_sliver_of_the_budget_not_its_ceiling()
+    {
+        // Cheap ticks would reach 100 Hz within 1% of the time; an app that uses none of its 2 cores gets 5% of
+        // that allowance: 0.05% of the time at most, a few windows a minute.
+        var budget = new SamplerBudget(100, Period, 0.01, processorCount: 2);
+
+        SimulatedRun run = Simulate(budget, TimeSpan.FromMilliseconds(0.3), TimeSpan.FromMilliseconds(1.05), periods: 120, appBusyCores: 0);
+
+        Assert.Equal(SamplerBudget.MinimumUtilization, budget.Utilization, 3);
+        Assert.True(run.PausedFraction <= 0.01 * SamplerBudget.MinimumUtilization * 1.3, $"paused {run.PausedFraction:P3}");
+        Assert.True(run.Windows >= 5, $"only {run.Windows} windows in 120 periods: an idle app must still be sampled now and then");
+    }
+
+    [Fact]
+    public void The_allowance_follows_the_app_up_at_once_and_down_gradually()
+    {
+        var budget = new SamplerBudget(100, Period, 0.01, processorCount: 2);
+        Simulate(budget, TimeSpan.FromMilliseconds(0.02), TimeSpan.FromMilliseconds(1.05), periods: 30, appBusyCores: 0);
+
+        // A burst of requests keeps both cores busy: full allowance from the next period, cheap ticks reach the target.
+        SimulatedRun busy = Simulate(budget, TimeSpan.FromMilliseconds(0.02), TimeSpan.FromMilliseconds(1.05), periods: 20, startAt: TimeSpan.FromSeconds(30), appBusyCores: 2);
+        Assert.Equal(1, budget.Utilization, 3);
+        Assert.InRange(busy.TicksPerSecondAfter(3), 90, 110);
+
+        // One quiet period halves the share instead of dropping it to the floor.
+        budget.ObserveAppCpu(TimeSpan.Zero, Period);
+        Assert.Equal(0.5, budget.Utilization, 3);
+    }
+
+    private static SimulatedRun Simulate(SamplerBudget budget, TimeSpan pause, TimeSpan spacing, int periods, TimeSpan startAt = default, TimeSpan profilerCpuPerPeriod = default, double? appBusyCores = null)
     {
         var run = new SimulatedRun();
         for (int i = 0; i < periods; i++)
         {
+            if (appBusyCores is { } cores)
+            {
+                budget.ObserveAppCpu(Period * cores, Period);
+            }
+
             budget.ChargeProfilerCpu(profilerCpuPerPeriod);
             DutyCycle cycle = budget.Plan(startAt + Period * i, OneMillisecondNs);
             int ticks = 0;

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace OtelProfiles.Benchmarks.Measurement;
+
+/// <summary>
+/// The gate's error rates without running it hundreds of times: from the pairs that real gate runs recorded (the
+/// <c>GATE ... pair N: ... ratio=R</c> lines of a log, grouped by workload and injected cost), simulates many gate
+/// runs by drawing pairs with replacement and applying the same stopping rule, and prints how often each verdict
+/// comes out: at 0% injected every FAIL is a false failure, at 8% every PASS a missed cost.
+/// </summary>
+internal static partial class GateResampling
+{
+    public static int Run(string logPath, int runs)
+    {
+        var pools = new Dictionary<(string Workload, string Injected), List<double>>();
+        (string Workload, string Injected) current = ("?", "0");
+        foreach (string line in File.ReadLines(logPath))
+        {
+            if (Header().Match(line) is { Success: true } header)
+            {
+                current = (header.Groups["workload"].Value, header.Groups["inject"].Value);
+            }
+            else if (PairLine().Match(line) is { Success: true } pair)
+            {
+                if (!pools.TryGetValue(current, out List<double>? pool))
+                {
+                    pools[current] = pool = [];
+                }
+
+                pool.Add(double.Parse(pair.Groups["ratio"].Value, CultureInfo.InvariantCulture));
+            }
+        }
+
+        var random = new Random(20261204);
+        Console.WriteLine("| workload | injected | pairs recorded | runs simulated | PASS | FAIL | unresolved | mean pairs per run |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (((string workload, string injected), List<double> pool) in pools.OrderBy(p => p.Key.Workload).ThenBy(p => double.Parse(p.Key.Injected, CultureInfo.InvariantCulture)))
+        {
+            int pass = 0, unresolved = 0;
+            long pairs = 0;
+            for (int run = 0; run < runs; run++)
+            {
+                var verdict = new SequentialVerdict(5, 6, 20);
+                while (!verdict.Decided)
+                {
+                    verdict.Add(pool[random.Next(pool.Count)]);
+                }
+
+                pass += verdict.Verdict == "PASS" ? 1 : 0;
+                unresolved += verdict.Resolved ? 0 : 1;
+                pairs += verdict.Count;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {workload} | {injected}% | {pool.Count} | {runs} | {pass * 100.0 / runs:0.0}% | {(runs - pass) * 100.0 / runs:0.0}% | {unresolved * 100.0 / runs:0.0}% | {pairs / (double)runs:0.0} |"));
+        }
+
+        return 0;
+    }
+
+    [GeneratedRegex(@"^GATE (?<workload>\w+): .*injected (?<inject>[0-9.]+)%")]
+    private static partial Regex Header();
+
+    [GeneratedRegex(@"^GATE \w+ pair \d+: .*ratio=(?<ratio>[0-9.]+)")]
+    private static partial Regex PairLine();
+}
