@@ -27,7 +27,7 @@ namespace OtelProfiles.Benchmarks.Workloads;
 /// </para>
 /// <para>
 /// <c>inject</c> adds a known cost to the on phases only, to show that the gate catches a real one: after each
-/// operation every core spins for that percentage of the operation's time.
+/// A burner thread runs during the on phases and keeps its own CPU time at that percentage of the process's.
 /// </para>
 /// </summary>
 internal static class OverheadGateRun
@@ -104,16 +104,12 @@ internal static class OverheadGateRun
     {
         TimeSpan cpuAtStart = Environment.CpuUsage.TotalTime;
         long operations = 0;
+        using InjectedCost? burner = inject > 0 ? new InjectedCost(inject) : null;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < settings.PhaseSeconds)
         {
-            long started = Stopwatch.GetTimestamp();
             operation();
             operations++;
-            if (inject > 0)
-            {
-                InjectedCost.Burn(Stopwatch.GetElapsedTime(started) * (inject / 100));
-            }
         }
 
         return (Environment.CpuUsage.TotalTime - cpuAtStart).TotalMilliseconds / operations;
@@ -143,23 +139,66 @@ internal sealed record GateSettings(double PhaseSeconds, double SettleSeconds, i
     }
 }
 
-/// <summary>A known cost: every core spins for a given time (the operation's time × the injected share).</summary>
-internal static class InjectedCost
+/// <summary>
+/// A known cost: a thread that keeps its own CPU time at a set share of the process's CPU time while it runs. On a
+/// saturated app it takes that share of the cores from the workload, on an unsaturated one it adds that share: either
+/// way CPU per operation rises by about that share, as a real overhead of that size would make it.
+/// </summary>
+internal sealed partial class InjectedCost : IDisposable
 {
-    public static void Burn(TimeSpan duration)
-    {
-        if (duration <= TimeSpan.Zero)
-        {
-            return;
-        }
+    private const int ThreadCpuClock = 3; // CLOCK_THREAD_CPUTIME_ID
+    private readonly double _share;
+    private readonly Thread _thread;
+    private volatile bool _stop;
 
-        Parallel.For(0, Environment.ProcessorCount, _ =>
+    public InjectedCost(double percent)
+    {
+        _share = percent / 100;
+        _thread = new Thread(Burn) { IsBackground = true, Name = "Gate.InjectedCost" };
+        _thread.Start();
+    }
+
+    public void Dispose()
+    {
+        _stop = true;
+        _thread.Join();
+    }
+
+    private void Burn()
+    {
+        TimeSpan processAtStart = Environment.CpuUsage.TotalTime;
+        long ownAtStart = ThreadCpuNanoseconds();
+        while (!_stop)
         {
-            long until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() < until)
+            double process = (Environment.CpuUsage.TotalTime - processAtStart).TotalMilliseconds * 1_000_000;
+            double own = ThreadCpuNanoseconds() - ownAtStart;
+            if (own < _share * process)
             {
-                Thread.SpinWait(20);
+                long until = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 2000);
+                while (Stopwatch.GetTimestamp() < until)
+                {
+                    Thread.SpinWait(20);
+                }
             }
-        });
+            else
+            {
+                Thread.Sleep(1);
+            }
+        }
+    }
+
+    private static long ThreadCpuNanoseconds()
+    {
+        GetClock(ThreadCpuClock, out TimeSpec now);
+        return (now.Seconds * 1_000_000_000) + now.Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int GetClock(int clock, out TimeSpec time);
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
     }
 }
