@@ -3,9 +3,14 @@ namespace OtelProfiles.Benchmarks.Measurement;
 /// <summary>
 /// The overhead gate's stopping rule. Each pair gives a ratio (CPU per operation with profiling on, over the mean
 /// of the off phases either side). On the log of the ratios: after at least <c>minPairs</c>, stop as soon as the
-/// 90% interval of the mean (Student's t) lies wholly below the budget (PASS) or wholly above it (FAIL); at
-/// <c>maxPairs</c> without that, the mean decides and the verdict is marked unresolved, with its interval. So a
-/// clear pass or failure costs few pairs, and only a cost near the budget takes all of them.
+/// 90% interval of the mean lies wholly below the budget (PASS) or wholly above it (FAIL); at <c>maxPairs</c>
+/// without that, the mean decides and the verdict is marked unresolved, with its interval. So a clear pass or
+/// failure costs few pairs, and only a cost near the budget takes all of them.
+/// <para>
+/// The mean is trimmed (Yuen): the highest and lowest tenth of the ratios are left out, and the interval uses the
+/// winsorized variance. A phase that another process's burst slowed by 20% moves a plain mean of 12 pairs by almost
+/// 2 points; the trimmed mean does not follow it, and a cost that is really there moves every pair.
+/// </para>
 /// </summary>
 internal sealed class SequentialVerdict
 {
@@ -40,22 +45,30 @@ internal sealed class SequentialVerdict
 
     public double HighPercent => (Math.Exp(High) - 1) * 100;
 
-    private double Mean => _logs.Count == 0 ? 0 : _logs.Average();
+    /// <summary>How many ratios each end loses: a tenth of them, rounded down.</summary>
+    private int Trim => _logs.Count / 10;
+
+    private double Mean => _logs.Count == 0 ? 0 : _logs.Order().Skip(Trim).Take(_logs.Count - (2 * Trim)).Average();
 
     private double HalfWidth
     {
         get
         {
             int n = _logs.Count;
-            if (n < 2)
+            int kept = n - (2 * Trim);
+            if (kept < 2)
             {
                 return double.PositiveInfinity;
             }
 
-            double mean = Mean;
-            double variance = _logs.Sum(x => (x - mean) * (x - mean)) / (n - 1);
-            double t = n - 1 < T95.Length ? T95[n - 1] : 1.645;
-            return t * Math.Sqrt(variance / n);
+            // Winsorized: the trimmed ends replaced by the nearest kept value.
+            double[] sorted = [.. _logs.Order()];
+            double low = sorted[Trim], high = sorted[n - 1 - Trim];
+            double[] winsorized = [.. sorted.Select(x => Math.Clamp(x, low, high))];
+            double mean = winsorized.Average();
+            double variance = winsorized.Sum(x => (x - mean) * (x - mean)) / (n - 1);
+            double t = kept - 1 < T95.Length ? T95[kept - 1] : 1.645;
+            return t * Math.Sqrt(variance) / ((1 - (2.0 * Trim / n)) * Math.Sqrt(n));
         }
     }
 

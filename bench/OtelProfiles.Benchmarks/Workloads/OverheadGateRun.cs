@@ -129,8 +129,8 @@ internal sealed record GateSettings(double PhaseSeconds, double SettleSeconds, i
 
         double Number(string name, string fallback) => double.Parse(Value(name, fallback), CultureInfo.InvariantCulture);
         return new GateSettings(
-            Number("--phase", "3"),
-            Number("--settle", "1.5"),
+            Number("--phase", "5"),
+            Number("--settle", "2.5"),
             (int)Number("--min-pairs", "6"),
             (int)Number("--max-pairs", "20"),
             Number("--budget", "5"),
