@@ -7,6 +7,7 @@ using OpenTelemetry.Resources;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Building;
 using OtelProfiles.Collection;
+using OtelProfiles.ProfileSources.Sampler;
 using OtelProfiles.Symbols;
 using ProtoResource = OpenTelemetry.Proto.Resource.V1.Resource;
 
@@ -38,7 +39,7 @@ internal sealed class SyntheticInterval
         Interval = new IntervalSamples(table, start, start.AddSeconds(15), SamplingIntervalNs: 1_000_000);
         Builder = new ExportRequestBuilder(
             new FrameResolver(stacks.Methods, () => NativeImageMap.Empty),
-            new ThreadNames(),
+            new ThreadNames().Find,
             new InstrumentationScope { Name = "OtelProfiles", Version = "0.1.0" });
         Resource = ResourceConverter.ToProto(ResourceBuilder.CreateDefault().AddService("shop-api", serviceVersion: "1.0.0").Build());
     }
@@ -51,7 +52,7 @@ internal sealed class SyntheticInterval
 
     public static SyntheticInterval Create(int samples) => new(samples);
 
-    public ExportProfilesServiceRequest Build() => Builder.Build(Interval, Resource, cpu: true, wall: true).Request;
+    public ExportProfilesServiceRequest Build() => Builder.Build(Interval, Resource, [new SampledIntervalProfiles(Interval, Cpu: true, Wall: true)]).Request;
 
     /// <summary>The request gzip-compressed as the OTLP/HTTP exporter sends it.</summary>
     public static void WriteCompressed(ExportProfilesServiceRequest request, Stream destination)

@@ -1,59 +1,25 @@
 using Google.Protobuf;
 using OpenTelemetry.Proto.Profiles.V1Development;
 using OtelProfiles.Aggregation;
-using OtelProfiles.Collection.Events;
 using OtelProfiles.Symbols;
 using ValueType = OpenTelemetry.Proto.Profiles.V1Development.ValueType;
 
 namespace OtelProfiles.Building;
 
-/// <summary>The event-based profiles: allocations, in-use memory, lock contention and exceptions.</summary>
+/// <summary>
+/// The event-based profiles: each row of an event table holds two estimated values for {stack, thread, label}; the
+/// table becomes one profile per value exported (see <see cref="EventProfileLayout"/>).
+/// </summary>
 internal sealed partial class ExportRequestBuilder
 {
-    /// <summary>The attribute naming the allocated type on allocation and in-use samples.</summary>
-    public const string AllocationTypeAttribute = "dotnet.allocation.type";
-
-    /// <summary>The attribute naming the exception type on exception samples (OpenTelemetry semantic convention).</summary>
-    public const string ExceptionTypeAttribute = "exception.type";
-
-    /// <summary>Profile attribute: which runtime event the allocation estimates come from.</summary>
-    public const string AllocationSamplerAttribute = "dotnet.allocation.sampler";
-
-    /// <summary>Profile attribute: whether background GC was on while in-use objects were followed (exact only when off).</summary>
-    public const string BackgroundGCAttribute = "dotnet.gc.background";
-
-    private void AddEventProfiles(ProfilesDictionaryBuilder dictionary, ScopeProfiles scope, IntervalSamples interval, EventIntervals events)
+    internal void AddEventProfiles(IntervalRequest request, EventSampleTable table, EventProfileLayout layout)
     {
-        var stacks = new Dictionary<(EventSampleTable Table, int StackId), (int StackIndex, List<KeyValuePair<string, string>> Tags)>();
-        string sampler = events.AllocationSource == AllocationSource.Sampled ? "AllocationSampled" : "GCAllocationTick";
-        long memoryPeriod = (long)AllocationWeights.MeanBytesPerSample;
-
-        if (events.Allocations is { } allocations)
+        var (first, second) = Merge(request.Dictionary, request.EventStacks, table, layout.LabelAttribute, layout.Labels);
+        (string Key, string Value)[] attributes = layout.Attributes?.ToArray() ?? [];
+        request.Scope.Profiles.Add(CreateEventProfile(request.Dictionary, layout.First, request.Interval, layout.Period, first, attributes));
+        if (layout.Second is { } secondType)
         {
-            var (objects, bytes) = Merge(dictionary, stacks, allocations, AllocationTypeAttribute, events.AllocatedTypes);
-            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.AllocatedObjects, interval, memoryPeriod, objects, (AllocationSamplerAttribute, sampler)));
-            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.AllocatedBytes, interval, memoryPeriod, bytes, (AllocationSamplerAttribute, sampler)));
-        }
-
-        if (events.InUse is { } inUse)
-        {
-            var tracking = (BackgroundGCAttribute, events.BackgroundGC ? "on" : "off");
-            var (objects, bytes) = Merge(dictionary, stacks, inUse, AllocationTypeAttribute, events.AllocatedTypes);
-            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.InUseObjects, interval, memoryPeriod, objects, (AllocationSamplerAttribute, sampler), tracking));
-            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.InUseBytes, interval, memoryPeriod, bytes, (AllocationSamplerAttribute, sampler), tracking));
-        }
-
-        if (events.Contention is { } contention)
-        {
-            var (count, delay) = Merge(dictionary, stacks, contention, null, null);
-            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.Contentions, interval, 1, count));
-            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.ContentionDelay, interval, 1, delay));
-        }
-
-        if (events.Exceptions is { } exceptions)
-        {
-            var (count, _) = Merge(dictionary, stacks, exceptions, ExceptionTypeAttribute, events.ExceptionTypes);
-            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.Exceptions, interval, 1, count));
+            request.Scope.Profiles.Add(CreateEventProfile(request.Dictionary, secondType, request.Interval, layout.Period, second, attributes));
         }
     }
 

@@ -1,18 +1,12 @@
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Proto.Collector.Profiles.V1Development;
-using OpenTelemetry.Proto.Common.V1;
-using OtelProfiles.Aggregation;
 using OtelProfiles.Building;
 using OtelProfiles.Collection;
-using OtelProfiles.Collection.Events;
 using OtelProfiles.Configuration;
 using OtelProfiles.Diagnostics;
-using OtelProfiles.Export;
-using OtelProfiles.Symbols;
-using OtelProfiles.Tags;
+using OtelProfiles.Hosting;
+using OtelProfiles.ProfileSources;
 using OtelResource = OpenTelemetry.Resources.Resource;
 
 namespace OtelProfiles;
@@ -23,12 +17,41 @@ namespace OtelProfiles;
 /// <c>AddOtlpProfiles()</c> and started with the host; resolve it to start, stop or flush by hand.
 /// </summary>
 /// <remarks>
-/// Nothing here throws into the application: a failure is logged once and profiling stops; the app goes on.
+/// <para>Nothing here throws into the application: a failure is logged once and profiling stops; the app goes on.</para>
+/// <para>
+/// The profiler is in one of these states (<see cref="State"/>):
+/// NotStarted - constructed, nothing runs. Start() moves it to Running; with profiling disabled by the options it
+/// stays where it is.
+/// Running - the sessions are open and every export interval is built and exported. Stop() moves it to Stopping.
+/// A profiler thread that dies (the sampler, an event reader: their failure callbacks) moves it to Faulted.
+/// Stopping - inside Stop(): the interval thread ends, the sessions close and the last interval is exported; then
+/// Stopped. A failure meanwhile changes nothing: the profiler is stopping anyway.
+/// Stopped - nothing runs; Start() runs it again.
+/// Faulted - profiling ended by a failure, which the log names once. Entered from Running when a profiler thread
+/// dies (what was still open is closed on another profiler thread: the failing one cannot close itself), or from
+/// any state but Running when Start() cannot open the sessions (DOTNET_EnableDiagnostics=0, NativeAOT, no
+/// writable TMPDIR). Start() tries again; Stop() leaves it Faulted.
+/// Start() while Running and Stop() while not Running do nothing: both are idempotent.
+/// </para>
+/// <code>
+///                 Start()
+///   NotStarted ────────────┐
+///   Stopped ─── Start() ───┤
+///   Faulted ─── Start() ───┤
+///                          ▼
+///        ┌─────────────  Running ─── Stop() ───► Stopping ───► Stopped
+///        │ a thread died
+///        │ (or Start() cannot open the sessions)
+///        ▼
+///     Faulted
+/// </code>
+/// <para>
+/// One lock (<c>_gate</c>) orders the transitions Start, Stop, type switches and reloads make; a dying thread only
+/// flips Running to Faulted with a compare-and-swap, because it may be the very thread Stop is waiting for.
+/// </para>
 /// </remarks>
 public sealed class ContinuousProfiler : IDisposable
 {
-    private static readonly TimeSpan EventCatchUpDelay = TimeSpan.FromMilliseconds(250);
-
     // Reads through LastValidOptions: after a reload with an invalid value the monitor throws on every read, while
     // the profiler keeps the last valid settings (the errors still reach the EventSource).
     private readonly LastValidOptions _options;
@@ -36,22 +59,15 @@ public sealed class ContinuousProfiler : IDisposable
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly ProfilerThreads _threads = new();
-    private SamplingRateReport? _rateReport;
     private readonly IDisposable? _optionsSubscription;
-    private readonly HashSet<string> _loggedFailures = new(StringComparer.Ordinal);
-    private readonly object _cutGate = new();
+    private readonly ProfilerFailures _failures;
     private readonly ProfileTypeReport _typeReport;
-    private ProfilingSession? _session;
-    private EventProfilers? _events;
-    private ProfileTypeSupport _support = ProfileTypeSupport.Detect();
+    private readonly IReadOnlyList<IProfileSource> _sources = ProfileSourceRegistry.CreateSources();
+    private readonly object _cutsGate = new();
+    private int _state = (int)ProfilerState.NotStarted;
+    private ProfilingRun? _run;
     private ProfileTypes _requestedTypes;
     private ProfileTypes _optionsTypes;
-    private ProfileTypes _activeTypes;
-    private List<ExportQueue> _queues = [];
-    private ExportRequestBuilder? _builder;
-    private Thread? _intervalThread;
-    private AutoResetEvent _cutNow = new(false);
-    private ManualResetEventSlim _stopping = new();
     private int _cutsCompleted;
     private bool _disposed;
 
@@ -60,22 +76,17 @@ public sealed class ContinuousProfiler : IDisposable
         _options = new LastValidOptions(options);
         _resource = resource;
         _logger = logger ?? NullLogger.Instance;
+        _failures = new ProfilerFailures(_logger);
         _typeReport = new ProfileTypeReport(_logger);
         _requestedTypes = _optionsTypes = _options.Current.ProfileTypes;
         _optionsSubscription = options.OnChange(OnOptionsChanged);
     }
 
-    /// <summary>True while sampling is on.</summary>
-    public bool IsRunning
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _session is not null;
-            }
-        }
-    }
+    /// <summary>Where the profiler is in its life: running, stopped, or ended by a failure (see the remarks on the class).</summary>
+    public ProfilerState State => (ProfilerState)Volatile.Read(ref _state);
+
+    /// <summary>True while sampling is on (<see cref="State"/> is <see cref="ProfilerState.Running"/>).</summary>
+    public bool IsRunning => State == ProfilerState.Running;
 
     /// <summary>Export requests built so far (each is one interval).</summary>
     public int IntervalsExported => Volatile.Read(ref _cutsCompleted);
@@ -90,7 +101,7 @@ public sealed class ContinuousProfiler : IDisposable
         {
             lock (_gate)
             {
-                return _session;
+                return _run?.Session;
             }
         }
     }
@@ -108,7 +119,7 @@ public sealed class ContinuousProfiler : IDisposable
         {
             lock (_gate)
             {
-                return _session is null ? ProfileTypes.None : _activeTypes;
+                return State == ProfilerState.Running && _run is { } run ? run.ActiveTypes : ProfileTypes.None;
             }
         }
     }
@@ -134,10 +145,7 @@ public sealed class ContinuousProfiler : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _requestedTypes = types;
-            if (_session is not null)
-            {
-                SwitchTypes(types);
-            }
+            SwitchTypesIfRunning(types);
         }
     }
 
@@ -150,10 +158,13 @@ public sealed class ContinuousProfiler : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_session is not null)
+            if (State == ProfilerState.Running)
             {
                 return true;
             }
+
+            // A run that faulted and is not closed yet (its closing thread waits for this lock) is closed first.
+            ShutDownRun(TimeSpan.Zero);
 
             OtlpProfilesOptions options = _options.Current;
             ProfilingStartupLog.Started(_logger, options);
@@ -162,40 +173,42 @@ public sealed class ContinuousProfiler : IDisposable
                 return false;
             }
 
+            var fault = new RunFault();
             try
             {
-                _queues = CreateQueues(options);
-                _support = ProfileTypeSupport.Detect();
-                _typeReport.Report(_requestedTypes, _support);
-                ProfileTypes types = _requestedTypes & _support.Available;
-                _session = ProfilingSession.Start(
-                    new ProfilingSessionSettings(
-                        options.SamplingFrequencyHz,
-                        options.SamplerPeriod,
-                        Sampling: UsesSampler(types),
-                        MaxPausedFraction: options.SamplingOverheadPercent / 100),
+                ProfileTypeSupport support = ProfileTypeSupport.Detect();
+                _typeReport.Report(_requestedTypes, support);
+                _run = ProfilingRun.Start(
+                    options,
+                    _requestedTypes & support.Available,
+                    support,
+                    _sources,
                     _threads,
-                    OnBackgroundFailure);
-                _events = new EventProfilers(_session.Sessions, _threads, _support, OnBackgroundFailure);
-                _events.Apply(types);
-                _activeTypes = (types & ~ProfileTypeSupport.EventTypes) | _events.Active;
-                _builder = new ExportRequestBuilder(_session.Frames, _session.ThreadNames, Scope, CreateTagLookup());
-                _rateReport ??= new SamplingRateReport(_logger, options.SamplingFrequencyHz, options.SamplingOverheadPercent);
-                _stopping = new ManualResetEventSlim();
-                _cutNow = new AutoResetEvent(false);
-                _intervalThread = _threads.Start("OtelProfiles.Intervals", RunIntervals);
-                return true;
+                    _failures.ForRun((_, _) => OnThreadDied(fault)),
+                    () => _options.Current.ExportInterval,
+                    _resource,
+                    _logger,
+                    OnIntervalCut);
             }
             catch (Exception ex)
             {
                 ProfilingStartupLog.SessionCannotStart(_logger, ex);
-                _events?.Dispose();
-                _events = null;
-                _session?.Dispose();
-                DisposeQueues(TimeSpan.Zero);
-                _session = null;
+                SetState(ProfilerState.Faulted);
                 return false;
             }
+
+            fault.Run = _run;
+            SetState(ProfilerState.Running);
+
+            // A thread that died while the run was starting found the profiler not yet Running: fault it now. (The
+            // fence pairs with the one in OnThreadDied: one of the two sides sees what the other wrote.)
+            Interlocked.MemoryBarrier();
+            if (fault.Happened)
+            {
+                Fault(fault);
+            }
+
+            return true;
         }
     }
 
@@ -225,22 +238,15 @@ public sealed class ContinuousProfiler : IDisposable
     {
         lock (_gate)
         {
-            if (_session is null)
+            if (Interlocked.CompareExchange(ref _state, (int)ProfilerState.Stopping, (int)ProfilerState.Running) != (int)ProfilerState.Running)
             {
+                // Not running: nothing to stop, unless a faulted run is still to be closed.
+                ShutDownRun(_options.Current.ShutdownTimeout);
                 return;
             }
 
-            _stopping.Set();
-            _intervalThread?.Join(TimeSpan.FromSeconds(30));
-
-            // Stopping the sessions flushes their last events into the recorders the final cut reads.
-            _events?.Dispose();
-            _session.Dispose();
-            CutInterval(final: true);
-            DisposeQueues(_options.Current.ShutdownTimeout);
-            _session = null;
-            _events = null;
-            _builder = null;
+            ShutDownRun(_options.Current.ShutdownTimeout);
+            SetState(ProfilerState.Stopped);
             Log.ProfilingStopped(_logger);
             OtelProfilesEventSource.Log.ProfilerStopped();
         }
@@ -252,33 +258,29 @@ public sealed class ContinuousProfiler : IDisposable
     /// </summary>
     public bool ForceFlush(int timeoutMilliseconds = 10_000)
     {
-        List<ExportQueue> queues;
+        ProfilingRun? run;
         lock (_gate)
         {
-            if (_session is null)
+            run = _run;
+            if (run is null || !IsRunning)
             {
                 return true;
             }
-
-            queues = _queues;
         }
 
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMilliseconds);
         int before = Volatile.Read(ref _cutsCompleted);
-        _cutNow.Set();
-        while (Volatile.Read(ref _cutsCompleted) == before && DateTime.UtcNow < deadline && IsRunning)
+        run.CutNow();
+        lock (_cutsGate)
         {
-            Thread.Sleep(10);
+            // Woken by the end of every interval and by every change of state.
+            while (_cutsCompleted == before && IsRunning && deadline - DateTime.UtcNow is { Ticks: > 0 } left)
+            {
+                Monitor.Wait(_cutsGate, left);
+            }
         }
 
-        bool flushed = true;
-        foreach (ExportQueue queue in queues)
-        {
-            TimeSpan left = deadline - DateTime.UtcNow;
-            flushed &= left > TimeSpan.Zero && queue.FlushAsync(left).GetAwaiter().GetResult();
-        }
-
-        return flushed && Volatile.Read(ref _cutsCompleted) != before;
+        return run.FlushQueues(deadline) && Volatile.Read(ref _cutsCompleted) != before;
     }
 
     /// <summary>Stops profiling and releases everything.</summary>
@@ -293,205 +295,99 @@ public sealed class ContinuousProfiler : IDisposable
         _optionsSubscription?.Dispose();
     }
 
-    private void RunIntervals()
+    /// <summary>Switches the running profiler to <paramref name="requested"/> (called with <see cref="_gate"/> held).</summary>
+    private void SwitchTypesIfRunning(ProfileTypes requested)
     {
-        var handles = new WaitHandle[] { _stopping.WaitHandle, _cutNow };
-        while (true)
-        {
-            int signalled = WaitHandle.WaitAny(handles, _options.Current.ExportInterval);
-            if (signalled == 0)
-            {
-                return;
-            }
-
-            try
-            {
-                CutInterval(final: false);
-            }
-            catch (Exception ex)
-            {
-                OnBackgroundFailure("building profiles", ex);
-            }
-        }
-    }
-
-    private void CutInterval(bool final)
-    {
-        lock (_cutGate)
-        {
-            CutIntervalLocked(final);
-        }
-    }
-
-    private void CutIntervalLocked(bool final)
-    {
-        ProfilingSession? session = _session;
-        ExportRequestBuilder? builder = _builder;
-        if (session is null || builder is null)
+        if (State != ProfilerState.Running || _run is not { } run)
         {
             return;
         }
 
-        ProfileTypes types = _activeTypes;
-        IntervalSamples interval = session.Recorder.TakeInterval(DateTime.UtcNow);
-        if (session.IsSampling)
+        _typeReport.Report(requested, run.Support);
+        ProfileTypes types = requested & run.Support.Available;
+        if (types == run.ActiveTypes)
         {
-            _rateReport?.Observe(interval);
+            return;
         }
 
-        EventIntervals? events = _events?.TakeInterval();
-        if (interval.Samples.SampleCount > 0 || events?.HasData == true)
+        ProfileTypes active = run.Switch(types);
+        Log.ProfileTypesChanged(_logger, ProfileTypeNames.Format(active));
+    }
+
+    /// <summary>Closes the run, if any (called with <see cref="_gate"/> held); the state is the caller's to set.</summary>
+    private void ShutDownRun(TimeSpan shutdownTimeout)
+    {
+        if (_run is { } run)
         {
-            // Method events trail samples by ~100-200 ms (the runtime flushes every 100 ms): give them time to land.
-            if (!final)
-            {
-                Thread.Sleep(EventCatchUpDelay);
-            }
+            _run = null;
+            run.Shutdown(shutdownTimeout);
+        }
+    }
 
-            session.RefreshImages();
-            if (!final)
-            {
-                session.RefreshSymbolsIfNeeded(interval);
-            }
-
-            if (events is not null)
-            {
-                session.ThreadNames.Refresh(events.ThreadIds());
-            }
-
-            // A CPU or wall profile without samples (sampler just switched on) has no period to report.
-            bool sampled = interval.Samples.SampleCount > 0;
-            (ExportProfilesServiceRequest request, BuildStatistics statistics) = builder.Build(
-                interval,
-                ResourceConverter.ToProto(_resource()),
-                cpu: sampled && types.HasFlag(ProfileTypes.Cpu),
-                wall: sampled && types.HasFlag(ProfileTypes.Wall),
-                events is { Any: true } ? events : null);
+    private void OnIntervalCut(BuildStatistics? statistics)
+    {
+        if (statistics is not null)
+        {
             LastBuild = statistics;
-            foreach (ExportQueue queue in _queues)
-            {
-                queue.Enqueue(request);
-            }
         }
 
-        // The request holds copies of what it needs: the samples' table goes back to be filled again.
-        session.Recorder.Recycle(interval.Samples);
+        lock (_cutsGate)
+        {
+            _cutsCompleted++;
+            Monitor.PulseAll(_cutsGate);
+        }
+    }
 
-        Interlocked.Increment(ref _cutsCompleted);
+    /// <summary>A thread of the run died (called on that thread: it must not wait for <see cref="_gate"/>).</summary>
+    private void OnThreadDied(RunFault fault)
+    {
+        fault.Happened = true;
+        Interlocked.MemoryBarrier();
+        if (fault.Run is not null)
+        {
+            Fault(fault);
+        }
     }
 
     /// <summary>
-    /// Stops what the new types no longer need, exports the interval in progress with the old types, then starts
-    /// what they add (called with <see cref="_gate"/> held, while running).
+    /// Running → Faulted when the run that failed is the one running (the compare-and-swap lets one caller through);
+    /// the run is then closed on a profiler thread of its own, which waits for whatever holds <see cref="_gate"/>.
     /// </summary>
-    private void SwitchTypes(ProfileTypes requested)
+    private void Fault(RunFault fault)
     {
-        _typeReport.Report(requested, _support);
-        ProfileTypes types = requested & _support.Available;
-        if (types == _activeTypes || _session is null || _events is null)
+        if (!ReferenceEquals(Volatile.Read(ref _run), fault.Run)
+            || Interlocked.CompareExchange(ref _state, (int)ProfilerState.Faulted, (int)ProfilerState.Running) != (int)ProfilerState.Running)
         {
             return;
         }
 
-        ProfileTypes kept = types & _activeTypes;
-        if (!UsesSampler(types))
+        PulseWaiters();
+        ProfilingRun failed = fault.Run!;
+        _threads.Start("OtelProfiles.Fault", () =>
         {
-            _session.SetSampling(false);
-        }
-
-        _events.Apply(kept);
-        try
-        {
-            CutInterval(final: false);
-        }
-        catch (Exception ex)
-        {
-            OnBackgroundFailure("building profiles", ex);
-        }
-
-        _session.SetSampling(UsesSampler(types));
-        _events.Apply(types);
-        _activeTypes = (types & ~ProfileTypeSupport.EventTypes) | _events.Active;
-        Log.ProfileTypesChanged(_logger, ProfileTypeNames.Format(_activeTypes));
-    }
-
-    private static bool UsesSampler(ProfileTypes types) => (types & (ProfileTypes.Cpu | ProfileTypes.Wall)) != 0;
-
-    private List<ExportQueue> CreateQueues(OtlpProfilesOptions options)
-    {
-        var queues = new List<ExportQueue>();
-        var queueOptions = new ExportQueueOptions { Capacity = options.MaxQueueSize, ShutdownTimeout = options.ShutdownTimeout };
-        if (options.Exporters.HasFlag(ProfileExporters.Otlp))
-        {
-            queues.Add(ProfilesExporterFactory.CreateQueue(
-                new ProfilesExporterSettings
-                {
-                    Protocol = options.Protocol == OtlpProfilesProtocol.Grpc ? ProfilesExportProtocol.Grpc : ProfilesExportProtocol.HttpProtobuf,
-                    Endpoint = options.GetExportEndpoint(),
-                    Headers = options.Headers,
-                    Timeout = options.Timeout,
-                    Compression = options.Compression == OtlpProfilesCompression.Gzip,
-                    Queue = queueOptions,
-                },
-                _logger));
-        }
-
-        if (options.Exporters.HasFlag(ProfileExporters.File))
-        {
-            queues.Add(ProfilesExporterFactory.CreateQueue(
-                new ProfilesExporterSettings
-                {
-                    Protocol = ProfilesExportProtocol.File,
-                    FileDirectory = options.ResolveFileDirectory(),
-                    Queue = queueOptions,
-                },
-                _logger));
-        }
-
-        return queues;
-    }
-
-    private void DisposeQueues(TimeSpan timeout)
-    {
-        foreach (ExportQueue queue in _queues)
-        {
-            try
+            lock (_gate)
             {
-                if (timeout > TimeSpan.Zero)
+                // Stop or Start may have closed it meanwhile.
+                if (ReferenceEquals(_run, failed))
                 {
-                    queue.FlushAsync(timeout).GetAwaiter().GetResult();
+                    ShutDownRun(_options.Current.ShutdownTimeout);
                 }
-
-                queue.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
-            catch (Exception ex)
-            {
-                OnBackgroundFailure("flushing the export queue", ex);
-            }
-        }
-
-        _queues = [];
+        });
     }
 
-    private static Func<MethodSymbol, IReadOnlyList<KeyValuePair<string, string>>?> CreateTagLookup()
+    private void SetState(ProfilerState state)
     {
-        ProfileTagResolver resolver = ProfileTagResolver.CreateFromRegistry();
-        return symbol => resolver.TagsFor(symbol.MethodId, symbol.TypeName, symbol.MethodName);
+        Volatile.Write(ref _state, (int)state);
+        PulseWaiters();
     }
 
-    private void OnBackgroundFailure(string operation, Exception exception)
+    private void PulseWaiters()
     {
-        // Each kind of failure is logged once; the EventSource still sees every occurrence.
-        OtelProfilesEventSource.Log.ProfilerError(operation, exception);
-        lock (_loggedFailures)
+        lock (_cutsGate)
         {
-            if (!_loggedFailures.Add(operation + ":" + exception.GetType().FullName))
-            {
-                return;
-            }
+            Monitor.PulseAll(_cutsGate);
         }
-
-        Log.ProfilerError(_logger, operation, exception);
     }
 
     private void OnOptionsChanged(OtlpProfilesOptions options, string? name)
@@ -510,9 +406,9 @@ public sealed class ContinuousProfiler : IDisposable
                 {
                     _optionsTypes = options.ProfileTypes;
                     _requestedTypes = options.ProfileTypes;
-                    if (_session is not null && options.Enabled)
+                    if (options.Enabled)
                     {
-                        SwitchTypes(options.ProfileTypes);
+                        SwitchTypesIfRunning(options.ProfileTypes);
                     }
                 }
             }
@@ -529,14 +425,26 @@ public sealed class ContinuousProfiler : IDisposable
         }
         catch (Exception ex)
         {
-            OnBackgroundFailure("applying changed options", ex);
+            _failures.Report("applying changed options", ex);
         }
     }
 
-    private static InstrumentationScope Scope { get; } = new()
+    /// <summary>Whether one run lost a thread, and which run it is (known once the run has started).</summary>
+    private sealed class RunFault
     {
-        Name = "OtelProfiles",
-        Version = typeof(ContinuousProfiler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
-            ?? typeof(ContinuousProfiler).Assembly.GetName().Version?.ToString() ?? "0.0.0",
-    };
+        private volatile bool _happened;
+        private volatile ProfilingRun? _run;
+
+        public bool Happened
+        {
+            get => _happened;
+            set => _happened = value;
+        }
+
+        public ProfilingRun? Run
+        {
+            get => _run;
+            set => _run = value;
+        }
+    }
 }

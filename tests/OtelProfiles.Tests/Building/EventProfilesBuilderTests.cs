@@ -2,7 +2,8 @@ using OpenTelemetry.Proto.Common.V1;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Building;
 using OtelProfiles.Collection;
-using OtelProfiles.Collection.Events;
+using OtelProfiles.ProfileSources.Memory;
+using OtelProfiles.ProfileSources.Signals;
 using OtelProfiles.Symbols;
 using OtelProfiles.Tests.Integration;
 using ProtoResource = OpenTelemetry.Proto.Resource.V1.Resource;
@@ -26,7 +27,7 @@ public sealed class EventProfilesBuilderTests
         map.Add(0x5000, 0x100, 5, "System.Runtime.EH", "DispatchEx", "System.Private.CoreLib.dll");
         NativeImageMap images = NativeImageMap.Parse(
             ["55d0c0a00000-55d0c0a20000 r-xp 00000000 fe:00 1234 /usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/libcoreclr.so"]);
-        return new ExportRequestBuilder(new FrameResolver(map, () => images), new ThreadNames(), new InstrumentationScope { Name = "OtelProfiles", Version = "1" });
+        return new ExportRequestBuilder(new FrameResolver(map, () => images), new ThreadNames().Find, new InstrumentationScope { Name = "OtelProfiles", Version = "1" });
     }
 
     [Fact]
@@ -43,10 +44,13 @@ public sealed class EventProfilesBuilderTests
         contention.Add([Runtime, Main], 8, 0, 5, 1_250_000.4);
         var exceptions = new EventSampleTable();
         exceptions.Add([Dispatch, Catalog, Main], 9, exceptionTypes.ForName("System.InvalidOperationException"), 3, 0);
-        var events = new EventIntervals(allocations, inUse, contention, exceptions, types, exceptionTypes, AllocationSource.Sampled, BackgroundGC: false);
+        IIntervalProfiles[] parts =
+        [
+            new MemoryIntervalProfiles(allocations, inUse, types, AllocationSource.Sampled, BackgroundGC: false),
+            new SignalIntervalProfiles(contention, exceptions, exceptionTypes),
+        ];
 
-        var (request, _) = Builder().Build(
-            new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(15), 1_000_000), new ProtoResource(), cpu: false, wall: false, events);
+        var (request, _) = Builder().Build(new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(15), 1_000_000), new ProtoResource(), parts);
 
         ProfileInvariants.AssertValid(request);
         var profiles = DecodedProfile.Decode(request).ToDictionary(p => p.SampleType);
@@ -86,9 +90,12 @@ public sealed class EventProfilesBuilderTests
     [Fact]
     public void Profiles_of_types_that_were_off_are_not_built()
     {
-        var events = new EventIntervals(null, null, null, new EventSampleTable(), new LabelTable(), new LabelTable(), AllocationSource.Tick, BackgroundGC: true);
-        var (request, _) = Builder().Build(
-            new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(1), 1_000_000), new ProtoResource(), cpu: false, wall: false, events);
+        IIntervalProfiles[] parts =
+        [
+            new MemoryIntervalProfiles(null, null, new LabelTable(), AllocationSource.Tick, BackgroundGC: true),
+            new SignalIntervalProfiles(null, new EventSampleTable(), new LabelTable()),
+        ];
+        var (request, _) = Builder().Build(new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(1), 1_000_000), new ProtoResource(), parts);
 
         ProfileInvariants.AssertValid(request);
         DecodedProfile only = Assert.Single(DecodedProfile.Decode(request));

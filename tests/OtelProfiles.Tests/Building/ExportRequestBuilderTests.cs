@@ -2,6 +2,7 @@ using OpenTelemetry.Proto.Common.V1;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Building;
 using OtelProfiles.Collection;
+using OtelProfiles.ProfileSources.Sampler;
 using OtelProfiles.Symbols;
 using OtelProfiles.Tests.Integration;
 using ProtoResource = OpenTelemetry.Proto.Resource.V1.Resource;
@@ -21,9 +22,14 @@ public sealed class ExportRequestBuilderTests
         map.Add(0x3000, 0x100, 3, "System.Threading.Thread", "StartCallback", "System.Private.CoreLib.dll");
         map.Add(0x4000, 0x100, 4, "System.Threading.Thread", "<PollGC>g__PollGCWorker|67_0", "System.Private.CoreLib.dll");
         var builder = new ExportRequestBuilder(
-            new FrameResolver(map, () => NativeImageMap.Empty), new ThreadNames(), new InstrumentationScope { Name = "OtelProfiles", Version = "1" }, tags);
+            new FrameResolver(map, () => NativeImageMap.Empty), new ThreadNames().Find, new InstrumentationScope { Name = "OtelProfiles", Version = "1" }, tags);
         return (map, builder);
     }
+
+    /// <summary>The request of an interval whose only source is the sampler, with the CPU and wall profiles asked for.</summary>
+    private static (OpenTelemetry.Proto.Collector.Profiles.V1Development.ExportProfilesServiceRequest Request, BuildStatistics Statistics) Build(
+        ExportRequestBuilder builder, IntervalSamples interval, bool cpu, bool wall) =>
+        builder.Build(interval, Resource(), [new SampledIntervalProfiles(interval, cpu, wall)]);
 
     private static ProtoResource Resource()
     {
@@ -44,7 +50,7 @@ public sealed class ExportRequestBuilderTests
         }
 
         var (_, builder) = Create();
-        var (request, statistics) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(3), 1_000_000), Resource(), cpu: true, wall: true);
+        var (request, statistics) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(3), 1_000_000), cpu: true, wall: true);
 
         ProfileInvariants.AssertValid(request);
         var profiles = DecodedProfile.Decode(request);
@@ -71,7 +77,7 @@ public sealed class ExportRequestBuilderTests
         table.Record([0x4010, 0x2010, 0x3010], 7, runningManagedCode: true);
 
         var (_, builder) = Create();
-        var (request, _) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), Resource(), cpu: true, wall: false);
+        var (request, _) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), cpu: true, wall: false);
 
         DecodedSample sample = Assert.Single(Assert.Single(DecodedProfile.Decode(request)).Samples);
         Assert.Equal(["Shop.Checkout.ComputePrices", "System.Threading.Thread.StartCallback"], sample.Frames.Select(f => f.Name));
@@ -91,7 +97,7 @@ public sealed class ExportRequestBuilderTests
             2 => [new("shop.stage", "pricing")],
             _ => null,
         });
-        var (request, _) = builder.Build(new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), Resource(), cpu: true, wall: false);
+        var (request, _) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), cpu: true, wall: false);
 
         var samples = Assert.Single(DecodedProfile.Decode(request)).Samples;
         DecodedSample pricing = samples.Single(s => s.Leaf == "Shop.Checkout.ComputePrices");

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
-using OtelProfiles.Collection.Events;
-using OtelProfiles.Diagnostics;
+using OtelProfiles.ProfileSources;
 
 namespace OtelProfiles.Tests.Diagnostics;
 

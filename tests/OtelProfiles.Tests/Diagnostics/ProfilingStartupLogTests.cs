@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OtelProfiles.Diagnostics;
+using OtelProfiles.Hosting;
 using Xunit;
 using static OtelProfiles.Tests.Configuration.Settings;
 

@@ -1,5 +1,5 @@
 using OtelProfiles.Aggregation;
-using OtelProfiles.Diagnostics;
+using OtelProfiles.ProfileSources.Sampler;
 
 namespace OtelProfiles.Tests.Diagnostics;
 

@@ -1,4 +1,6 @@
 using OtelProfiles.Collection.Events;
+using OtelProfiles.ProfileSources.Memory;
+using OtelProfiles.ProfileSources.Signals;
 
 namespace OtelProfiles.Tests.Collection.Events;
 

@@ -6,6 +6,8 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Collection;
 using OtelProfiles.Collection.Events;
+using OtelProfiles.ProfileSources.Memory;
+using OtelProfiles.ProfileSources.Signals;
 using OtelProfiles.Collection.LiveHeap;
 using OtelProfiles.Collection.NetTrace;
 using OtelProfiles.Tests.Integration;

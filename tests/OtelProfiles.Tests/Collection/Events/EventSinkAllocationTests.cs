@@ -3,6 +3,8 @@ using System.Text;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Collection;
 using OtelProfiles.Collection.Events;
+using OtelProfiles.ProfileSources.Memory;
+using OtelProfiles.ProfileSources.Signals;
 using OtelProfiles.Collection.LiveHeap;
 using OtelProfiles.Collection.NetTrace;
 

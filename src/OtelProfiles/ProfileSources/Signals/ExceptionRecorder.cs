@@ -1,6 +1,6 @@
 using OtelProfiles.Aggregation;
 
-namespace OtelProfiles.Collection.Events;
+namespace OtelProfiles.ProfileSources.Signals;
 
 /// <summary>The exceptions profile of the current interval: exceptions thrown (first value) per {throwing stack, thread, type}.</summary>
 internal sealed class ExceptionRecorder

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
-using OtelProfiles.Collection.Events;
 using OtelProfiles.Configuration;
+using OtelProfiles.Diagnostics;
 
-namespace OtelProfiles.Diagnostics;
+namespace OtelProfiles.ProfileSources;
 
 /// <summary>
 /// Says, once per profile type and profiler, why a requested type is skipped on this runtime, and how the memory
-/// profiles are estimated here. Called at start and whenever the types change.
+/// profiles are measured here (each family's note). Called at start and whenever the types change.
 /// </summary>
 internal sealed class ProfileTypeReport
 {
@@ -29,22 +29,10 @@ internal sealed class ProfileTypeReport
                 Log.ProfileTypeUnavailable(_logger, name, reason);
                 OtelProfilesEventSource.Log.ConfigurationWarning($"profile type {name} unavailable: {reason}");
             }
-            else if (Note(type, support) is { } note)
+            else if (support.Note(type) is { } note)
             {
                 Log.ProfileTypeNote(_logger, name, note);
             }
         }
     }
-
-    private static string? Note(ProfileTypes type, ProfileTypeSupport support) => type switch
-    {
-        ProfileTypes.Allocations when support.AllocationSource == AllocationSource.Tick =>
-            "is estimated from GCAllocationTick (one event per ~100 KB, before .NET 10): each tick's bytes go to the "
-            + "object that crossed the threshold, which favours types allocated in large runs",
-        ProfileTypes.InUseMemory when support.BackgroundGC =>
-            "follows sampled objects through the GC's survival and move events; background GC is on, and a background "
-            + "GC reports its survivors only once, at its end, so a small share of entries can follow memory the GC "
-            + "reused; set DOTNET_gcConcurrent=0 for exact in-use tracking",
-        _ => null,
-    };
 }

@@ -1,7 +1,9 @@
 using OtelProfiles.Aggregation;
+using OtelProfiles.Collection;
+using OtelProfiles.Collection.Events;
 using OtelProfiles.Collection.NetTrace;
 
-namespace OtelProfiles.Collection.Events;
+namespace OtelProfiles.ProfileSources.Signals;
 
 /// <summary>
 /// Reads the lock and exception session into the contention and exception recorders (either may be off). Runs on

@@ -1,9 +1,11 @@
 using System.Buffers.Binary;
 using OtelProfiles.Aggregation;
+using OtelProfiles.Collection;
+using OtelProfiles.Collection.Events;
 using OtelProfiles.Collection.LiveHeap;
 using OtelProfiles.Collection.NetTrace;
 
-namespace OtelProfiles.Collection.Events;
+namespace OtelProfiles.ProfileSources.Memory;
 
 /// <summary>
 /// Reads the memory session: sampled allocations go to the allocations profile (counted at once, order does not

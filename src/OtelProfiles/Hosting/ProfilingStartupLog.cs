@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using OtelProfiles.Configuration;
+using OtelProfiles.Diagnostics;
 
-namespace OtelProfiles.Diagnostics;
+namespace OtelProfiles.Hosting;
 
 /// <summary>
 /// The few lines an operator reads to know whether profiling is on: configuration warnings, then one line saying

@@ -2,8 +2,9 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Configuration;
+using OtelProfiles.Diagnostics;
 
-namespace OtelProfiles.Diagnostics;
+namespace OtelProfiles.ProfileSources.Sampler;
 
 /// <summary>
 /// Says once, in the log, when the overhead budget holds the sampler far below the frequency asked for, with the

@@ -1,6 +1,6 @@
 using OtelProfiles.Aggregation;
 
-namespace OtelProfiles.Collection.Events;
+namespace OtelProfiles.ProfileSources.Signals;
 
 /// <summary>
 /// The lock contention profile of the current interval: contentions (first value) and nanoseconds waited (second

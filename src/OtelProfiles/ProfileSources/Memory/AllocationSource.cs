@@ -1,4 +1,4 @@
-namespace OtelProfiles.Collection.Events;
+namespace OtelProfiles.ProfileSources.Memory;
 
 /// <summary>Which runtime event the allocation profiles are estimated from.</summary>
 internal enum AllocationSource

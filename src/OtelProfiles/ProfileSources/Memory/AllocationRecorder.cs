@@ -1,6 +1,7 @@
 using OtelProfiles.Aggregation;
+using OtelProfiles.Collection.Events;
 
-namespace OtelProfiles.Collection.Events;
+namespace OtelProfiles.ProfileSources.Memory;
 
 /// <summary>
 /// The allocations profile of the current interval: estimated objects (first value) and bytes (second value) per

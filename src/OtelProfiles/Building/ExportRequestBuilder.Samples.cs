@@ -1,0 +1,105 @@
+using Google.Protobuf;
+using OpenTelemetry.Proto.Profiles.V1Development;
+using OtelProfiles.Aggregation;
+using ValueType = OpenTelemetry.Proto.Profiles.V1Development.ValueType;
+
+namespace OtelProfiles.Building;
+
+/// <summary>The sampled profiles: one profile per count of the interval's sample table (the sampler's CPU and wall).</summary>
+internal sealed partial class ExportRequestBuilder
+{
+    public const string SamplingIntervalAttribute = "dotnet.sampling.interval";
+    public const string SamplingTicksAttribute = "dotnet.sampling.ticks";
+    public const string SamplerPausedAttribute = "dotnet.sampling.paused";
+    public const string ProfilerCpuAttribute = "dotnet.profiler.cpu";
+
+    internal BuildStatistics AddSampledProfiles(IntervalRequest request, IReadOnlyList<SampledProfile> profiles)
+    {
+        IntervalSamples interval = request.Interval;
+        ProfilesDictionaryBuilder dictionary = request.Dictionary;
+        var stackCache = new Dictionary<int, (int StackIndex, List<KeyValuePair<string, string>> Tags, int Frames, int Named)>();
+        var samples = new Dictionary<(int Stack, string Attributes), (List<int> Attributes, long Value)>[profiles.Count];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            samples[i] = new Dictionary<(int Stack, string Attributes), (List<int> Attributes, long Value)>();
+        }
+
+        long frames = 0;
+        long named = 0;
+        long sampleCount = 0;
+        foreach ((SampleKey key, SampleCounts counts) in interval.Samples.Rows)
+        {
+            if (!stackCache.TryGetValue(key.StackId, out var stack))
+            {
+                stack = BuildStack(dictionary, interval.Samples.Stacks.Get(key.StackId));
+                stackCache[key.StackId] = stack;
+            }
+
+            frames += (long)stack.Frames * counts.Wall;
+            named += (long)stack.Named * counts.Wall;
+            sampleCount += counts.Wall;
+
+            List<int> attributes = SampleAttributes(dictionary, key.ThreadId, stack.Tags);
+            string attributeKey = string.Join(',', attributes);
+            for (int i = 0; i < profiles.Count; i++)
+            {
+                long value = profiles[i].Value(counts);
+                if (value > 0)
+                {
+                    Add(samples[i], (stack.StackIndex, attributeKey), attributes, value);
+                }
+            }
+        }
+
+        for (int i = 0; i < profiles.Count; i++)
+        {
+            request.Scope.Profiles.Add(CreateProfile(dictionary, profiles[i].Type, interval, samples[i]));
+        }
+
+        return new BuildStatistics(sampleCount, frames, named, stackCache.Count);
+    }
+
+    private static void Add(
+        Dictionary<(int, string), (List<int> Attributes, long Value)> samples, (int, string) key, List<int> attributes, long value)
+    {
+        samples[key] = samples.TryGetValue(key, out var existing) ? (existing.Attributes, existing.Value + value) : (attributes, value);
+    }
+
+    private static Profile CreateProfile(
+        ProfilesDictionaryBuilder dictionary,
+        ProfileTypeDescriptor type,
+        IntervalSamples interval,
+        Dictionary<(int Stack, string Attributes), (List<int> Attributes, long Value)> samples)
+    {
+        var profile = new Profile
+        {
+            SampleType = new ValueType { TypeStrindex = dictionary.String(type.SampleType), UnitStrindex = dictionary.String(type.SampleUnit) },
+            PeriodType = new ValueType { TypeStrindex = dictionary.String(type.PeriodType), UnitStrindex = dictionary.String(type.PeriodUnit) },
+            Period = interval.EffectivePeriodNs,
+            TimeUnixNano = (ulong)(interval.StartUtc - DateTime.UnixEpoch).Ticks * 100,
+            DurationNano = (ulong)interval.DurationNs,
+            ProfileId = ByteString.CopyFrom(Guid.NewGuid().ToByteArray()),
+        };
+
+        // How the weight was derived, for people checking the numbers: the runtime's sampling interval in force
+        // (DOTNET_EventPipeThreadSamplingRate or 1 ms) and the sampler ticks the interval really saw.
+        profile.AttributeIndices.Add(dictionary.Attribute(SamplingIntervalAttribute, interval.SamplingIntervalNs, "ns"));
+        profile.AttributeIndices.Add(dictionary.Attribute(SamplingTicksAttribute, interval.TicksObserved, "count"));
+
+        // What the samples cost: how long the sampler kept the app's managed threads paused in this interval.
+        profile.AttributeIndices.Add(dictionary.Attribute(SamplerPausedAttribute, interval.SamplerPausedNs, "ns"));
+
+        // ...and the CPU the profiler's own threads used to decode, aggregate and export (the budget charges both).
+        profile.AttributeIndices.Add(dictionary.Attribute(ProfilerCpuAttribute, interval.ProfilerCpuNs, "ns"));
+
+        foreach (((int stack, _), (List<int> attributes, long value)) in samples)
+        {
+            var sample = new Sample { StackIndex = stack };
+            sample.AttributeIndices.Add(attributes);
+            sample.Values.Add(value);
+            profile.Samples.Add(sample);
+        }
+
+        return profile;
+    }
+}

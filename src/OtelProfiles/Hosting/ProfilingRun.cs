@@ -1,0 +1,236 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OpenTelemetry.Proto.Common.V1;
+using OtelProfiles.Aggregation;
+using OtelProfiles.Building;
+using OtelProfiles.Collection;
+using OtelProfiles.Diagnostics;
+using OtelProfiles.ProfileSources;
+using OtelProfiles.Symbols;
+using OtelProfiles.Tags;
+using OtelResource = OpenTelemetry.Resources.Resource;
+
+namespace OtelProfiles.Hosting;
+
+/// <summary>
+/// Everything one start of the profiler creates, until its stop: the profiling session (symbols, sampler), the
+/// sources' sessions, the export queues and the interval scheduler. Ends intervals (on the scheduler's thread, on
+/// a switch, at the end) and switches types; the lifecycle around it is <see cref="ContinuousProfiler"/>'s.
+/// </summary>
+internal sealed class ProfilingRun
+{
+    private static readonly TimeSpan EventCatchUpDelay = TimeSpan.FromMilliseconds(250);
+
+    private readonly ProfilingSession _session;
+    private readonly IReadOnlyList<IProfileSource> _sources;
+    private readonly ExportQueues _queues;
+    private readonly ExportRequestBuilder _builder;
+    private readonly IntervalScheduler _scheduler;
+    private readonly Func<OtelResource> _resource;
+    private readonly ProfilerFailures _failures;
+    private readonly Action<BuildStatistics?> _onCut;
+    private readonly object _cutGate = new();
+    private ProfileTypes _active;
+
+    private ProfilingRun(
+        ProfilingSession session,
+        ProfileTypeSupport support,
+        IReadOnlyList<IProfileSource> sources,
+        ExportQueues queues,
+        Func<TimeSpan> exportInterval,
+        Func<OtelResource> resource,
+        ProfilerFailures failures,
+        Action<BuildStatistics?> onCut)
+    {
+        _session = session;
+        Support = support;
+        _sources = sources;
+        _queues = queues;
+        _resource = resource;
+        _failures = failures;
+        _onCut = onCut;
+        _builder = new ExportRequestBuilder(session.Frames, session.ThreadNames.Find, Scope, CreateTagLookup());
+        _scheduler = new IntervalScheduler(exportInterval, CutOnSchedule);
+    }
+
+    /// <summary>The profiling session (tests and diagnostics).</summary>
+    public ProfilingSession Session => _session;
+
+    /// <summary>What this runtime supports (decided at the start of the run).</summary>
+    public ProfileTypeSupport Support { get; }
+
+    /// <summary>The profile types collected now (read and changed under the profiler's lock).</summary>
+    public ProfileTypes ActiveTypes => _active;
+
+    /// <summary>
+    /// Opens the sessions and collects <paramref name="types"/>. Throws when this process cannot be profiled
+    /// (<see cref="ProfilerUnavailableException"/>) or an exporter setting is invalid; nothing is left open then.
+    /// </summary>
+    /// <param name="onCut">Called after every interval ended without failing (with what its build saw, or null when it sent nothing).</param>
+    public static ProfilingRun Start(
+        OtlpProfilesOptions options,
+        ProfileTypes types,
+        ProfileTypeSupport support,
+        IReadOnlyList<IProfileSource> sources,
+        ProfilerThreads threads,
+        ProfilerFailures failures,
+        Func<TimeSpan> exportInterval,
+        Func<OtelResource> resource,
+        ILogger logger,
+        Action<BuildStatistics?> onCut)
+    {
+        ExportQueues queues = ExportQueues.Create(options, logger, failures);
+        ProfilingSession? session = null;
+        try
+        {
+            // The sampler source switches the sampler on once the session (and its first rundown) is ready.
+            session = ProfilingSession.Start(
+                new ProfilingSessionSettings(
+                    options.SamplingFrequencyHz,
+                    options.SamplerPeriod,
+                    Sampling: false,
+                    MaxPausedFraction: options.SamplingOverheadPercent / 100),
+                threads,
+                failures.ThreadDied);
+            var context = new ProfileSourceContext(session, threads, support, options, logger, failures);
+            foreach (IProfileSource source in sources)
+            {
+                source.Start(context);
+            }
+
+            var run = new ProfilingRun(session, support, sources, queues, exportInterval, resource, failures, onCut);
+            run._active = run.ApplyAll(types);
+            run._scheduler.Start(threads);
+            return run;
+        }
+        catch
+        {
+            foreach (IProfileSource source in sources)
+            {
+                source.Apply(ProfileTypes.None);
+            }
+
+            session?.Dispose();
+            queues.Dispose(TimeSpan.Zero);
+            throw;
+        }
+    }
+
+    /// <summary>Asks the scheduler to end the interval now.</summary>
+    public void CutNow() => _scheduler.CutNow();
+
+    /// <summary>Waits until every exporter has sent what it holds; false when not done by <paramref name="deadline"/>.</summary>
+    public bool FlushQueues(DateTime deadline) => _queues.Flush(deadline);
+
+    /// <summary>
+    /// Stops what the new types no longer need, exports the interval in progress with the old types, then starts
+    /// what they add. Returns the types collected from now on.
+    /// </summary>
+    public ProfileTypes Switch(ProfileTypes types)
+    {
+        foreach (IProfileSource source in _sources)
+        {
+            source.Narrow(types);
+        }
+
+        Cut(final: false);
+        _active = ApplyAll(types);
+        return _active;
+    }
+
+    /// <summary>
+    /// Ends the run: the scheduler stops, the sessions close (their last events reach the recorders), the last
+    /// interval is built and exported, and the queues get up to <paramref name="shutdownTimeout"/> to send it.
+    /// </summary>
+    public void Shutdown(TimeSpan shutdownTimeout)
+    {
+        _scheduler.Dispose();
+        foreach (IProfileSource source in _sources)
+        {
+            source.Apply(ProfileTypes.None);
+        }
+
+        _session.Dispose();
+        Cut(final: true);
+        _queues.Dispose(shutdownTimeout);
+    }
+
+    private ProfileTypes ApplyAll(ProfileTypes types)
+    {
+        ProfileTypes active = ProfileTypes.None;
+        foreach (IProfileSource source in _sources)
+        {
+            active |= source.Apply(types);
+        }
+
+        return active;
+    }
+
+    private void CutOnSchedule() => Cut(final: false);
+
+    private void Cut(bool final)
+    {
+        lock (_cutGate)
+        {
+            try
+            {
+                _onCut(CutLocked(final));
+            }
+            catch (Exception ex)
+            {
+                _failures.Report("building profiles", ex);
+            }
+        }
+    }
+
+    private BuildStatistics? CutLocked(bool final)
+    {
+        IntervalSamples interval = _session.Recorder.TakeInterval(DateTime.UtcNow);
+        var parts = new List<IIntervalProfiles>(_sources.Count);
+        foreach (IProfileSource source in _sources)
+        {
+            if (source.TakeInterval(interval) is { } part)
+            {
+                parts.Add(part);
+            }
+        }
+
+        BuildStatistics? statistics = null;
+        if (parts.Exists(p => p.HasData))
+        {
+            // Method events trail samples by ~100-200 ms (the runtime flushes every 100 ms): give them time to land.
+            if (!final)
+            {
+                Thread.Sleep(EventCatchUpDelay);
+            }
+
+            _session.RefreshImages();
+            if (!final)
+            {
+                _session.RefreshSymbolsIfNeeded(interval);
+            }
+
+            _session.ThreadNames.Refresh(parts.SelectMany(p => p.ThreadIds).Where(id => id != 0).Distinct());
+            (ExportProfilesServiceRequest request, statistics) = _builder.Build(interval, ResourceConverter.ToProto(_resource()), parts);
+            _queues.Enqueue(request);
+        }
+
+        // The request holds copies of what it needs: the samples' table goes back to be filled again.
+        _session.Recorder.Recycle(interval.Samples);
+        return statistics;
+    }
+
+    private static Func<MethodSymbol, IReadOnlyList<KeyValuePair<string, string>>?> CreateTagLookup()
+    {
+        ProfileTagResolver resolver = ProfileTagResolver.CreateFromRegistry();
+        return symbol => resolver.TagsFor(symbol.MethodId, symbol.TypeName, symbol.MethodName);
+    }
+
+    private static InstrumentationScope Scope { get; } = new()
+    {
+        Name = "OtelProfiles",
+        Version = typeof(ContinuousProfiler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
+            ?? typeof(ContinuousProfiler).Assembly.GetName().Version?.ToString() ?? "0.0.0",
+    };
+}

@@ -1,0 +1,35 @@
+using OtelProfiles.Aggregation;
+using OtelProfiles.Building;
+
+namespace OtelProfiles.ProfileSources.Sampler;
+
+/// <summary>The sampler's interval: its samples, as the CPU and wall profiles that were on.</summary>
+/// <param name="Interval">The interval's samples.</param>
+/// <param name="Cpu">Whether the CPU profile is built.</param>
+/// <param name="Wall">Whether the wall-clock profile is built.</param>
+internal sealed record SampledIntervalProfiles(IntervalSamples Interval, bool Cpu, bool Wall) : IIntervalProfiles
+{
+    private static readonly SampledProfile CpuProfile = new(SamplerSource.Cpu, counts => counts.Cpu);
+    private static readonly SampledProfile WallProfile = new(SamplerSource.Wall, counts => counts.Wall);
+
+    public bool HasData => Interval.Samples.SampleCount > 0;
+
+    // The sampler names the threads it sees itself, after every window.
+    public IEnumerable<long> ThreadIds => [];
+
+    public void AddTo(IntervalRequest request)
+    {
+        var profiles = new List<SampledProfile>(2);
+        if (Cpu)
+        {
+            profiles.Add(CpuProfile);
+        }
+
+        if (Wall)
+        {
+            profiles.Add(WallProfile);
+        }
+
+        request.AddSampledProfiles(profiles);
+    }
+}

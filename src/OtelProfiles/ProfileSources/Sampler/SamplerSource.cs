@@ -1,0 +1,83 @@
+using OtelProfiles.Aggregation;
+using OtelProfiles.Building;
+using OtelProfiles.Collection;
+
+namespace OtelProfiles.ProfileSources.Sampler;
+
+/// <summary>
+/// The CPU and wall-clock profiles: both come from the duty-cycled sampler of the run's
+/// <see cref="ProfilingSession"/>, which runs while either is on (one sample of a thread counts as wall time, and as
+/// CPU time when the thread was running managed code). Switching between the two only changes what is built.
+/// </summary>
+internal sealed class SamplerSource : IProfileSource
+{
+    /// <summary>CPU: samples taken while a thread ran managed code; count × period ≈ CPU time.</summary>
+    public static readonly ProfileTypeDescriptor Cpu = new("samples", "count", "cpu", "nanoseconds");
+
+    /// <summary>Wall clock: every sample, running or waiting; count × period ≈ thread time.</summary>
+    public static readonly ProfileTypeDescriptor Wall = new("samples", "count", "wall", "nanoseconds");
+
+    private const ProfileTypes SamplerTypes = ProfileTypes.Cpu | ProfileTypes.Wall;
+
+    private readonly object _gate = new();
+    private ProfilingSession? _session;
+    private SamplingRateReport? _rateReport;
+    private ProfileTypes _active;
+
+    /// <summary>The sampler family: available wherever the profiler runs.</summary>
+    public static ProfileSourceFamily Family { get; } = new(
+        "sampler", SamplerTypes, ProfileSourceFamily.AlwaysAvailable, ProfileSourceFamily.NoNote, () => new SamplerSource());
+
+    ProfileSourceFamily IProfileSource.Family => Family;
+
+    public void Start(ProfileSourceContext context)
+    {
+        lock (_gate)
+        {
+            _session = context.Session;
+            _active = ProfileTypes.None;
+
+            // One per profiler, not per run: the line it writes is written once.
+            _rateReport ??= new SamplingRateReport(
+                context.Logger, context.Options.SamplingFrequencyHz, context.Options.SamplingOverheadPercent);
+        }
+    }
+
+    public void Narrow(ProfileTypes types)
+    {
+        // CPU and wall share the sampler: it stops only when neither is wanted any more.
+        if ((types & SamplerTypes) == 0)
+        {
+            _session?.SetSampling(false);
+        }
+    }
+
+    public ProfileTypes Apply(ProfileTypes types)
+    {
+        lock (_gate)
+        {
+            ProfileTypes wanted = types & SamplerTypes;
+            _session?.SetSampling(wanted != 0);
+            _active = wanted;
+            return wanted;
+        }
+    }
+
+    public IIntervalProfiles? TakeInterval(IntervalSamples interval)
+    {
+        ProfileTypes active;
+        lock (_gate)
+        {
+            active = _active;
+            if (_session?.IsSampling == true)
+            {
+                _rateReport?.Observe(interval);
+            }
+        }
+
+        // A CPU or wall profile without samples (the sampler just switched on) has no period to report.
+        return interval.Samples.SampleCount > 0
+            ? new SampledIntervalProfiles(interval, Cpu: (active & ProfileTypes.Cpu) != 0, Wall: (active & ProfileTypes.Wall) != 0)
+            : null;
+    }
+}
