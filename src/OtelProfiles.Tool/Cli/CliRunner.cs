@@ -16,17 +16,18 @@ internal static class CliRunner
         }
         catch (OtlpFileException ex)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
+            Console.Error.WriteLine($"error: {TerminalText.Safe(ex.Message)}");
             return 1;
         }
         catch (Exception ex) when (ex is CliException or FormatException)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
+            Console.Error.WriteLine($"error: {TerminalText.Safe(ex.Message)}");
             return 1;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
+            // An output path that is a directory or not writable: the message names it.
+            Console.Error.WriteLine($"error: {TerminalText.Safe(ex.Message)}");
             return 1;
         }
     }

@@ -27,6 +27,12 @@ internal static class CommonOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public static Option<string> MaxInputSize() => new("--max-input-size")
+    {
+        Description = "Refuse an input file larger than this after decompression (a small .pb.gz can inflate to gigabytes)",
+        DefaultValueFactory = _ => "256MiB",
+    };
+
     public static Option<bool> Quiet() => new("--quiet", "-q")
     {
         Description = "No progress output",

@@ -21,16 +21,17 @@ internal static class ConvertCommand
         var service = CommonOptions.Service();
         var type = CommonOptions.Type();
         var quiet = CommonOptions.Quiet();
+        var maxInput = CommonOptions.MaxInputSize();
         var command = new Command("convert", "Convert OTLP profile files to pprof, speedscope or collapsed stacks")
         {
-            inputs, to, output, service, type, quiet,
+            inputs, to, output, service, type, quiet, maxInput,
         };
 
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var progress = parse.GetValue(quiet) ? null : Console.Error;
             var profiles = ProfileSelection.Select(
-                OtlpFileReader.ReadAll(parse.GetValue(inputs)!, progress), parse.GetValue(service), parse.GetValue(type));
+                OtlpFileReader.ReadAll(parse.GetValue(inputs)!, progress, Units.ParseSize(parse.GetValue(maxInput)!, "--max-input-size")), parse.GetValue(service), parse.GetValue(type));
             var format = parse.GetValue(to)!;
             var outputPath = parse.GetValue(output) ?? format switch
             {

@@ -18,18 +18,19 @@ internal static class DiffCommand
         var type = new Option<string?>("--type") { Description = "Profile type to compare (default: the CPU profile, else the first type of the baseline)" };
         var filter = CommonOptions.Filter();
         var quiet = CommonOptions.Quiet();
+        var maxInput = CommonOptions.MaxInputSize();
         var command = new Command("diff", "Write a diff flame graph comparing two sets of OTLP profile files")
         {
-            baseline, comparison, output, svg, service, type, filter, quiet,
+            baseline, comparison, output, svg, service, type, filter, quiet, maxInput,
         };
 
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var progress = parse.GetValue(quiet) ? null : Console.Error;
-            var baseProfiles = OtlpFileReader.ReadAll([parse.GetValue(baseline)!], progress);
+            var baseProfiles = OtlpFileReader.ReadAll([parse.GetValue(baseline)!], progress, Units.ParseSize(parse.GetValue(maxInput)!, "--max-input-size"));
             var profileType = parse.GetValue(type) ?? Model.ProfileTypeNames.Preferred(baseProfiles.Select(p => p.ProfileType).Distinct()).First();
             var before = ProfileSelection.Select(baseProfiles, parse.GetValue(service), profileType);
-            var after = ProfileSelection.Select(OtlpFileReader.ReadAll([parse.GetValue(comparison)!], progress), parse.GetValue(service), profileType);
+            var after = ProfileSelection.Select(OtlpFileReader.ReadAll([parse.GetValue(comparison)!], progress, Units.ParseSize(parse.GetValue(maxInput)!, "--max-input-size")), parse.GetValue(service), profileType);
             var sampleFilter = new SampleFilter(parse.GetValue(filter) ?? []);
             var tree = FlameTreeBuilder.BuildDiff(before, after, sampleFilter, sampleFilter);
             var title = $"diff {profileType}: {Path.GetFileName(parse.GetValue(baseline))} → {Path.GetFileName(parse.GetValue(comparison))}";

@@ -18,16 +18,17 @@ internal static class FlamegraphCommand
         var type = CommonOptions.Type();
         var filter = CommonOptions.Filter();
         var quiet = CommonOptions.Quiet();
+        var maxInput = CommonOptions.MaxInputSize();
         var command = new Command("flamegraph", "Write a self-contained HTML flame graph (and SVG) from OTLP profile files")
         {
-            inputs, output, svg, title, service, type, filter, quiet,
+            inputs, output, svg, title, service, type, filter, quiet, maxInput,
         };
 
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var progress = parse.GetValue(quiet) ? null : Console.Error;
             var profiles = ProfileSelection.Select(
-                OtlpFileReader.ReadAll(parse.GetValue(inputs)!, progress), parse.GetValue(service), parse.GetValue(type));
+                OtlpFileReader.ReadAll(parse.GetValue(inputs)!, progress, Units.ParseSize(parse.GetValue(maxInput)!, "--max-input-size")), parse.GetValue(service), parse.GetValue(type));
             var sampleFilter = new SampleFilter(parse.GetValue(filter) ?? []);
             var views = ProfileSelection.ByServiceAndType(profiles)
                 .Select(g => new FlameView($"{g.Key.Service} {g.Key.Type}", g.Key.Type, FlameTreeBuilder.Build(g, sampleFilter)))
@@ -39,13 +40,13 @@ internal static class FlamegraphCommand
                 HtmlFlameGraphWriter.Write(views, pageTitle, stream);
             }
 
-            Console.WriteLine($"Wrote {outputPath} ({views.Count} flame graph{(views.Count == 1 ? "" : "s")}: {string.Join(", ", views.Select(v => v.Title))})");
+            Console.WriteLine($"Wrote {outputPath} ({views.Count} flame graph{(views.Count == 1 ? "" : "s")}: {TerminalText.Safe(string.Join(", ", views.Select(v => v.Title)))})");
             var svgPath = parse.GetValue(svg);
             if (svgPath is not null)
             {
                 using var writer = new StreamWriter(svgPath);
                 SvgFlameGraphWriter.Write(views[0], writer);
-                Console.WriteLine($"Wrote {svgPath} ({views[0].Title})");
+                Console.WriteLine($"Wrote {svgPath} ({TerminalText.Safe(views[0].Title)})");
             }
         }));
         return command;

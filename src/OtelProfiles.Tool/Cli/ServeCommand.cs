@@ -10,7 +10,9 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var host = new Option<string>("--host") { Description = "Address to bind (loopback by default: the receiver has no authentication)", DefaultValueFactory = _ => "127.0.0.1" };
+        var host = new Option<string>("--host") { Description = "Address to bind (loopback by default; any other address needs --token)", DefaultValueFactory = _ => "127.0.0.1" };
+        var token = new Option<string?>("--token") { Description = $"Require 'Authorization: Bearer <token>' on every HTTP and gRPC request (default: ${AccessGuard.TokenVariable}); without it only loopback host names are answered" };
+        var maxConcurrent = new Option<int>("--max-concurrent-requests") { Description = "Export requests decoded at once; more wait up to 5 s, then get 503 / UNAVAILABLE", DefaultValueFactory = _ => ReceiverOptions.DefaultMaxConcurrentRequests };
         var grpcPort = new Option<int>("--grpc-port") { Description = "OTLP/gRPC port (0 = any free port)", DefaultValueFactory = _ => 4317 };
         var httpPort = new Option<int>("--http-port") { Description = "OTLP/HTTP, web UI and API port (0 = any free port)", DefaultValueFactory = _ => 4318 };
         var db = new Option<string>("--db") { Description = "SQLite database file", DefaultValueFactory = _ => ReceiverOptions.DefaultDatabasePath };
@@ -21,14 +23,21 @@ internal static class ServeCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every request" };
         var command = new Command("serve", "Run the local OTLP profiles receiver (gRPC 4317, HTTP 4318) with the flame graph web UI")
         {
-            host, grpcPort, httpPort, db, retention, maxStorage, maxRequest, readyFile, verbose,
+            host, token, grpcPort, httpPort, db, retention, maxStorage, maxRequest, maxConcurrent, readyFile, verbose,
         };
 
         command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
+            if (parse.GetValue(maxConcurrent) < 1)
+            {
+                throw new CliException("--max-concurrent-requests must be at least 1");
+            }
+
             var options = new ReceiverOptions
             {
                 Host = parse.GetValue(host)!,
+                Token = NullIfEmpty(parse.GetValue(token)) ?? NullIfEmpty(Environment.GetEnvironmentVariable(AccessGuard.TokenVariable)),
+                MaxConcurrentRequests = parse.GetValue(maxConcurrent),
                 GrpcPort = parse.GetValue(grpcPort),
                 HttpPort = parse.GetValue(httpPort),
                 DatabasePath = parse.GetValue(db)!,
@@ -54,11 +63,21 @@ internal static class ServeCommand
         {
             return await ReceiverServer.StartAsync(options, cancellationToken);
         }
+        catch (StoreUnavailableException ex)
+        {
+            throw new CliException(ex.Message);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException(ex.Message);
+        }
         catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || ex.InnerException is System.Net.Sockets.SocketException)
         {
             throw new CliException($"cannot listen on {options.Host}:{options.GrpcPort}/{options.HttpPort}: {ex.Message} (is another receiver or collector running? use --grpc-port/--http-port)");
         }
     }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     internal static void PrintEndpoints(ReceiverServer server)
     {

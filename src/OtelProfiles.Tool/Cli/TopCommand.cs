@@ -18,16 +18,17 @@ internal static class TopCommand
         var type = CommonOptions.Type();
         var filter = CommonOptions.Filter();
         var quiet = CommonOptions.Quiet();
+        var maxInput = CommonOptions.MaxInputSize();
         var command = new Command("top", "Print the top functions by self or total value")
         {
-            inputs, limit, sort, service, type, filter, quiet,
+            inputs, limit, sort, service, type, filter, quiet, maxInput,
         };
 
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var progress = parse.GetValue(quiet) ? null : Console.Error;
             var profiles = ProfileSelection.Select(
-                OtlpFileReader.ReadAll(parse.GetValue(inputs)!, progress), parse.GetValue(service), parse.GetValue(type));
+                OtlpFileReader.ReadAll(parse.GetValue(inputs)!, progress, Units.ParseSize(parse.GetValue(maxInput)!, "--max-input-size")), parse.GetValue(service), parse.GetValue(type));
             var sampleFilter = new SampleFilter(parse.GetValue(filter) ?? []);
             foreach (var group in ProfileSelection.ByServiceAndType(profiles))
             {
@@ -53,12 +54,12 @@ internal static class TopCommand
         var selfWidth = Math.Max(4, rows.Select(r => r.Self.ToString(CultureInfo.InvariantCulture).Length).DefaultIfEmpty(0).Max());
         var totalWidth = Math.Max(5, rows.Select(r => r.Total.ToString(CultureInfo.InvariantCulture).Length).DefaultIfEmpty(0).Max());
         var text = new System.Text.StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{service}  {profileType}  total {grandTotal} {unit}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{TerminalText.Safe(service)}  {TerminalText.Safe(profileType)}  total {grandTotal} {TerminalText.Safe(unit)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"{"self".PadLeft(selfWidth)}  {"self%",6}  {"total".PadLeft(totalWidth)}  {"total%",6}  function");
         foreach (var row in rows)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{row.Self.ToString(CultureInfo.InvariantCulture).PadLeft(selfWidth)}  {Pct(row.Self),6}  {row.Total.ToString(CultureInfo.InvariantCulture).PadLeft(totalWidth)}  {Pct(row.Total),6}  {row.Name}");
+                $"{row.Self.ToString(CultureInfo.InvariantCulture).PadLeft(selfWidth)}  {Pct(row.Self),6}  {row.Total.ToString(CultureInfo.InvariantCulture).PadLeft(totalWidth)}  {Pct(row.Total),6}  {TerminalText.Safe(row.Name)}");
         }
 
         return text.ToString();

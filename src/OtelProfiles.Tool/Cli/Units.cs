@@ -5,6 +5,9 @@ namespace OtelProfiles.Tool.Cli;
 /// <summary>Parses the human units of command-line values: durations ("90s", "15m", "24h", "7d") and sizes ("512MB", "1GiB").</summary>
 internal static class Units
 {
+    /// <summary>The longest duration accepted (100 years): beyond it, date arithmetic leaves the calendar.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(36500);
+
     public static TimeSpan ParseDuration(string text, string optionName)
     {
         var t = text.Trim().ToLowerInvariant();
@@ -14,7 +17,14 @@ internal static class Units
             if (t.EndsWith(suffix, StringComparison.Ordinal) &&
                 double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
             {
-                return TimeSpan.FromSeconds(n * seconds);
+                // Checked before converting: TimeSpan.FromSeconds throws on values beyond its range (1e300h).
+                var total = n * seconds;
+                if (!double.IsFinite(total) || total > MaxDuration.TotalSeconds)
+                {
+                    throw new FormatException($"{optionName}: '{text}' is too long; the longest accepted is {MaxDuration.TotalDays:0}d");
+                }
+
+                return TimeSpan.FromSeconds(total);
             }
         }
 
@@ -33,7 +43,13 @@ internal static class Units
             if (t.EndsWith(suffix, StringComparison.Ordinal) &&
                 double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0)
             {
-                return (long)(n * factor);
+                var bytes = n * factor;
+                if (!double.IsFinite(bytes) || bytes >= long.MaxValue)
+                {
+                    throw new FormatException($"{optionName}: '{text}' is too large");
+                }
+
+                return (long)bytes;
             }
         }
 

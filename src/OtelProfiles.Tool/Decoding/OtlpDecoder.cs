@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Common.V1;
@@ -130,17 +131,73 @@ public static class OtlpDecoder
     internal static string At(IList<string> strings, int index) => index > 0 && index < strings.Count ? strings[index] : "";
 
     /// <summary>Renders an attribute value as text (arrays and maps in a JSON-like form).</summary>
-    internal static string Render(AnyValue? value) => value?.ValueCase switch
+    internal static string Render(AnyValue? value)
     {
-        AnyValue.ValueOneofCase.StringValue => value.StringValue,
-        AnyValue.ValueOneofCase.IntValue => value.IntValue.ToString(CultureInfo.InvariantCulture),
-        AnyValue.ValueOneofCase.DoubleValue => value.DoubleValue.ToString("R", CultureInfo.InvariantCulture),
-        AnyValue.ValueOneofCase.BoolValue => value.BoolValue ? "true" : "false",
-        AnyValue.ValueOneofCase.BytesValue => Convert.ToHexStringLower(value.BytesValue.Span),
-        AnyValue.ValueOneofCase.ArrayValue => "[" + string.Join(",", value.ArrayValue.Values.Select(Render)) + "]",
-        AnyValue.ValueOneofCase.KvlistValue => "{" + string.Join(",", value.KvlistValue.Values.Select(kv => kv.Key + "=" + Render(kv.Value))) + "}",
-        _ => "",
-    };
+        if (value is null || value.ValueCase == AnyValue.ValueOneofCase.StringValue)
+        {
+            return value?.StringValue ?? "";
+        }
+
+        // One builder for the whole value: concatenating per level would copy a large nested string once per level.
+        var text = new StringBuilder();
+        Render(value, text);
+        return text.ToString();
+    }
+
+    private static void Render(AnyValue? value, StringBuilder text)
+    {
+        switch (value?.ValueCase)
+        {
+            case AnyValue.ValueOneofCase.StringValue: text.Append(value.StringValue); break;
+            case AnyValue.ValueOneofCase.IntValue: text.Append(value.IntValue.ToString(CultureInfo.InvariantCulture)); break;
+            case AnyValue.ValueOneofCase.DoubleValue: text.Append(value.DoubleValue.ToString("R", CultureInfo.InvariantCulture)); break;
+            case AnyValue.ValueOneofCase.BoolValue: text.Append(value.BoolValue ? "true" : "false"); break;
+            case AnyValue.ValueOneofCase.BytesValue: text.Append(Convert.ToHexStringLower(value.BytesValue.Span)); break;
+            case AnyValue.ValueOneofCase.ArrayValue:
+                text.Append('[');
+                for (var i = 0; i < value.ArrayValue.Values.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        text.Append(',');
+                    }
+
+                    Render(value.ArrayValue.Values[i], text);
+                }
+
+                text.Append(']');
+                break;
+            case AnyValue.ValueOneofCase.KvlistValue:
+                text.Append('{');
+                for (var i = 0; i < value.KvlistValue.Values.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        text.Append(',');
+                    }
+
+                    text.Append(value.KvlistValue.Values[i].Key).Append('=');
+                    Render(value.KvlistValue.Values[i].Value, text);
+                }
+
+                text.Append('}');
+                break;
+        }
+    }
+
+    /// <summary>How many frames a stack's <paramref name="locations"/> expand to: one per inlined line, one for a location without lines.</summary>
+    internal static long ExpandedLength(IList<int> locations, ProfilesDictionary dictionary)
+    {
+        long total = 0;
+        foreach (var locationIndex in locations)
+        {
+            total += locationIndex > 0 && locationIndex < dictionary.LocationTable.Count
+                ? Math.Max(1, dictionary.LocationTable[locationIndex].Lines.Count)
+                : 1;
+        }
+
+        return total;
+    }
 
     /// <summary>Caches what many samples share: resolved stacks and attribute sets.</summary>
     private sealed class DecodeContext(ProfilesDictionary dictionary)
@@ -159,12 +216,21 @@ public static class OtlpDecoder
             }
 
             // OTLP stacks are leaf first, and within a location the lines run from the innermost inlined function
-            // to its caller; the model wants root first, so collect leaf-first and reverse once.
+            // to its caller; the model wants root first, so collect leaf-first and reverse once. A stack deeper than
+            // the limit keeps its innermost frames and gets a root marker for the rest, so every view stays bounded.
             var frames = new List<Frame>();
             if (stackIndex > 0 && stackIndex < dictionary.StackTable.Count)
             {
-                foreach (var locationIndex in dictionary.StackTable[stackIndex].LocationIndices)
+                var locations = dictionary.StackTable[stackIndex].LocationIndices;
+                var expanded = OtlpDecoder.ExpandedLength(locations, dictionary);
+                var keep = expanded > StackLimits.MaxStackFrames ? StackLimits.MaxStackFrames - 1 : expanded;
+                foreach (var locationIndex in locations)
                 {
+                    if (frames.Count >= keep)
+                    {
+                        break;
+                    }
+
                     if (locationIndex <= 0 || locationIndex >= dictionary.LocationTable.Count)
                     {
                         frames.Add(new Frame("[unknown]"));
@@ -180,8 +246,18 @@ public static class OtlpDecoder
 
                     foreach (var line in location.Lines)
                     {
+                        if (frames.Count >= keep)
+                        {
+                            break;
+                        }
+
                         frames.Add(LineFrame(line, location));
                     }
+                }
+
+                if (expanded > keep)
+                {
+                    frames.Add(new Frame(StackLimits.TruncationMarker(expanded - keep)));
                 }
             }
 

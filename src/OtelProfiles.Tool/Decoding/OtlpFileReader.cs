@@ -20,6 +20,9 @@ public sealed class OtlpFileException(string path, string problem)
 /// </summary>
 public static class OtlpFileReader
 {
+    /// <summary>The default limit on one input file's size after decompression.</summary>
+    public const long DefaultMaxInputBytes = 256L << 20;
+
     /// <summary>Expands directories into their <c>*.pb</c> / <c>*.pb.gz</c> files (sorted by name, which is chronological for the exporter's names).</summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> inputs)
     {
@@ -53,13 +56,13 @@ public static class OtlpFileReader
     }
 
     /// <summary>Reads and decodes every file; writes one progress line per file to <paramref name="progress"/>.</summary>
-    public static IReadOnlyList<DecodedProfile> ReadAll(IEnumerable<string> inputs, TextWriter? progress = null)
+    public static IReadOnlyList<DecodedProfile> ReadAll(IEnumerable<string> inputs, TextWriter? progress = null, long maxInputBytes = DefaultMaxInputBytes)
     {
         var files = ExpandInputs(inputs);
         var result = new List<DecodedProfile>();
         for (var i = 0; i < files.Count; i++)
         {
-            var profiles = Read(files[i]);
+            var profiles = Read(files[i], maxInputBytes);
             result.AddRange(profiles);
             progress?.WriteLine($"[{i + 1}/{files.Count}] {files[i]}: {profiles.Count} profiles, {profiles.Sum(p => p.Samples.Count)} samples");
         }
@@ -67,12 +70,17 @@ public static class OtlpFileReader
         return result;
     }
 
-    /// <summary>Reads and decodes one file.</summary>
-    public static IReadOnlyList<DecodedProfile> Read(string path)
+    /// <summary>Reads and decodes one file, refusing one larger than <paramref name="maxInputBytes"/> (after decompression).</summary>
+    public static IReadOnlyList<DecodedProfile> Read(string path, long maxInputBytes = DefaultMaxInputBytes)
     {
         byte[] bytes;
         try
         {
+            if (new FileInfo(path).Length > maxInputBytes)
+            {
+                throw new OtlpFileException(path, $"the file is larger than {maxInputBytes} bytes (--max-input-size)");
+            }
+
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -89,10 +97,7 @@ public static class OtlpFileReader
         {
             try
             {
-                using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-                using var plain = new MemoryStream();
-                gzip.CopyTo(plain);
-                bytes = plain.ToArray();
+                bytes = Inflate(bytes, path, maxInputBytes);
             }
             catch (InvalidDataException ex)
             {
@@ -114,5 +119,25 @@ public static class OtlpFileReader
         }
 
         return profiles;
+    }
+
+    /// <summary>Decompresses in chunks and stops at the limit: a 1 MB file may inflate to 1 GiB.</summary>
+    private static byte[] Inflate(byte[] compressed, string path, long maxInputBytes)
+    {
+        using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        using var plain = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = gzip.Read(chunk)) > 0)
+        {
+            if (plain.Length + read > maxInputBytes)
+            {
+                throw new OtlpFileException(path, $"decompresses to more than {maxInputBytes} bytes (--max-input-size); not read");
+            }
+
+            plain.Write(chunk, 0, read);
+        }
+
+        return plain.ToArray();
     }
 }

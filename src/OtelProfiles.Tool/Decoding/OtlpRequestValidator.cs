@@ -26,6 +26,12 @@ internal static class OtlpRequestValidator
             return errors;
         }
 
+        CheckExpansion(request, dictionary, errors);
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
         var strings = dictionary.StringTable.Count;
         for (var r = 0; r < request.ResourceProfiles.Count && errors.Count < MaxReportedErrors; r++)
         {
@@ -49,6 +55,36 @@ internal static class OtlpRequestValidator
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// Rejects a request whose distinct sampled stacks expand (inlined lines included, each stack cut at
+    /// <see cref="StackLimits.MaxStackFrames"/>) to more frames than one request may: a location with many lines
+    /// referenced by many small stacks is a few bytes on the wire and gigabytes in every view.
+    /// </summary>
+    private static void CheckExpansion(ExportProfilesServiceRequest request, ProfilesDictionary dictionary, List<string> errors)
+    {
+        var counted = new HashSet<int>();
+        long total = 0;
+        foreach (var profile in request.ResourceProfiles.SelectMany(r => r.ScopeProfiles).SelectMany(s => s.Profiles))
+        {
+            foreach (var sample in profile.Samples)
+            {
+                var index = sample.StackIndex;
+                if (index <= 0 || index >= dictionary.StackTable.Count || !counted.Add(index))
+                {
+                    continue;
+                }
+
+                total += Math.Min(StackLimits.MaxStackFrames, OtlpDecoder.ExpandedLength(dictionary.StackTable[index].LocationIndices, dictionary));
+                if (total > StackLimits.MaxExpandedFramesPerRequest)
+                {
+                    errors.Add($"dictionary.stack_table: the sampled stacks expand to more than {StackLimits.MaxExpandedFramesPerRequest} frames " +
+                               $"(inlined lines counted, each stack cut at {StackLimits.MaxStackFrames}); send fewer distinct stacks per request");
+                    return;
+                }
+            }
+        }
     }
 
     private static void ValidateDictionary(ProfilesDictionary d, bool hasSamples, List<string> errors)

@@ -18,10 +18,28 @@ public static class FlameGraphJson
     {
         var minTotal = (long)Math.Floor(root.Total * minFraction);
         var minBase = (long)Math.Floor(root.BaseTotal * minFraction);
-        WriteNode(json, root, diff, minTotal, minBase, 0);
+
+        // An explicit stack instead of recursion: the depth of a tree comes from the data, and the thread's stack
+        // must not be what limits it.
+        var pending = new Stack<(List<FlameNode> Children, int Next)>();
+        Open(json, root, diff, minTotal, minBase, pending);
+        while (pending.Count > 0)
+        {
+            var (children, next) = pending.Pop();
+            if (next == children.Count)
+            {
+                json.WriteEndArray();
+                json.WriteEndObject();
+                continue;
+            }
+
+            pending.Push((children, next + 1));
+            Open(json, children[next], diff, minTotal, minBase, pending);
+        }
     }
 
-    private static void WriteNode(Utf8JsonWriter json, FlameNode node, bool diff, long minTotal, long minBase, int depth)
+    /// <summary>Writes the node's fields; closes it when it has no children to write, else opens "c" and queues them.</summary>
+    private static void Open(Utf8JsonWriter json, FlameNode node, bool diff, long minTotal, long minBase, Stack<(List<FlameNode> Children, int Next)> pending)
     {
         json.WriteStartObject();
         json.WriteString("n", node.Name);
@@ -33,27 +51,25 @@ public static class FlameGraphJson
             json.WriteNumber("bs", node.BaseSelf);
         }
 
-        // Deep recursion is bounded by real stack depths (a few hundred frames); System.Text.Json's own depth limit
-        // (1000 by default) is raised by the callers.
         var children = node.Children
             .Where(c => c.Total > minTotal || (diff && c.BaseTotal > minBase))
             .OrderByDescending(c => c.Total + c.BaseTotal)
             .ThenBy(c => c.Name, StringComparer.Ordinal)
             .ToList();
-        if (children.Count > 0)
+        if (children.Count == 0)
         {
-            json.WriteStartArray("c");
-            foreach (var child in children)
-            {
-                WriteNode(json, child, diff, minTotal, minBase, depth + 1);
-            }
-
-            json.WriteEndArray();
+            json.WriteEndObject();
+            return;
         }
 
-        json.WriteEndObject();
+        json.WriteStartArray("c");
+        pending.Push((children, 0));
     }
 
-    /// <summary>Writer options for trees: compact, HTML-safe escaping, deep nesting allowed.</summary>
-    public static JsonWriterOptions WriterOptions { get; } = new() { Indented = false, MaxDepth = 4096 };
+    /// <summary>
+    /// Writer options for trees: compact, HTML-safe escaping, deep nesting allowed. Each tree level is two JSON levels
+    /// (the node and its "c" array); stacks are cut at 1,024 frames on decoding (StackLimits.MaxStackFrames),
+    /// so trees stay well inside this depth.
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Indented = false, MaxDepth = 4 * Decoding.StackLimits.MaxStackFrames + 64 };
 }

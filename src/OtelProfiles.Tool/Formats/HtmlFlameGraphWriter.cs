@@ -8,20 +8,28 @@ namespace OtelProfiles.Tool.Formats;
 /// Writes a single self-contained HTML file: the same flame graph script and style as the web UI, inlined, with the
 /// trees embedded as JSON. It opens from disk in any browser with no server and no network.
 /// </summary>
-public static class HtmlFlameGraphWriter
+public static partial class HtmlFlameGraphWriter
 {
     /// <summary>Writes <paramref name="views"/> (one selectable flame graph each) to <paramref name="output"/>.</summary>
     public static void Write(IReadOnlyList<FlameView> views, string title, Stream output)
     {
         var template = EmbeddedAssets.ReadText("static.html");
-        var html = template
-            .Replace("{{TITLE}}", System.Net.WebUtility.HtmlEncode(title), StringComparison.Ordinal)
-            .Replace("/*{{STYLE}}*/", EmbeddedAssets.ReadText("flamegraph.css"), StringComparison.Ordinal)
-            .Replace("/*{{SCRIPT}}*/", EmbeddedAssets.ReadText("flamegraph.js"), StringComparison.Ordinal)
-            .Replace("/*{{DATA}}*/", DataJson(views, title), StringComparison.Ordinal);
+        var parts = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["{{TITLE}}"] = System.Net.WebUtility.HtmlEncode(title),
+            ["/*{{STYLE}}*/"] = EmbeddedAssets.ReadText("flamegraph.css"),
+            ["/*{{SCRIPT}}*/"] = EmbeddedAssets.ReadText("flamegraph.js"),
+            ["/*{{DATA}}*/"] = DataJson(views, title),
+        };
+
+        // One pass over the template: a title that happens to contain "/*{{DATA}}*/" stays text and is not filled in.
+        var html = Placeholders().Replace(template, match => parts[match.Value]);
         var bytes = Encoding.UTF8.GetBytes(html);
         output.Write(bytes);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{TITLE\}\}|/\*\{\{(?:STYLE|SCRIPT|DATA)\}\}\*/")]
+    private static partial System.Text.RegularExpressions.Regex Placeholders();
 
     private static string DataJson(IReadOnlyList<FlameView> views, string title)
     {

@@ -8,7 +8,8 @@ namespace OtelProfiles.Tool.Receiver;
 /// <param name="Accepted">True when the payload was valid (and its profiles, if any, stored).</param>
 /// <param name="Profiles">How many profiles were stored.</param>
 /// <param name="Error">Why the payload was rejected; null when accepted.</param>
-internal readonly record struct IngestResult(bool Accepted, int Profiles, string? Error);
+/// <param name="Unavailable">True when the payload was valid but could not be stored (disk full, database locked): the client should retry.</param>
+internal readonly record struct IngestResult(bool Accepted, int Profiles, string? Error, bool Unavailable = false);
 
 /// <summary>
 /// Shared by the gRPC and HTTP transports: validate completely, then store in one transaction. Nothing reaches the
@@ -33,7 +34,19 @@ internal sealed class IngestService(ProfileStore store, ILogger<IngestService> l
             return new IngestResult(false, 0, error);
         }
 
-        var stored = store.Store(payload, request);
+        int stored;
+        try
+        {
+            stored = store.Store(payload, request);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+        {
+            // Nothing was stored (the batch is one transaction); the client keeps the data and retries.
+            Interlocked.Increment(ref _rejected);
+            logger.LogWarning("Could not store an OTLP profiles request over {Transport} ({Bytes} bytes): {Error}", transport, payload.Length, ex.Message);
+            return new IngestResult(false, 0, $"the receiver cannot store data right now ({ex.Message}); retry later", Unavailable: true);
+        }
+
         Interlocked.Increment(ref _accepted);
         logger.LogDebug("Stored {Profiles} profiles received over {Transport} ({Bytes} bytes)", stored, transport, payload.Length);
         return new IngestResult(true, stored, null);

@@ -10,6 +10,11 @@ internal sealed class OtlpGrpcService(IngestService ingest) : RawProfilesService
     public override Task<ExportProfilesServiceResponse> Export(RawExportRequest request, ServerCallContext context)
     {
         var result = ingest.Ingest(request.Payload, "gRPC");
+        if (result.Unavailable)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, result.Error ?? "cannot store data right now"));
+        }
+
         if (!result.Accepted)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, result.Error ?? "invalid request"));

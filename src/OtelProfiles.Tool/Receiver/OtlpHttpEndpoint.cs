@@ -77,6 +77,13 @@ internal static class OtlpHttpEndpoint
         }
 
         var result = ingest.Ingest(body, "HTTP");
+        if (result.Unavailable)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable, result.Error ?? "cannot store data right now");
+            return;
+        }
+
         if (!result.Accepted)
         {
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, result.Error ?? "invalid request");

@@ -43,9 +43,13 @@ internal sealed class ReceiverServer : IAsyncDisposable
     /// <summary>Builds and starts the receiver; returns once both listeners accept connections.</summary>
     public static async Task<ReceiverServer> StartAsync(ReceiverOptions options, CancellationToken cancellationToken = default)
     {
+        var address = CheckExposure(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+
+        // One line per event, exceptions included: a hostile request must not fill the log with stack traces.
+        builder.Logging.AddConsole(o => o.FormatterName = OneLineConsoleFormatter.FormatterName);
+        builder.Logging.AddConsoleFormatter<OneLineConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.Logging.SetMinimumLevel(options.LogLevel);
         ListenOptions? grpcListen = null;
         ListenOptions? httpListen = null;
@@ -54,23 +58,29 @@ internal sealed class ReceiverServer : IAsyncDisposable
             // Both transports enforce MaxRequestBytes themselves and answer with a proper status; Kestrel's own
             // limit sits above theirs so it never cuts a stream first (that surfaces as a bare reset, not a status).
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes + (1 << 20);
-            var address = System.Net.IPAddress.Parse(options.Host);
             kestrel.Listen(address, options.GrpcPort, listen => { listen.Protocols = HttpProtocols.Http2; grpcListen = listen; });
             kestrel.Listen(address, options.HttpPort, listen => { listen.Protocols = HttpProtocols.Http1; httpListen = listen; });
         });
 
-        var store = new ProfileStore(options.DatabasePath, options.Retention);
+        var store = new ProfileStore(options.DatabasePath, options.Retention, maxPageCount: options.MaxPageCount);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IngestService>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, options.MaxRequestBytes);
-            grpc.EnableDetailedErrors = true;
+            // Exception text is for the log, not for a client: statuses the receiver means to send are RpcExceptions.
+            grpc.EnableDetailedErrors = false;
         });
 
         var app = builder.Build();
         var ingest = app.Services.GetRequiredService<IngestService>();
         var server = new ReceiverServer(app, store, ingest);
+
+        // Access first (nothing else runs for a refused request), then the bound on exports in flight.
+        var guard = new AccessGuard(options.Token);
+        var gate = new IngestGate(options.MaxConcurrentRequests, options.QueueTimeout, options.MaxRequestBytes);
+        app.Use((context, next) => guard.InvokeAsync(context, next));
+        app.Use((context, next) => gate.InvokeAsync(context, next));
 
         // The gRPC port speaks HTTP/2 only and the HTTP port HTTP/1.1 only, so each route is reachable only where it belongs.
         app.MapGrpcService<OtlpGrpcService>();
@@ -148,6 +158,27 @@ internal sealed class ReceiverServer : IAsyncDisposable
         File.WriteAllText(temp, json);
         File.Move(temp, full, overwrite: true);
         _readyFile = full;
+    }
+
+    /// <summary>
+    /// Parses the bind address and refuses to expose the receiver beyond this machine without a token: the store
+    /// and the UI have no other protection.
+    /// </summary>
+    private static System.Net.IPAddress CheckExposure(ReceiverOptions options)
+    {
+        if (!System.Net.IPAddress.TryParse(options.Host, out var address))
+        {
+            throw new ArgumentException($"--host '{options.Host}' is not an IP address (for example 127.0.0.1, ::1 or 0.0.0.0)");
+        }
+
+        if (!System.Net.IPAddress.IsLoopback(address) && string.IsNullOrEmpty(options.Token))
+        {
+            throw new ArgumentException(
+                $"--host {options.Host} would expose the receiver beyond this machine without authentication; " +
+                $"set --token (or {AccessGuard.TokenVariable}) so every request must carry it, or bind to 127.0.0.1");
+        }
+
+        return address;
     }
 
     private static string FormatHost(string host) => host.Contains(':') ? $"[{host}]" : host;

@@ -23,20 +23,46 @@ internal sealed class ProfileStore : IDisposable
     private readonly Dictionary<long, IReadOnlyList<DecodedProfile>> _decoded = [];
     private readonly Queue<long> _decodedOrder = new();
     private readonly TimeProvider _time;
+    private readonly long? _maxPageCount;
+    private readonly ITimer _sweepTimer;
+    private bool _disposed;
 
-    public ProfileStore(string databasePath, RetentionPolicy retention, TimeProvider? time = null)
+    /// <summary>Opens (or creates) the database; fails with <see cref="StoreUnavailableException"/> naming the path.</summary>
+    /// <param name="databasePath">The SQLite file.</param>
+    /// <param name="retention">What the store keeps; age retention also runs on a timer, not only on writes.</param>
+    /// <param name="time">The clock (tests move it by hand).</param>
+    /// <param name="maxPageCount">Test hook: SQLite's max_page_count per connection, to make "disk full" happen on demand.</param>
+    public ProfileStore(string databasePath, RetentionPolicy retention, TimeProvider? time = null, long? maxPageCount = null)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
         _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true }.ToString();
         _retention = retention;
         _time = time ?? TimeProvider.System;
+        _maxPageCount = maxPageCount;
         DatabasePath = databasePath;
-        InitializeSchema();
+        try
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            if (Directory.Exists(databasePath))
+            {
+                throw new StoreUnavailableException($"the database path {Path.GetFullPath(databasePath)} is a directory; pass a file name (--db)");
+            }
+
+            InitializeSchema();
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            SqliteConnection.ClearAllPools();
+            throw new StoreUnavailableException($"cannot use the database {Path.GetFullPath(databasePath)} (--db): {ex.Message}", ex);
+        }
+
+        // Age retention must not wait for the next write: a receiver nobody sends to still forgets old data.
+        var sweep = TimeSpan.FromTicks(Math.Clamp(retention.MaxAge.Ticks / 10, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(1).Ticks));
+        _sweepTimer = _time.CreateTimer(_ => Sweep(), null, sweep, sweep);
     }
 
     public string DatabasePath { get; }
@@ -93,7 +119,15 @@ internal sealed class ProfileStore : IDisposable
             }
 
             transaction.Commit();
-            ApplyRetention(connection);
+            try
+            {
+                ApplyRetention(connection);
+            }
+            catch (SqliteException)
+            {
+                // The request is stored; failing it now would make the client retry and store it twice. The next
+                // write or the timer tries retention again.
+            }
         }
 
         return profiles.Count;
@@ -162,8 +196,21 @@ internal sealed class ProfileStore : IDisposable
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
+    /// <summary>Bytes the database takes on disk: the file plus its write-ahead log.</summary>
+    public long FileBytes()
+    {
+        long Size(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+        return Size(DatabasePath) + Size(DatabasePath + "-wal");
+    }
+
     public void Dispose()
     {
+        _sweepTimer.Dispose();
+        lock (_writeLock)
+        {
+            _disposed = true;
+        }
+
         // Pooled connections keep the file open (and on some systems locked) until the pool is cleared.
         SqliteConnection.ClearAllPools();
     }
@@ -209,14 +256,34 @@ internal sealed class ProfileStore : IDisposable
         return decoded;
     }
 
+    private void Sweep()
+    {
+        lock (_writeLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            try
+            {
+                using var connection = Open();
+                ApplyRetention(connection);
+            }
+            catch (SqliteException)
+            {
+                // Busy or full: the next write or the next tick tries again.
+            }
+        }
+    }
+
     private void ApplyRetention(SqliteConnection connection)
     {
-        var cutoff = (_time.GetUtcNow() - _retention.MaxAge).ToUnixTimeMilliseconds();
         var deleted = new List<long>();
         using (var old = connection.CreateCommand())
         {
             old.CommandText = "SELECT id FROM batches WHERE received_unix_ms < $cutoff";
-            old.Parameters.AddWithValue("$cutoff", cutoff);
+            old.Parameters.AddWithValue("$cutoff", CutoffUnixMs());
             using var reader = old.ExecuteReader();
             while (reader.Read())
             {
@@ -224,49 +291,103 @@ internal sealed class ProfileStore : IDisposable
             }
         }
 
-        using (var sizes = connection.CreateCommand())
-        {
-            // Oldest first; keep the newest batch even when it alone exceeds the limit, or the receiver would
-            // accept data and immediately lose it.
-            sizes.CommandText = "SELECT id, size FROM batches ORDER BY id DESC";
-            using var reader = sizes.ExecuteReader();
-            long kept = 0;
-            var first = true;
-            while (reader.Read())
-            {
-                kept += reader.GetInt64(1);
-                if (!first && kept > _retention.MaxBytes)
-                {
-                    deleted.Add(reader.GetInt64(0));
-                }
+        Delete(connection, deleted);
+        EnforceSize(connection);
+    }
 
-                first = false;
-            }
-        }
+    /// <summary>Received before this (Unix ms) is too old; a retention longer than the calendar reaches keeps everything.</summary>
+    private long CutoffUnixMs()
+    {
+        var now = _time.GetUtcNow();
+        return _retention.MaxAge >= now - DateTimeOffset.UnixEpoch ? long.MinValue : (now - _retention.MaxAge).ToUnixTimeMilliseconds();
+    }
 
-        if (deleted.Count == 0)
+    /// <summary>
+    /// Keeps the file (with its write-ahead log) under <see cref="RetentionPolicy.MaxBytes"/>: checkpoint so the log
+    /// is folded in and truncated, measure, and delete the oldest batches covering the excess until it fits. The
+    /// newest batch always stays, or the receiver would accept data and immediately lose it.
+    /// </summary>
+    private void EnforceSize(SqliteConnection connection)
+    {
+        if (FileBytes() <= _retention.MaxBytes)
         {
             return;
         }
 
-        using var transaction = connection.BeginTransaction();
-        using var delete = connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = "DELETE FROM profiles WHERE batch_id = $id; DELETE FROM batches WHERE id = $id;";
-        var id = delete.Parameters.Add("$id", SqliteType.Integer);
-        foreach (var batchId in deleted.Distinct())
+        Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        for (var round = 0; round < 8; round++)
         {
-            id.Value = batchId;
-            delete.ExecuteNonQuery();
+            var excess = FileBytes() - _retention.MaxBytes;
+            if (excess <= 0)
+            {
+                return;
+            }
+
+            var oldest = new List<long>();
+            using (var sizes = connection.CreateCommand())
+            {
+                sizes.CommandText = "SELECT id, size FROM batches WHERE id < (SELECT max(id) FROM batches) ORDER BY id";
+                using var reader = sizes.ExecuteReader();
+                long covered = 0;
+                while (covered < excess && reader.Read())
+                {
+                    oldest.Add(reader.GetInt64(0));
+                    covered += reader.GetInt64(1);
+                }
+            }
+
+            if (oldest.Count == 0)
+            {
+                return;
+            }
+
+            Delete(connection, oldest);
+
+            // Freed pages go back to the file system (auto_vacuum = INCREMENTAL), then the log is folded in again.
+            Execute(connection, "PRAGMA incremental_vacuum");
+            Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+    }
+
+    private void Delete(SqliteConnection connection, List<long> batchIds)
+    {
+        if (batchIds.Count == 0)
+        {
+            return;
         }
 
-        transaction.Commit();
+        using (var transaction = connection.BeginTransaction())
+        using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM profiles WHERE batch_id = $id; DELETE FROM batches WHERE id = $id;";
+            var id = delete.Parameters.Add("$id", SqliteType.Integer);
+            foreach (var batchId in batchIds.Distinct())
+            {
+                id.Value = batchId;
+                delete.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
         lock (_cacheLock)
         {
-            foreach (var batchId in deleted)
+            foreach (var batchId in batchIds)
             {
                 _decoded.Remove(batchId);
             }
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            // Pragmas such as incremental_vacuum work step by step while their result is read.
         }
     }
 
@@ -275,6 +396,7 @@ internal sealed class ProfileStore : IDisposable
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            PRAGMA auto_vacuum = INCREMENTAL;
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS batches(
@@ -302,7 +424,7 @@ internal sealed class ProfileStore : IDisposable
         var version = versionQuery.ExecuteScalar() as string;
         if (version != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
-            throw new InvalidOperationException(
+            throw new StoreUnavailableException(
                 $"The database {DatabasePath} has schema version {version}, this otel-profiles expects {SchemaVersion}; use another --db path.");
         }
     }
@@ -311,6 +433,16 @@ internal sealed class ProfileStore : IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        if (_maxPageCount is { } pages)
+        {
+            using var limit = connection.CreateCommand();
+            limit.CommandText = $"PRAGMA max_page_count = {pages}";
+            limit.ExecuteNonQuery();
+        }
+
         return connection;
     }
 }
+
+/// <summary>The database cannot be opened or written (a bad path, not SQLite, read-only, disk full); the message names the path.</summary>
+internal sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

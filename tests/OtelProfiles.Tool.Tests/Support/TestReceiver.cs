@@ -26,18 +26,19 @@ internal sealed class TestReceiver : IAsyncDisposable
 
     public ProfilesService.ProfilesServiceClient Grpc { get; }
 
-    public static async Task<TestReceiver> StartAsync(long maxRequestBytes = 16L << 20)
+    public static async Task<TestReceiver> StartAsync(long maxRequestBytes = 16L << 20, Func<ReceiverOptions, ReceiverOptions>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "otel-profiles-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var server = await ReceiverServer.StartAsync(new ReceiverOptions
+        var options = new ReceiverOptions
         {
             GrpcPort = 0,
             HttpPort = 0,
             DatabasePath = Path.Combine(directory, "profiles.db"),
             MaxRequestBytes = maxRequestBytes,
             ReadyFile = Path.Combine(directory, "ready.json"),
-        });
+        };
+        var server = await ReceiverServer.StartAsync(configure?.Invoke(options) ?? options);
         return new TestReceiver(server, directory);
     }
 

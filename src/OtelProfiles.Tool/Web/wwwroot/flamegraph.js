@@ -117,10 +117,15 @@
       prepare(this.tree, this.diff);
       this.focus = this.tree;
       this.sortKey = this.diff ? 'delta' : 'self';
-      this.legend.innerHTML = this.diff
-        ? 'Diff: width = average share of both sides; <span class="up">red</span> = larger share in the comparison, <span class="down">green</span> = smaller. Baseline total ' +
-          fmt(this.tree.b || 0) + ' ' + this.unit + ', comparison total ' + fmt(this.tree.v) + ' ' + this.unit + '.'
-        : 'Total ' + fmt(this.tree.v) + ' ' + this.unit + '. Click a frame to zoom, hover for details.';
+      // Built from nodes, never from markup: the unit (like every name) is a string a sender chose.
+      this.legend.textContent = '';
+      if (this.diff) {
+        this.legend.append('Diff: width = average share of both sides; ', el('span', 'up', 'red'),
+          ' = larger share in the comparison, ', el('span', 'down', 'green'), ' = smaller. Baseline total ' +
+          fmt(this.tree.b || 0) + ' ' + this.unit + ', comparison total ' + fmt(this.tree.v) + ' ' + this.unit + '.');
+      } else {
+        this.legend.append('Total ' + fmt(this.tree.v) + ' ' + this.unit + '. Click a frame to zoom, hover for details.');
+      }
       this.render();
       this.search(this.searchInput.value);
       this.renderTop();
