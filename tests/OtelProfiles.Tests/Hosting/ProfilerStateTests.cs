@@ -61,8 +61,8 @@ public sealed class ProfilerStateTests
             {
                 try
                 {
-                    held.Add(client.StartEventPipeSession(
-                        [new EventPipeProvider("OtelProfiles-Tests-Silent", EventLevel.Critical)], requestRundown: false, circularBufferMB: 1));
+                    held.Add(Drained(client.StartEventPipeSession(
+                        [new EventPipeProvider("OtelProfiles-Tests-Silent", EventLevel.Critical)], requestRundown: false, circularBufferMB: 1)));
                 }
                 catch (Exception ex) when (ex is ServerErrorException or TimeoutException or IOException)
                 {
@@ -101,6 +101,31 @@ public sealed class ProfilerStateTests
         Assert.Equal(ProfilerState.Running, profiler.State);
         profiler.Stop();
         Assert.Equal(ProfilerState.Stopped, profiler.State);
+    }
+
+    /// <summary>
+    /// Reads the session's stream to its end on a thread of its own: the runtime writes every session's stream, and
+    /// a stream nobody reads blocks the runtime's writer (and then every session's stop) once the socket is full.
+    /// </summary>
+    private static EventPipeSession Drained(EventPipeSession session)
+    {
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                session.EventStream.CopyTo(Stream.Null);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // the session ended
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Test.HeldSessionReader",
+        };
+        reader.Start();
+        return session;
     }
 
     /// <summary>A host with AddOtlpProfiles (CPU, files, an hour-long interval), started with or without its profiler.</summary>
