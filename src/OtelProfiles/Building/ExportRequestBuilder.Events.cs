@@ -19,28 +19,30 @@ internal sealed partial class ExportRequestBuilder
     /// <summary>Profile attribute: which runtime event the allocation estimates come from.</summary>
     public const string AllocationSamplerAttribute = "dotnet.allocation.sampler";
 
+    /// <summary>The value of <see cref="AllocationSamplerAttribute"/>: .NET 10's randomized allocation sampling.</summary>
+    private const string AllocationSampler = "AllocationSampled";
+
     /// <summary>Profile attribute: whether background GC was on while in-use objects were followed (exact only when off).</summary>
     public const string BackgroundGCAttribute = "dotnet.gc.background";
 
     private void AddEventProfiles(ProfilesDictionaryBuilder dictionary, ScopeProfiles scope, IntervalSamples interval, EventIntervals events)
     {
         var stacks = new Dictionary<(EventSampleTable Table, int StackId), (int StackIndex, List<KeyValuePair<string, string>> Tags)>();
-        string sampler = events.AllocationSource == AllocationSource.Sampled ? "AllocationSampled" : "GCAllocationTick";
         long memoryPeriod = (long)AllocationWeights.MeanBytesPerSample;
 
         if (events.Allocations is { } allocations)
         {
             var (objects, bytes) = Merge(dictionary, stacks, allocations, AllocationTypeAttribute, events.AllocatedTypes);
-            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.AllocatedObjects, interval, memoryPeriod, objects, (AllocationSamplerAttribute, sampler)));
-            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.AllocatedBytes, interval, memoryPeriod, bytes, (AllocationSamplerAttribute, sampler)));
+            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.AllocatedObjects, interval, memoryPeriod, objects, (AllocationSamplerAttribute, AllocationSampler)));
+            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.AllocatedBytes, interval, memoryPeriod, bytes, (AllocationSamplerAttribute, AllocationSampler)));
         }
 
         if (events.InUse is { } inUse)
         {
             var tracking = (BackgroundGCAttribute, events.BackgroundGC ? "on" : "off");
             var (objects, bytes) = Merge(dictionary, stacks, inUse, AllocationTypeAttribute, events.AllocatedTypes);
-            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.InUseObjects, interval, memoryPeriod, objects, (AllocationSamplerAttribute, sampler), tracking));
-            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.InUseBytes, interval, memoryPeriod, bytes, (AllocationSamplerAttribute, sampler), tracking));
+            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.InUseObjects, interval, memoryPeriod, objects, (AllocationSamplerAttribute, AllocationSampler), tracking));
+            scope.Profiles.Add(CreateEventProfile(dictionary, ProfileTypeDescriptor.InUseBytes, interval, memoryPeriod, bytes, (AllocationSamplerAttribute, AllocationSampler), tracking));
         }
 
         if (events.Contention is { } contention)

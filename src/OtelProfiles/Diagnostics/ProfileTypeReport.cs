@@ -6,7 +6,7 @@ namespace OtelProfiles.Diagnostics;
 
 /// <summary>
 /// Says, once per profile type and profiler, why a requested type is skipped on this runtime, and how the memory
-/// profiles are estimated here. Called at start and whenever the types change.
+/// profile is tracked here. Called at start and whenever the types change.
 /// </summary>
 internal sealed class ProfileTypeReport
 {
@@ -38,9 +38,6 @@ internal sealed class ProfileTypeReport
 
     private static string? Note(ProfileTypes type, ProfileTypeSupport support) => type switch
     {
-        ProfileTypes.Allocations when support.AllocationSource == AllocationSource.Tick =>
-            "is estimated from GCAllocationTick (one event per ~100 KB, before .NET 10): each tick's bytes go to the "
-            + "object that crossed the threshold, which favours types allocated in large runs",
         ProfileTypes.InUseMemory when support.BackgroundGC =>
             "follows sampled objects through the GC's survival and move events; background GC is on, and a background "
             + "GC reports its survivors only once, at its end, so a small share of entries can follow memory the GC "

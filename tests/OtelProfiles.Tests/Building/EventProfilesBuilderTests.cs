@@ -43,7 +43,7 @@ public sealed class EventProfilesBuilderTests
         contention.Add([Runtime, Main], 8, 0, 5, 1_250_000.4);
         var exceptions = new EventSampleTable();
         exceptions.Add([Dispatch, Catalog, Main], 9, exceptionTypes.ForName("System.InvalidOperationException"), 3, 0);
-        var events = new EventIntervals(allocations, inUse, contention, exceptions, types, exceptionTypes, AllocationSource.Sampled, BackgroundGC: false);
+        var events = new EventIntervals(allocations, inUse, contention, exceptions, types, exceptionTypes, BackgroundGC: false);
 
         var (request, _) = Builder().Build(
             new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(15), 1_000_000), new ProtoResource(), cpu: false, wall: false, events);
@@ -86,7 +86,7 @@ public sealed class EventProfilesBuilderTests
     [Fact]
     public void Profiles_of_types_that_were_off_are_not_built()
     {
-        var events = new EventIntervals(null, null, null, new EventSampleTable(), new LabelTable(), new LabelTable(), AllocationSource.Tick, BackgroundGC: true);
+        var events = new EventIntervals(null, null, null, new EventSampleTable(), new LabelTable(), new LabelTable(), BackgroundGC: true);
         var (request, _) = Builder().Build(
             new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(1), 1_000_000), new ProtoResource(), cpu: false, wall: false, events);
 

@@ -12,7 +12,6 @@ namespace OtelProfiles.Collection.Events;
 /// <param name="Exceptions">Exceptions thrown per stack, thread and type.</param>
 /// <param name="AllocatedTypes">Names of the allocation and in-use labels.</param>
 /// <param name="ExceptionTypes">Names of the exception labels.</param>
-/// <param name="AllocationSource">The runtime event the allocation estimates come from.</param>
 /// <param name="BackgroundGC">Whether background (concurrent) GC is on: in-use tracking is exact only without it.</param>
 internal sealed record EventIntervals(
     EventSampleTable? Allocations,
@@ -21,7 +20,6 @@ internal sealed record EventIntervals(
     EventSampleTable? Exceptions,
     LabelTable AllocatedTypes,
     LabelTable ExceptionTypes,
-    AllocationSource AllocationSource,
     bool BackgroundGC)
 {
     /// <summary>Whether any event-based profile was collected.</summary>

@@ -90,7 +90,6 @@ internal sealed class EventProfilers : IDisposable
                 _exceptions?.TakeInterval(),
                 _allocatedTypes,
                 _exceptionTypes,
-                _support.AllocationSource,
                 _support.BackgroundGC);
 
             // Recorders of types switched off have handed over their last data.
@@ -147,8 +146,7 @@ internal sealed class EventProfilers : IDisposable
             }
 
             _memorySink = new MemoryEventsSink(_allocatedTypes, _threads, allocations ? _allocations : null, inUse ? _liveHeap : null);
-            EventLevel level = _support.AllocationSource == AllocationSource.Sampled ? EventLevel.Informational : EventLevel.Verbose;
-            if (TryStart(keywords, level, inUse ? 64 : 16, "OtelProfiles.MemoryEvents", _memorySink, "memory events") is not { } session)
+            if (TryStart(keywords, EventLevel.Informational, inUse ? 64 : 16, "OtelProfiles.MemoryEvents", _memorySink, "memory events") is not { } session)
             {
                 _memorySink = null;
                 return false;
@@ -220,11 +218,6 @@ internal sealed class EventProfilers : IDisposable
 
     private long MemoryKeywords(bool allocations, bool inUse)
     {
-        if (_support.AllocationSource == AllocationSource.Tick)
-        {
-            return allocations ? ProfileEvents.GCKeyword : 0; // GCAllocationTick, at Verbose
-        }
-
         long keywords = allocations || inUse ? ProfileEvents.AllocationSamplingKeyword : 0;
         return inUse ? keywords | ProfileEvents.GCKeyword | ProfileEvents.GCHeapSurvivalAndMovementKeyword : keywords;
     }

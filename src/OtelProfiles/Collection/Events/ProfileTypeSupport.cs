@@ -4,26 +4,25 @@ namespace OtelProfiles.Collection.Events;
 
 /// <summary>
 /// What this runtime can profile, decided once per start: each type that cannot work is named with the reason (for
-/// the startup log), and the allocation and in-use profiles say how they are estimated here.
+/// the startup log), and the in-use profile says how exact it is here. The library targets .NET 10, so the runtime
+/// always has randomized allocation sampling (AllocationSampled); what still varies is bitness and background GC.
 /// </summary>
 internal sealed record ProfileTypeSupport(
     ProfileTypes Available,
     IReadOnlyDictionary<ProfileTypes, string> Unavailable,
-    AllocationSource AllocationSource,
     bool BackgroundGC)
 {
     /// <summary>The profile types the event sessions collect (the others come from the sampler).</summary>
     public const ProfileTypes EventTypes =
         ProfileTypes.Allocations | ProfileTypes.InUseMemory | ProfileTypes.Contention | ProfileTypes.Exceptions;
 
-    /// <summary>This process: its runtime version, bitness and whether background (concurrent) GC is on.</summary>
+    /// <summary>This process: its bitness and whether background (concurrent) GC is on.</summary>
     public static ProfileTypeSupport Detect() =>
-        For(Environment.Version, IntPtr.Size, backgroundGC: GCSettings.LatencyMode != GCLatencyMode.Batch);
+        For(IntPtr.Size, backgroundGC: GCSettings.LatencyMode != GCLatencyMode.Batch);
 
-    /// <param name="runtime">The runtime version (<see cref="Environment.Version"/>).</param>
     /// <param name="pointerSize">8 in a 64-bit process.</param>
     /// <param name="backgroundGC">Whether background GCs can run (the default unless concurrent GC is disabled).</param>
-    public static ProfileTypeSupport For(Version runtime, int pointerSize, bool backgroundGC)
+    public static ProfileTypeSupport For(int pointerSize, bool backgroundGC)
     {
         var unavailable = new Dictionary<ProfileTypes, string>();
         if (pointerSize != 8)
@@ -32,12 +31,6 @@ internal sealed record ProfileTypeSupport(
             unavailable[ProfileTypes.Allocations] = Reason;
             unavailable[ProfileTypes.InUseMemory] = Reason;
         }
-        else if (runtime.Major < 10)
-        {
-            unavailable[ProfileTypes.InUseMemory] =
-                $"it needs .NET 10's randomized allocation sampling (this is .NET {runtime.Major}); the allocation tick of "
-                + "earlier runtimes is not a random sample, so no unbiased estimate of live memory can be built from it";
-        }
 
         ProfileTypes available = ProfileTypes.Cpu | ProfileTypes.Wall | EventTypes;
         foreach (ProfileTypes type in unavailable.Keys)
@@ -45,10 +38,6 @@ internal sealed record ProfileTypeSupport(
             available &= ~type;
         }
 
-        return new ProfileTypeSupport(
-            available,
-            unavailable,
-            runtime.Major >= 10 ? AllocationSource.Sampled : AllocationSource.Tick,
-            BackgroundGC: backgroundGC);
+        return new ProfileTypeSupport(available, unavailable, BackgroundGC: backgroundGC);
     }
 }

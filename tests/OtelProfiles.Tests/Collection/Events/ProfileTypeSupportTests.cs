@@ -5,31 +5,26 @@ namespace OtelProfiles.Tests.Collection.Events;
 public sealed class ProfileTypeSupportTests
 {
     [Fact]
-    public void Net10_64_bit_supports_every_type_with_randomized_allocation_sampling()
+    public void A_64_bit_process_supports_every_type()
     {
-        var support = ProfileTypeSupport.For(new Version(10, 0), 8, backgroundGC: true);
+        var support = ProfileTypeSupport.For(8, backgroundGC: true);
         Assert.Equal(ProfileTypes.Cpu | ProfileTypes.Wall | ProfileTypeSupport.EventTypes, support.Available);
         Assert.Empty(support.Unavailable);
-        Assert.Equal(AllocationSource.Sampled, support.AllocationSource);
         Assert.True(support.BackgroundGC);
     }
 
-    [Theory]
-    [InlineData(8)]
-    [InlineData(9)]
-    public void Net8_and_9_fall_back_to_the_allocation_tick_and_have_no_in_use(int major)
+    [Fact]
+    public void This_process_is_detected_as_it_runs()
     {
-        var support = ProfileTypeSupport.For(new Version(major, 0), 8, backgroundGC: false);
-        Assert.Equal(AllocationSource.Tick, support.AllocationSource);
-        Assert.True(support.Available.HasFlag(ProfileTypes.Allocations));
-        Assert.False(support.Available.HasFlag(ProfileTypes.InUseMemory));
-        Assert.Contains(".NET 10", support.Unavailable[ProfileTypes.InUseMemory], StringComparison.Ordinal);
+        var support = ProfileTypeSupport.Detect();
+        Assert.Equal(Environment.Is64BitProcess, support.Available.HasFlag(ProfileTypes.InUseMemory));
+        Assert.Equal(System.Runtime.GCSettings.LatencyMode != System.Runtime.GCLatencyMode.Batch, support.BackgroundGC);
     }
 
     [Fact]
     public void A_32_bit_process_has_no_memory_profiles()
     {
-        var support = ProfileTypeSupport.For(new Version(10, 0), 4, backgroundGC: true);
+        var support = ProfileTypeSupport.For(4, backgroundGC: true);
         Assert.Equal(ProfileTypes.Cpu | ProfileTypes.Wall | ProfileTypes.Contention | ProfileTypes.Exceptions, support.Available);
         Assert.Equal([ProfileTypes.Allocations, ProfileTypes.InUseMemory], support.Unavailable.Keys.Order());
     }
