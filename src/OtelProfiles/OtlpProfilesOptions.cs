@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using OtelProfiles.Configuration;
 
@@ -245,6 +246,11 @@ public sealed class OtlpProfilesOptions
     /// the generic base endpoint (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) and <see cref="Protocol"/> is OTLP/HTTP.
     /// </summary>
     /// <returns>The absolute export URL.</returns>
+    /// <remarks>
+    /// Experimental (<c>OTELPROF001</c>): the path is the OTLP profiles signal's, which is in Development and will
+    /// change (to <c>v1/profiles</c>) when the signal is declared stable.
+    /// </remarks>
+    [Experimental(DiagnosticIds.ExperimentalProfilesSignal)]
     public Uri GetExportEndpoint()
     {
         var endpoint = this.Endpoint;

@@ -19,13 +19,13 @@ public enum ProfileTypes
 
     /// <summary>
     /// Allocations (<c>alloc</c>): estimated objects and bytes allocated per stack and type, from the runtime's
-    /// randomized allocation sampling (.NET 10) or its allocation tick (.NET 8 and 9).
+    /// randomized allocation sampling (AllocationSampled).
     /// </summary>
     Allocations = 4,
 
     /// <summary>
     /// In-use memory (<c>inuse</c>): estimated objects and bytes of sampled allocations still alive at the end of
-    /// each interval, per allocation stack and type. Needs .NET 10.
+    /// each interval, per allocation stack and type.
     /// </summary>
     InUseMemory = 8,
 

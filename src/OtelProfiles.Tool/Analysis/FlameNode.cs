@@ -5,7 +5,7 @@ namespace OtelProfiles.Tool.Analysis;
 /// the value of all samples whose stack passes through this path, <see cref="Self"/> the part that ends here.
 /// In a diff tree the same node also carries the baseline's values.
 /// </summary>
-public sealed class FlameNode(string name)
+internal sealed class FlameNode(string name)
 {
     private Dictionary<string, FlameNode>? _children;
 

@@ -3,7 +3,7 @@ using OtelProfiles.Tool.Model;
 namespace OtelProfiles.Tool.Analysis;
 
 /// <summary>Merges samples into a flame tree (root "all", then frames root to leaf) and diff trees.</summary>
-public static class FlameTreeBuilder
+internal static class FlameTreeBuilder
 {
     /// <summary>The name of the synthetic root node.</summary>
     public const string RootName = "all";

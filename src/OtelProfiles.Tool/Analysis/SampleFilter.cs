@@ -6,7 +6,7 @@ namespace OtelProfiles.Tool.Analysis;
 /// Keeps samples whose attributes match every <c>key=value</c> condition (for example <c>thread.name=worker</c> or
 /// <c>trace_id=4bf9...</c>). Conditions on the same key are alternatives; different keys must all hold.
 /// </summary>
-public sealed class SampleFilter
+internal sealed class SampleFilter
 {
     private readonly Dictionary<string, HashSet<string>> _conditions = new(StringComparer.Ordinal);
 

@@ -6,10 +6,10 @@ namespace OtelProfiles.Tool.Analysis;
 /// <param name="Name">The function name.</param>
 /// <param name="Self">Value of samples where the function was the leaf.</param>
 /// <param name="Total">Value of samples where the function was anywhere on the stack (counted once per sample, even when recursive).</param>
-public sealed record FunctionTotals(string Name, long Self, long Total);
+internal sealed record FunctionTotals(string Name, long Self, long Total);
 
 /// <summary>Computes per-function self and total values.</summary>
-public static class TopFunctions
+internal static class TopFunctions
 {
     /// <summary>All functions, ordered by self value (then total, then name).</summary>
     public static IReadOnlyList<FunctionTotals> Compute(IEnumerable<DecodedProfile> profiles, SampleFilter? filter = null)

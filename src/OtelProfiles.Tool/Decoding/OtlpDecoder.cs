@@ -12,7 +12,7 @@ namespace OtelProfiles.Tool.Decoding;
 /// Turns a validated <see cref="ExportProfilesServiceRequest"/> into the query model: one <see cref="DecodedProfile"/>
 /// per OTLP Profile, with stacks resolved to frame names (root first) and attributes rendered as strings.
 /// </summary>
-public static class OtlpDecoder
+internal static class OtlpDecoder
 {
     /// <summary>The service name used when a resource has no <c>service.name</c>, as the OpenTelemetry SDKs do.</summary>
     public const string UnknownService = "unknown_service";

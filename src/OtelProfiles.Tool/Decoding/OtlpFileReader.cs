@@ -4,7 +4,7 @@ using OtelProfiles.Tool.Model;
 namespace OtelProfiles.Tool.Decoding;
 
 /// <summary>A file that is not a readable OTLP profiles file; the message names the file and the problem.</summary>
-public sealed class OtlpFileException(string path, string problem)
+internal sealed class OtlpFileException(string path, string problem)
     : Exception($"{path}: {problem}")
 {
     /// <summary>The offending file.</summary>
@@ -18,7 +18,7 @@ public sealed class OtlpFileException(string path, string problem)
 /// Reads files written by the library's file exporter (one binary ExportProfilesServiceRequest per file, optionally
 /// gzip-compressed) and directories of them, reporting progress and failing with the file name and the reason.
 /// </summary>
-public static class OtlpFileReader
+internal static class OtlpFileReader
 {
     /// <summary>The default limit on one input file's size after decompression.</summary>
     public const long DefaultMaxInputBytes = 256L << 20;

@@ -9,7 +9,7 @@ namespace OtelProfiles.Tool.Formats;
 /// many other viewers. Identical stacks are merged; ';' inside a name becomes ':' and the line ends with one space
 /// and the value, which is where flamegraph.pl splits.
 /// </summary>
-public static class CollapsedWriter
+internal static class CollapsedWriter
 {
     /// <summary>Writes <paramref name="profiles"/> (one profile type) to <paramref name="output"/>.</summary>
     public static void Write(IEnumerable<DecodedProfile> profiles, TextWriter output)

@@ -8,7 +8,7 @@ namespace OtelProfiles.Tool.Formats;
 /// <c>{"n": name, "v": total, "s": self, "b": base total, "bs": base self, "c": [children]}</c> with short keys because
 /// a real profile has tens of thousands of nodes. Nodes too small to ever be drawn are pruned.
 /// </summary>
-public static class FlameGraphJson
+internal static class FlameGraphJson
 {
     /// <summary>Nodes below this fraction of the root (on both sides of a diff) are left out.</summary>
     public const double DefaultMinFraction = 1e-5;

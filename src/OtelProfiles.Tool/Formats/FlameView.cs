@@ -7,4 +7,4 @@ namespace OtelProfiles.Tool.Formats;
 /// <param name="ProfileType">The profile type of the values.</param>
 /// <param name="Root">The tree (for a diff, built by <see cref="FlameTreeBuilder.BuildDiff"/>).</param>
 /// <param name="IsDiff">True when <paramref name="Root"/> carries baseline values too.</param>
-public sealed record FlameView(string Title, string ProfileType, FlameNode Root, bool IsDiff = false);
+internal sealed record FlameView(string Title, string ProfileType, FlameNode Root, bool IsDiff = false);

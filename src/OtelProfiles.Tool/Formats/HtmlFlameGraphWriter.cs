@@ -8,7 +8,7 @@ namespace OtelProfiles.Tool.Formats;
 /// Writes a single self-contained HTML file: the same flame graph script and style as the web UI, inlined, with the
 /// trees embedded as JSON. It opens from disk in any browser with no server and no network.
 /// </summary>
-public static partial class HtmlFlameGraphWriter
+internal static partial class HtmlFlameGraphWriter
 {
     /// <summary>Writes <paramref name="views"/> (one selectable flame graph each) to <paramref name="output"/>.</summary>
     public static void Write(IReadOnlyList<FlameView> views, string title, Stream output)

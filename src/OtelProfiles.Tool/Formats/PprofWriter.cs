@@ -9,7 +9,7 @@ namespace OtelProfiles.Tool.Formats;
 /// from the field numbers of google/pprof's proto/profile.proto (noted next to each write). Every distinct frame
 /// becomes one Location with one Line and one Function; sample attributes become string labels.
 /// </summary>
-public static class PprofWriter
+internal static class PprofWriter
 {
     // perftools.profiles.Profile
     private const int ProfileSampleType = 1, ProfileSample = 2, ProfileMapping = 3, ProfileLocation = 4, ProfileFunction = 5,

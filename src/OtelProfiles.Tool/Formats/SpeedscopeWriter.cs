@@ -8,7 +8,7 @@ namespace OtelProfiles.Tool.Formats;
 /// (service, profile type), frames shared across them. Stacks are root first, as speedscope expects; weights are the
 /// OTLP sample values, unchanged, with the unit mapped to speedscope's units ("none" for counts).
 /// </summary>
-public static class SpeedscopeWriter
+internal static class SpeedscopeWriter
 {
     /// <summary>The schema URL speedscope files declare.</summary>
     public const string SchemaUrl = "https://www.speedscope.app/file-format-schema.json";

@@ -9,7 +9,7 @@ namespace OtelProfiles.Tool.Formats;
 /// Renders a static SVG flame graph (root on top, like the web UI), with a tooltip per frame. Useful where HTML with
 /// script is not welcome: issue comments, wikis, documents.
 /// </summary>
-public static class SvgFlameGraphWriter
+internal static class SvgFlameGraphWriter
 {
     private const double Width = 1200, RowHeight = 18, Top = 34, MinWidth = 0.3;
 

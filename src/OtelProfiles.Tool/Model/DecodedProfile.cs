@@ -5,7 +5,7 @@ namespace OtelProfiles.Tool.Model;
 /// samples with resolved frame names. Every command and the web UI work on this model, never on raw dictionary
 /// indices, so the OTLP wire format can evolve without touching the views.
 /// </summary>
-public sealed class DecodedProfile
+internal sealed class DecodedProfile
 {
     /// <summary>The resource attribute <c>service.name</c>, or <c>unknown_service</c> when the resource has none.</summary>
     public required string ServiceName { get; init; }

@@ -1,7 +1,7 @@
 namespace OtelProfiles.Tool.Model;
 
 /// <summary>One sample: a call stack with its value and its attributes.</summary>
-public sealed class DecodedSample
+internal sealed class DecodedSample
 {
     /// <summary>The call stack, root first and leaf (the function that was running) last.</summary>
     public required IReadOnlyList<Frame> Frames { get; init; }
@@ -39,4 +39,4 @@ public sealed class DecodedSample
 /// <summary>One sample attribute, its value rendered as a string.</summary>
 /// <param name="Key">The attribute key, for example <c>thread.name</c>.</param>
 /// <param name="Value">The attribute value as text.</param>
-public readonly record struct SampleAttribute(string Key, string Value);
+internal readonly record struct SampleAttribute(string Key, string Value);

@@ -4,4 +4,4 @@ namespace OtelProfiles.Tool.Model;
 /// <param name="Name">The function name (for .NET: <c>Namespace.Type.Method</c>).</param>
 /// <param name="FileName">The file (for .NET the module) the function comes from, or null.</param>
 /// <param name="Line">The line number, or 0 when unknown.</param>
-public sealed record Frame(string Name, string? FileName = null, long Line = 0);
+internal sealed record Frame(string Name, string? FileName = null, long Line = 0);

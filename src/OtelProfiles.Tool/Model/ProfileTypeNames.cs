@@ -6,7 +6,7 @@ namespace OtelProfiles.Tool.Model;
 /// wall-clock profiles both as <c>samples/count</c>, told apart only by their period types (cpu, wall), so they
 /// become <c>cpu:samples/count</c> and <c>wall:samples/count</c> and are never merged.
 /// </summary>
-public static class ProfileTypeNames
+internal static class ProfileTypeNames
 {
     /// <summary>Builds the profile type string from a sample type, its unit and (optionally) the period type name.</summary>
     public static string Format(string type, string unit, string? periodType = null)

@@ -9,11 +9,9 @@ namespace OtelProfiles.Symbols;
 internal sealed class NamePool
 {
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
-#if NET9_0_OR_GREATER
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
     public NamePool() => _bySpan = _names.GetAlternateLookup<ReadOnlySpan<char>>();
-#endif
 
     /// <summary>How many distinct names are held.</summary>
     public int Count => _names.Count;
@@ -26,7 +24,6 @@ internal sealed class NamePool
             return string.Empty;
         }
 
-#if NET9_0_OR_GREATER
         // The event payload's characters are looked up as they are: a name seen before allocates nothing.
         if (_bySpan.TryGetValue(name, out string? pooled))
         {
@@ -34,14 +31,6 @@ internal sealed class NamePool
         }
 
         string added = name.ToString();
-#else
-        string added = new(name);
-        if (_names.TryGetValue(added, out string? pooled))
-        {
-            return pooled;
-        }
-#endif
-
         _names[added] = added;
         return added;
     }

@@ -7,7 +7,8 @@ namespace OtelProfiles.Generators.Tests.EndToEnd;
 /// <summary>
 /// Packs OtelProfiles, restores it from a local folder feed into a fresh project (the TaggedApp's Program.cs with a
 /// PackageReference instead of project references), builds and runs it: the generator and analyzers come from the
-/// package, and the exported profile carries the tags.
+/// package, and the exported profile carries the tags. A second fresh project with a misuse of [ProfileTag] fails
+/// to build with the analyzer's diagnostic from the package.
 /// </summary>
 public sealed class PackAndConsumeTests
 {
@@ -41,6 +42,17 @@ public sealed class PackAndConsumeTests
                 work.FullName);
             Assert.True(buildExit == 0, buildLog);
 
+            // The analyzers inside the package run in a user's build: a tag on a bodyless member is error OTP001.
+            var misuse = CreateMisuseProject(work.FullName, version);
+            var (misuseExit, misuseLog) = await ChildProcess.RunAsync(
+                "dotnet",
+                new[] { "build", misuse, "-c", "Release", "-nodeReuse:false" },
+                new Dictionary<string, string>(),
+                TimeSpan.FromMinutes(8),
+                work.FullName);
+            Assert.True(misuseExit != 0, misuseLog);
+            Assert.Contains("error OTP001", misuseLog, StringComparison.Ordinal);
+
             var output = Path.Combine(work.FullName, "profiles");
             var (runExit, runLog) = await ChildProcess.RunAsync(
                 "dotnet",
@@ -61,18 +73,30 @@ public sealed class PackAndConsumeTests
         }
     }
 
-    // The generator and code fixes sit under analyzers/dotnet/cs; nothing of theirs becomes a dependency.
+    // The generator and code fixes sit under analyzers/dotnet/cs; nothing of theirs becomes a dependency. What a user
+    // checks on the package page is there: readme, license, the commit it was built from, and a symbols package.
     private static void AssertPackageLayout(string package)
     {
+        Assert.True(File.Exists(Path.ChangeExtension(package, ".snupkg")), "no symbols package next to " + package);
         using var zip = ZipFile.OpenRead(package);
         var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
         Assert.Contains("analyzers/dotnet/cs/OtelProfiles.Generators.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/OtelProfiles.CodeFixes.dll", entries);
-        Assert.Contains("lib/net8.0/OtelProfiles.dll", entries);
-        Assert.Contains("lib/net10.0/OtelProfiles.dll", entries);
+        // .NET 10 only: .NET 8 and 9 are out of support and no test runs them.
+        Assert.Equal(["lib/net10.0/OtelProfiles.dll"], entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith(".dll", StringComparison.Ordinal)));
 
-        using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
-        var dependencies = XDocument.Load(nuspec).Descendants().Where(e => e.Name.LocalName == "dependency")
+        Assert.Contains("README.md", entries);
+
+        using var nuspecStream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var nuspec = XDocument.Load(nuspecStream);
+        string? Metadata(string name) => nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+        Assert.Equal("README.md", Metadata("readme"));
+        Assert.Equal("Apache-2.0", Metadata("license"));
+        var repositoryElement = nuspec.Descendants().Single(e => e.Name.LocalName == "repository");
+        Assert.Equal("git", (string?)repositoryElement.Attribute("type"));
+        Assert.Matches("^[0-9a-f]{40}$", (string?)repositoryElement.Attribute("commit") ?? "");
+
+        var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
             .Select(e => (string)e.Attribute("id")!).ToArray();
         Assert.NotEmpty(dependencies);
         Assert.DoesNotContain(dependencies, id => id.StartsWith("OtelProfiles.", StringComparison.Ordinal) || id.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
@@ -115,6 +139,34 @@ public sealed class PackAndConsumeTests
             """);
         File.Copy(Path.Combine(repository, "tests", "OtelProfiles.Generators.Tests", "TaggedApp", "Program.cs"), Path.Combine(project, "Program.cs"));
         return Path.Combine(project, "Consumer.csproj");
+    }
+
+    private static string CreateMisuseProject(string root, string version)
+    {
+        var project = Path.Combine(root, "Misuse");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "Misuse.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <NuGetAudit>false</NuGetAudit>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="OtelProfiles" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(project, "Shapes.cs"), """
+            using OtelProfiles.Tags;
+
+            public abstract class Shape
+            {
+                [ProfileTag("shape.stage", "draw")]
+                public abstract void Draw();
+            }
+            """);
+        return Path.Combine(project, "Misuse.csproj");
     }
 
     private static string GlobalPackagesFolder() =>

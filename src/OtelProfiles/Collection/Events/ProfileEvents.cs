@@ -7,7 +7,7 @@ namespace OtelProfiles.Collection.Events;
 /// </summary>
 internal static class ProfileEvents
 {
-    /// <summary>GC: GCStart/GCEnd (Informational) and, at Verbose, GCAllocationTick.</summary>
+    /// <summary>GC: GCStart/GCEnd (Informational).</summary>
     public const long GCKeyword = 0x1;
 
     /// <summary>Contention: ContentionStart/ContentionStop.</summary>
@@ -25,7 +25,6 @@ internal static class ProfileEvents
     public const int GCStart = 1;
     public const int GCEnd = 2;
     public const int GCRestartEEEnd = 3;
-    public const int GCAllocationTick = 10;
     public const int GCBulkSurvivingObjectRanges = 21;
     public const int GCBulkMovedObjectRanges = 22;
     public const int GCGenerationRange = 23;
@@ -38,6 +37,6 @@ internal static class ProfileEvents
     /// <summary>GCStart's Type: a background GC (the others are blocking: 0 non-concurrent, 2 foreground).</summary>
     public const int BackgroundGCType = 1;
 
-    /// <summary>AllocationKind of AllocationSampled and GCAllocationTick: 0 small, 1 large, 2 pinned object heap.</summary>
+    /// <summary>AllocationKind of AllocationSampled: 0 small, 1 large, 2 pinned object heap.</summary>
     public const int SmallObjectHeap = 0;
 }

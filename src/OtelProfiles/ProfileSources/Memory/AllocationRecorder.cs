@@ -23,19 +23,6 @@ internal sealed class AllocationRecorder
         }
     }
 
-    /// <summary>
-    /// Records one GCAllocationTick: <paramref name="amount"/> bytes allocated since the previous tick, attributed to
-    /// the object that crossed the threshold; the objects estimate assumes they were all of its size.
-    /// </summary>
-    public void RecordTick(ReadOnlySpan<ulong> stack, long threadId, int typeLabel, ulong amount, ulong objectSize)
-    {
-        double objects = objectSize > 0 ? (double)amount / objectSize : 1;
-        lock (_gate)
-        {
-            _current.Add(stack, threadId, typeLabel, Math.Max(1, objects), amount);
-        }
-    }
-
     /// <summary>Hands over the interval's table and starts an empty one.</summary>
     public EventSampleTable TakeInterval()
     {

@@ -15,7 +15,6 @@ namespace OtelProfiles.ProfileSources.Memory;
 /// <remarks>
 /// Payloads (pointers are 8 bytes: the memory profiles need a 64-bit process):
 /// AllocationSampled v0: kind u32, clr u16, type handle ptr, type name string, address ptr, size u64, sampled byte offset u64.
-/// GCAllocationTick v3/v4: amount u32, kind u32, clr u16, amount64 u64, type handle ptr, type name string, heap u32, address ptr, [v4: object size u64].
 /// GCStart v2: count u32, depth u32, reason u32, type u32, ... GCEnd v1: count u32, depth u32, clr u16.
 /// GCGenerationRange: generation u8, start ptr, used length u64, reserved length u64, clr u16.
 /// GCBulkMovedObjectRanges: index u32, count u32, clr u16, then count × (old start ptr, new start ptr, length u64).
@@ -79,9 +78,6 @@ internal sealed class MemoryEventsSink : INetTraceEventSink
             case ProfileEvents.AllocationSampled:
                 OnAllocationSampled(traceEvent);
                 break;
-            case ProfileEvents.GCAllocationTick:
-                OnAllocationTick(traceEvent);
-                break;
             case ProfileEvents.GCStart when _liveHeap is not null && payload.Length >= 12:
                 uint type = payload.Length >= 16 ? BinaryPrimitives.ReadUInt32LittleEndian(payload[12..]) : 0;
                 _liveHeap.OnGcEvent(HeapEvent.GcStart(timestamp, BinaryPrimitives.ReadUInt32LittleEndian(payload), BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]), type));
@@ -140,32 +136,5 @@ internal sealed class MemoryEventsSink : INetTraceEventSink
         int label = _types.ForHandle(typeHandle, typeName);
         Allocations?.RecordSampled(traceEvent.Stack, traceEvent.ThreadId, label, size);
         _liveHeap?.OnAllocation(traceEvent.Timestamp, traceEvent.Stack, label, heapKind, address, size);
-    }
-
-    private void OnAllocationTick(in NetTraceEvent traceEvent)
-    {
-        AllocationRecorder? allocations = Allocations;
-        if (allocations is null || traceEvent.Metadata.Version < 2 || _ownThreads.Contains(traceEvent.ThreadId))
-        {
-            return;
-        }
-
-        var reader = new PayloadReader(traceEvent.Payload);
-        _ = reader.ReadUInt32(); // amount (32-bit)
-        _ = reader.ReadUInt32(); // kind
-        _ = reader.ReadUInt16(); // clr instance
-        ulong amount = reader.ReadUInt64();
-        ulong typeHandle = reader.ReadUInt64();
-        ReadOnlySpan<char> typeName = reader.ReadStringSpan();
-        ulong objectSize = 0;
-        if (traceEvent.Metadata.Version >= 4)
-        {
-            _ = reader.ReadUInt32(); // heap index
-            _ = reader.ReadUInt64(); // address
-            objectSize = reader.ReadUInt64();
-        }
-
-        AllocationEvents++;
-        allocations.RecordTick(traceEvent.Stack, traceEvent.ThreadId, _types.ForHandle(typeHandle, typeName), amount, objectSize);
     }
 }

@@ -92,34 +92,6 @@ public sealed class EventPayloadTests
     }
 
     [Fact]
-    public void Allocation_tick_payloads_decode_as_TraceEvent_reads_them()
-    {
-        // Without the AllocationSampling keyword, .NET 10 still raises the GCAllocationTick the .NET 8/9 fallback reads.
-        byte[] bytes = Record(ProfileEvents.GCKeyword, EventLevel.Verbose, () => Allocate());
-
-        var types = new LabelTable();
-        var allocations = new AllocationRecorder();
-        new NetTraceReader().ReadToEnd(new MemoryStream(bytes), new MemoryEventsSink(types, new ProfilerThreads(), allocations, null));
-
-        double referenceBytes = 0;
-        var referenceTypes = new HashSet<string>();
-        using (var source = new EventPipeEventSource(new MemoryStream(bytes)))
-        {
-            source.Clr.GCAllocationTick += e =>
-            {
-                referenceBytes += e.AllocationAmount64;
-                referenceTypes.Add(e.TypeName);
-            };
-            source.Process();
-        }
-
-        EventSampleTable allocated = allocations.TakeInterval();
-        Assert.True(referenceBytes > 10_000_000, $"{referenceBytes} bytes in ticks");
-        Assert.Equal(referenceBytes, allocated.Rows.Sum(r => r.Value.Second), 0);
-        Assert.Equal(referenceTypes.Order(), allocated.Rows.Select(r => types.Name(r.Key.Label)).Distinct().Order());
-    }
-
-    [Fact]
     public void Gc_survival_and_movement_payloads_decode_as_TraceEvent_reads_them()
     {
         byte[] bytes = Record(
