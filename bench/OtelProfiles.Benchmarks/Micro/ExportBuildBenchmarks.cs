@@ -28,7 +28,7 @@ public class ExportBuildBenchmarks
     }
 
     [Benchmark]
-    public ExportProfilesServiceRequest Build() => _interval.Build();
+    public object Build() => _interval.Build();
 
     [Benchmark]
     public long Serialize()

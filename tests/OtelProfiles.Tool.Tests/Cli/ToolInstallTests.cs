@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using OtelProfiles.Tool.Tests.Support;
+using Xunit;
 
 namespace OtelProfiles.Tool.Tests.Cli;
 
