@@ -53,6 +53,7 @@ public sealed class ContinuousProfiler : IDisposable
     private AutoResetEvent _cutNow = new(false);
     private ManualResetEventSlim _stopping = new();
     private int _cutsCompleted;
+    private int _intervalsExported;
     private bool _disposed;
 
     internal ContinuousProfiler(IOptionsMonitor<OtlpProfilesOptions> options, Func<OtelResource> resource, ILogger? logger)
@@ -77,8 +78,11 @@ public sealed class ContinuousProfiler : IDisposable
         }
     }
 
-    /// <summary>Export requests built so far (each is one interval).</summary>
-    public int IntervalsExported => Volatile.Read(ref _cutsCompleted);
+    /// <summary>
+    /// Export requests built and handed to the exporters so far, one per interval that had samples or events (an
+    /// interval without data builds no request and is not counted).
+    /// </summary>
+    public int IntervalsExported => Volatile.Read(ref _intervalsExported);
 
     /// <summary>Statistics of the last built interval (null before the first).</summary>
     internal BuildStatistics? LastBuild { get; private set; }
@@ -181,8 +185,7 @@ public sealed class ContinuousProfiler : IDisposable
                 _activeTypes = (types & ~ProfileTypeSupport.EventTypes) | _events.Active;
                 _builder = new ExportRequestBuilder(_session.Frames, _session.ThreadNames, Scope, CreateTagLookup());
                 _rateReport ??= new SamplingRateReport(_logger, options.SamplingFrequencyHz, options.SamplingOverheadPercent);
-                _stopping = new ManualResetEventSlim();
-                _cutNow = new AutoResetEvent(false);
+                ReplaceIntervalSignals();
                 _intervalThread = _threads.Start("OtelProfiles.Intervals", RunIntervals);
                 return true;
             }
@@ -253,6 +256,7 @@ public sealed class ContinuousProfiler : IDisposable
     public bool ForceFlush(int timeoutMilliseconds = 10_000)
     {
         List<ExportQueue> queues;
+        AutoResetEvent cutNow;
         lock (_gate)
         {
             if (_session is null)
@@ -261,21 +265,38 @@ public sealed class ContinuousProfiler : IDisposable
             }
 
             queues = _queues;
+            cutNow = _cutNow;
         }
 
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMilliseconds);
         int before = Volatile.Read(ref _cutsCompleted);
-        _cutNow.Set();
-        while (Volatile.Read(ref _cutsCompleted) == before && DateTime.UtcNow < deadline && IsRunning)
+        try
         {
-            Thread.Sleep(10);
+            cutNow.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped and started again meanwhile: that stop already cut the interval.
+        }
+
+        // Every cut pulses _cutGate (a stop's final cut too), so this wakes as soon as the interval is built.
+        lock (_cutGate)
+        {
+            while (Volatile.Read(ref _cutsCompleted) == before)
+            {
+                TimeSpan waitLeft = deadline - DateTime.UtcNow;
+                if (waitLeft <= TimeSpan.Zero || !Monitor.Wait(_cutGate, waitLeft))
+                {
+                    break;
+                }
+            }
         }
 
         bool flushed = true;
         foreach (ExportQueue queue in queues)
         {
             TimeSpan left = deadline - DateTime.UtcNow;
-            flushed &= left > TimeSpan.Zero && queue.FlushAsync(left).GetAwaiter().GetResult();
+            flushed &= left > TimeSpan.Zero && queue.Flush(left);
         }
 
         return flushed && Volatile.Read(ref _cutsCompleted) != before;
@@ -372,12 +393,31 @@ public sealed class ContinuousProfiler : IDisposable
             {
                 queue.Enqueue(request);
             }
+
+            Interlocked.Increment(ref _intervalsExported);
         }
 
         // The request holds copies of what it needs: the samples' table goes back to be filled again.
         session.Recorder.Recycle(interval.Samples);
 
         Interlocked.Increment(ref _cutsCompleted);
+        Monitor.PulseAll(_cutGate);
+    }
+
+    /// <summary>
+    /// New stop and cut signals for a new interval thread; the old ones are disposed once their thread has ended
+    /// (a thread still alive after Stop's join keeps its handles rather than crash on disposed ones).
+    /// </summary>
+    private void ReplaceIntervalSignals()
+    {
+        if (_intervalThread is null || !_intervalThread.IsAlive)
+        {
+            _stopping.Dispose();
+            _cutNow.Dispose();
+        }
+
+        _stopping = new ManualResetEventSlim();
+        _cutNow = new AutoResetEvent(false);
     }
 
     /// <summary>
@@ -433,7 +473,8 @@ public sealed class ContinuousProfiler : IDisposable
                     Compression = options.Compression == OtlpProfilesCompression.Gzip,
                     Queue = queueOptions,
                 },
-                _logger));
+                _logger,
+                threads: _threads));
         }
 
         if (options.Exporters.HasFlag(ProfileExporters.File))
@@ -445,7 +486,8 @@ public sealed class ContinuousProfiler : IDisposable
                     FileDirectory = options.ResolveFileDirectory(),
                     Queue = queueOptions,
                 },
-                _logger));
+                _logger,
+                threads: _threads));
         }
 
         return queues;
@@ -453,23 +495,8 @@ public sealed class ContinuousProfiler : IDisposable
 
     private void DisposeQueues(TimeSpan timeout)
     {
-        foreach (ExportQueue queue in _queues)
-        {
-            try
-            {
-                if (timeout > TimeSpan.Zero)
-                {
-                    queue.FlushAsync(timeout).GetAwaiter().GetResult();
-                }
-
-                queue.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-            catch (Exception ex)
-            {
-                OnBackgroundFailure("flushing the export queue", ex);
-            }
-        }
-
+        // One budget for all queues together, spent once (not a flush with the timeout and then another on dispose).
+        ExportQueue.ShutdownAll(_queues, timeout, OnBackgroundFailure);
         _queues = [];
     }
 
