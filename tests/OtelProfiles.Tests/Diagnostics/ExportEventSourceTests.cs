@@ -87,8 +87,8 @@ public sealed class ExportEventSourceTests
         var drops = listener.Named("QueueDropped", target);
         Assert.All(drops, e => Assert.Equal((10, EventLevel.Warning, 1L), (e.EventId, e.Level, (long)e.Payload![1]!)));
         Assert.Equal(
-            ["the export queue is full", "the export queue is full", "not sent within the shutdown timeout", "not sent within the shutdown timeout"],
-            drops.Select(e => (string)e.Payload![2]!).Order());
+            ["not sent within the shutdown timeout", "not sent within the shutdown timeout", "the export queue is full", "the export queue is full"],
+            drops.Select(e => (string)e.Payload![2]!).Order(StringComparer.Ordinal));
         Assert.Equal(4, queue.DroppedCount);
 
         // Every request's samples, under the reason it was dropped for.
