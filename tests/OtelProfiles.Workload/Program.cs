@@ -7,7 +7,7 @@ using OpenTelemetry.Resources;
 using OtelProfiles;
 using Shop;
 
-// Usage: OtelProfiles.Workload <seconds> [cpu|json|alloc|retain|lock|throw] [warmup-seconds]
+// Usage: OtelProfiles.Workload <seconds> [cpu|json|alloc|retain|lock|throw|export-faults] [warmup-seconds]
 // Profiling settings come from OTEL_* environment variables set by the test. With a warmup (cpu and json modes), the
 // workload runs that much longer and reports only what happened after it: the steady state, once the profiler's
 // start (rundown, its own JIT compilation) is over; the CPU time of the warmup is reported apart.
@@ -25,6 +25,13 @@ builder.Services.AddOpenTelemetry()
 using IHost host = builder.Build();
 await host.StartAsync();
 Console.WriteLine("WORKLOAD STARTED");
+
+// The exporter fault suite's app (ExportFaultMode.cs): async steps measured while exports fail.
+if (ExportFaultMode.Handles(mode))
+{
+    await ExportFaultMode.RunAsync(seconds, host);
+    return;
+}
 
 // The event-based profile modes have their own known methods (EventModes.cs); cpu and json run as they always did.
 if (EventModes.Handles(mode))

@@ -12,7 +12,8 @@ internal static class Redaction
     /// <summary>The URL for logs and messages, without user info or query values.</summary>
     public static string Url(Uri uri)
     {
-        if (!uri.IsAbsoluteUri)
+        // Other schemes (ftp:, file:) keep "?..." in the path, where the query masking below would miss it.
+        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             return Text(uri.OriginalString);
         }

@@ -39,26 +39,8 @@ internal static partial class Log
         Message = "OpenTelemetry profiling configuration: {Warning}")]
     public static partial void ConfigurationWarning(ILogger logger, string warning);
 
-    [LoggerMessage(
-        EventId = 5,
-        EventName = "ExportFailed",
-        Level = LogLevel.Warning,
-        Message = "Exporting profiles to {Target} failed: {Error}")]
-    public static partial void ExportFailed(ILogger logger, string target, string error);
-
-    [LoggerMessage(
-        EventId = 6,
-        EventName = "ExportPartialSuccess",
-        Level = LogLevel.Warning,
-        Message = "{Target} rejected {RejectedProfiles} profiles: {ReceiverMessage}")]
-    public static partial void ExportPartialSuccess(ILogger logger, string target, long rejectedProfiles, string receiverMessage);
-
-    [LoggerMessage(
-        EventId = 7,
-        EventName = "QueueFull",
-        Level = LogLevel.Warning,
-        Message = "The profiles export queue is full ({Capacity} requests): {Dropped} dropped so far; is the receiver reachable?")]
-    public static partial void QueueFull(ILogger logger, int capacity, long dropped);
+    // Ids 5-7 and 10-18 belong to the exporter (Export/ExportQueueLog.cs, Export/RetryingExporter.cs), which
+    // logs its own failures, summaries and drops; each id names one event.
 
     [LoggerMessage(
         EventId = 8,

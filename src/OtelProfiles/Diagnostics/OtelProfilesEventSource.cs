@@ -20,15 +20,6 @@ internal sealed class OtelProfilesEventSource : EventSource
     }
 
     [NonEvent]
-    public void ExportFailed(string target, Exception exception)
-    {
-        if (this.IsEnabled(EventLevel.Error, EventKeywords.All))
-        {
-            this.ExportFailed(target, ExceptionText.Invariant(exception));
-        }
-    }
-
-    [NonEvent]
     public void ProfilerError(string operation, Exception exception)
     {
         if (this.IsEnabled(EventLevel.Error, EventKeywords.All))
@@ -49,6 +40,9 @@ internal sealed class OtelProfilesEventSource : EventSource
     [Event(4, Level = EventLevel.Warning, Message = "The profiling session could not start: {0}. {1} The application runs on without profiling.")]
     public void SessionStartFailed(string reason, string fix) => this.WriteEvent(4, reason, fix);
 
+    // Events 5-10 are written by the export queue and the retrying exporter (Export/ExportEvents.cs) as each
+    // request settles; targets are endpoints with credentials masked, reasons are redacted error texts.
+
     [Event(5, Level = EventLevel.Verbose, Message = "Exported {0} profiles ({1} bytes).")]
     public void ExportSucceeded(long profileCount, long bytes) => this.WriteEvent(5, profileCount, bytes);
 
@@ -62,11 +56,13 @@ internal sealed class OtelProfilesEventSource : EventSource
     public void ExportPartialSuccess(string target, long rejectedProfiles, string message) =>
         this.WriteEvent(8, target, rejectedProfiles, message);
 
+    /// <summary>Sample records (each one stack with its values) lost with a request that was dropped or failed.</summary>
     [Event(9, Level = EventLevel.Warning, Message = "{0} samples were dropped: {1}.")]
     public void SamplesDropped(long count, string reason) => this.WriteEvent(9, count, reason);
 
-    [Event(10, Level = EventLevel.Warning, Message = "The export queue was full; {0} export requests were dropped.")]
-    public void QueueDropped(long count) => this.WriteEvent(10, count);
+    /// <summary>Export requests dropped without being sent: the queue was full, or shutdown left them behind.</summary>
+    [Event(10, Level = EventLevel.Warning, Version = 1, Message = "{1} export request(s) to {0} were dropped: {2}.")]
+    public void QueueDropped(string target, long count, string reason) => this.WriteEvent(10, target, count, reason);
 
     [Event(11, Level = EventLevel.Error, Message = "Invalid profiling configuration: {0}")]
     public void ConfigurationError(string message) => this.WriteEvent(11, message);

@@ -1,24 +1,45 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Collection;
 
 namespace OtelProfiles.Export;
 
 /// <summary>
-/// Decouples the profiler from the network: the producer hands finished requests over without ever waiting, one
-/// background task sends them in order through the exporter (usually a <see cref="RetryingExporter"/>). When the
-/// receiver is away the queue holds at most <see cref="ExportQueueOptions.Capacity"/> requests and drops the oldest,
-/// so memory stays bounded and the newest profiles win. Owns and disposes the exporter.
+/// Decouples the profiler from the network: the producer hands finished requests over without ever waiting, and
+/// one dedicated profiler thread (registered in <see cref="ProfilerThreads"/>, so its work is charged to the
+/// profiler and kept out of the application's profiles) sends them in order through the exporter (usually a
+/// <see cref="RetryingExporter"/>). The thread sleeps until an enqueue or shutdown signals it, like
+/// opentelemetry-dotnet's <c>BatchExportThreadWorker</c>. When the receiver is away the queue holds at most
+/// <see cref="ExportQueueOptions.Capacity"/> requests and drops the oldest, so memory stays bounded and the newest
+/// profiles win. Owns and disposes the exporter.
 /// </summary>
-internal sealed partial class ExportQueue : IAsyncDisposable
+/// <remarks>
+/// Shutdown has one budget, <see cref="ExportQueueOptions.ShutdownTimeout"/>, for everything: retries stop at once
+/// (each request left gets one attempt), the first failure drops the rest instead of trying them against a receiver
+/// that is failing, and when the budget runs out the request in flight is cancelled and what is left is dropped.
+/// </remarks>
+internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
 {
+    /// <summary>The name of the sending thread (it shows in debuggers and dumps).</summary>
+    public const string ThreadName = "OtelProfiles.Export";
+
     private const string QueueFullKind = "queue full";
+
+    // How long a send may take to notice its cancellation once shutdown's time is up, before the thread is left behind.
+    private static readonly TimeSpan CancellationGrace = TimeSpan.FromMilliseconds(500);
 
     private readonly IProfilesExporter exporter;
     private readonly ILogger logger;
     private readonly ExportQueueOptions options;
     private readonly TimeProvider timeProvider;
+    private readonly Thread sender;
 
-    // Everything below is guarded by gate, except the counters (read without the lock by diagnostics).
+    // Cancelled when shutdown's time is up: ends the send in flight.
+    private readonly CancellationTokenSource stopping = new();
+
+    // Everything below is guarded by gate, except the counters (read without the lock by diagnostics). The sender
+    // waits on gate (Monitor) for work; Enqueue and shutdown pulse it.
     private readonly object gate = new();
     private readonly Queue<Pending> pending = new();
     private readonly List<FlushWaiter> flushWaiters = [];
@@ -27,18 +48,30 @@ internal sealed partial class ExportQueue : IAsyncDisposable
     private long lastSequence;
     private int failuresSinceSuccess;
     private Pending? inFlight;
-    private bool disposed;
+    private bool shuttingDown;
+    private bool shutDown;
 
-    private readonly SemaphoreSlim itemsAvailable = new(0);
-    private readonly CancellationTokenSource stopping = new();
-    private readonly Task sender;
+    // Set when shutdown gave up on the sender: an outcome it reports later was already counted as dropped.
+    private bool abandoned;
+    private int droppedWhileShuttingDown;
+    private string? shutdownFailure;
 
     private long exportedCount;
     private long failedCount;
     private long droppedCount;
     private long rejectedProfilesCount;
 
-    public ExportQueue(IProfilesExporter exporter, ILogger logger, ExportQueueOptions? options = null, TimeProvider? timeProvider = null)
+    /// <param name="exporter">Sends the requests; owned and disposed by the queue.</param>
+    /// <param name="logger">Failures, summaries and drops.</param>
+    /// <param name="options">Capacity and timeouts.</param>
+    /// <param name="timeProvider">Clock of the failure-log throttle.</param>
+    /// <param name="threads">The profiler's thread registry the sending thread joins; a private one when null.</param>
+    public ExportQueue(
+        IProfilesExporter exporter,
+        ILogger logger,
+        ExportQueueOptions? options = null,
+        TimeProvider? timeProvider = null,
+        ProfilerThreads? threads = null)
     {
         this.exporter = exporter ?? throw new ArgumentNullException(nameof(exporter));
         this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -47,10 +80,10 @@ internal sealed partial class ExportQueue : IAsyncDisposable
         this.timeProvider = timeProvider ?? TimeProvider.System;
         this.failureLog = new FailureLogThrottle(this.options.FailureLogInterval, this.timeProvider);
         this.partialSuccessLog = new FailureLogThrottle(this.options.FailureLogInterval, this.timeProvider);
-        this.sender = Task.Run(this.SendLoopAsync);
+        this.sender = (threads ?? new ProfilerThreads()).Start(ThreadName, this.SendLoop);
     }
 
-    /// <summary>Where requests go, for logs and diagnostics (never headers).</summary>
+    /// <summary>Where requests go, for logs and diagnostics (credentials in the URL masked, never headers).</summary>
     public string Target => this.exporter.Target;
 
     /// <summary>Requests waiting to be sent (at most <see cref="ExportQueueOptions.Capacity"/>); the one being sent not included.</summary>
@@ -71,7 +104,7 @@ internal sealed partial class ExportQueue : IAsyncDisposable
     /// <summary>Requests given up on: a non-retryable failure, or retries exhausted.</summary>
     public long FailedCount => Interlocked.Read(ref this.failedCount);
 
-    /// <summary>Requests never sent: pushed out of a full queue, or still queued when shutdown's time ran out.</summary>
+    /// <summary>Requests never sent: pushed out of a full queue, enqueued after shutdown, or left at shutdown.</summary>
     public long DroppedCount => Interlocked.Read(ref this.droppedCount);
 
     /// <summary>Profiles that receivers rejected inside partially successful requests.</summary>
@@ -79,35 +112,42 @@ internal sealed partial class ExportQueue : IAsyncDisposable
 
     /// <summary>
     /// Queues <paramref name="request"/> without blocking. Returns false when something was dropped to make room
-    /// (the oldest queued request) or when the queue is already disposed (this request).
+    /// (the oldest queued request) or when the queue is already shutting down (this request).
     /// </summary>
     public bool Enqueue(ExportProfilesServiceRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         FailureLogDecision? queueFullLog = null;
+        ExportProfilesServiceRequest? droppedRequest;
+        bool refused;
         lock (this.gate)
         {
-            if (this.disposed)
+            refused = this.shuttingDown;
+            if (refused)
             {
-                Interlocked.Increment(ref this.droppedCount);
-                return false;
+                droppedRequest = request;
             }
-
-            if (this.pending.Count >= this.options.Capacity)
+            else
             {
-                this.pending.Dequeue();
-                Interlocked.Increment(ref this.droppedCount);
-                queueFullLog = this.failureLog.Record(QueueFullKind);
-                this.CompleteSettledFlushes();
-            }
+                droppedRequest = null;
+                if (this.pending.Count >= this.options.Capacity)
+                {
+                    droppedRequest = this.pending.Dequeue().Request;
+                    queueFullLog = this.failureLog.Record(QueueFullKind);
+                    this.CompleteSettledFlushes();
+                }
 
-            this.pending.Enqueue(new Pending(++this.lastSequence, request));
+                this.pending.Enqueue(new Pending(++this.lastSequence, request));
+
+                // Wakes the sender if it waits for work.
+                Monitor.Pulse(this.gate);
+            }
         }
 
-        // One pending signal is enough to wake the sender, which then drains everything queued.
-        if (this.itemsAvailable.CurrentCount == 0)
+        if (droppedRequest is not null)
         {
-            this.itemsAvailable.Release();
+            Interlocked.Increment(ref this.droppedCount);
+            ExportEvents.Dropped(this.Target, droppedRequest, refused ? "enqueued after the export queue shut down" : "the export queue is full");
         }
 
         if (queueFullLog is { } decision)
@@ -122,7 +162,7 @@ internal sealed partial class ExportQueue : IAsyncDisposable
             }
         }
 
-        return queueFullLog is null;
+        return droppedRequest is null;
     }
 
     /// <summary>
@@ -131,16 +171,9 @@ internal sealed partial class ExportQueue : IAsyncDisposable
     /// </summary>
     public async Task<bool> FlushAsync(TimeSpan timeout)
     {
-        FlushWaiter waiter;
-        lock (this.gate)
+        if (this.RegisterFlush() is not { } waiter)
         {
-            waiter = new FlushWaiter(this.lastSequence);
-            if (this.OldestUnsettledSequence() > waiter.LastSequence)
-            {
-                return true;
-            }
-
-            this.flushWaiters.Add(waiter);
+            return true;
         }
 
         try
@@ -149,96 +182,185 @@ internal sealed partial class ExportQueue : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            lock (this.gate)
-            {
-                this.flushWaiters.Remove(waiter);
-            }
-
+            this.ForgetFlush(waiter);
             return false;
         }
     }
 
+    /// <summary><see cref="FlushAsync"/> for a caller that blocks anyway (ForceFlush): no timer, no thread-pool hop.</summary>
+    public bool Flush(TimeSpan timeout)
+    {
+        if (this.RegisterFlush() is not { } waiter)
+        {
+            return true;
+        }
+
+        if (timeout > TimeSpan.Zero && waiter.Completion.Task.Wait(timeout))
+        {
+            return waiter.Completion.Task.Result;
+        }
+
+        this.ForgetFlush(waiter);
+        return waiter.Completion.Task.IsCompletedSuccessfully && waiter.Completion.Task.Result;
+    }
+
     /// <summary>
-    /// Sends what is queued for up to <see cref="ExportQueueOptions.ShutdownTimeout"/>, then stops the sender,
-    /// counts what is left as dropped and disposes the exporter.
+    /// Shuts every queue down within one <paramref name="timeout"/> in total: all start draining at once, then each
+    /// gets what is left of the shared time, and is disposed. Failures go to <paramref name="onFailure"/>.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public static void ShutdownAll(IReadOnlyList<ExportQueue> queues, TimeSpan timeout, Action<string, Exception> onFailure)
+    {
+        var started = Stopwatch.GetTimestamp();
+        foreach (var queue in queues)
+        {
+            queue.BeginShutdown();
+        }
+
+        foreach (var queue in queues)
+        {
+            try
+            {
+                queue.Shutdown(started, timeout);
+                queue.Dispose();
+            }
+            catch (Exception ex)
+            {
+                onFailure("shutting the export queue down", ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends what is queued for up to <see cref="ExportQueueOptions.ShutdownTimeout"/> in total, counts what is
+    /// left as dropped and disposes the exporter. Blocks; the async form exists for <c>await using</c>.
+    /// </summary>
+    public void Dispose()
+    {
+        this.Shutdown(Stopwatch.GetTimestamp(), this.options.ShutdownTimeout);
+        this.exporter.Dispose();
+        if (!this.sender.IsAlive)
+        {
+            // A sender left behind in an exporter that ignored cancellation may still read the token.
+            this.stopping.Dispose();
+        }
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync()
+    {
+        this.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public override string ToString() => $"ExportQueue({this.Target}, {this.Count}/{this.options.Capacity})";
+
+    /// <summary>
+    /// Starts draining without waiting: new requests are refused, retry waits end, each queued request gets one
+    /// attempt. Lets several queues drain side by side (see <see cref="ShutdownAll"/>).
+    /// </summary>
+    internal void BeginShutdown()
     {
         lock (this.gate)
         {
-            if (this.disposed)
+            if (this.shuttingDown)
             {
                 return;
             }
 
-            this.disposed = true;
+            this.shuttingDown = true;
+            Monitor.Pulse(this.gate);
         }
 
-        await this.FlushAsync(this.options.ShutdownTimeout).ConfigureAwait(false);
-        await this.stopping.CancelAsync().ConfigureAwait(false);
-        await this.sender.ConfigureAwait(false);
+        this.exporter.StopRetrying();
+    }
 
-        int left;
+    /// <summary>Drains until <paramref name="timeout"/> after <paramref name="started"/>, then cancels and drops the rest.</summary>
+    private void Shutdown(long started, TimeSpan timeout)
+    {
+        this.BeginShutdown();
         lock (this.gate)
         {
-            left = this.pending.Count + (this.inFlight is null ? 0 : 1);
+            if (this.shutDown)
+            {
+                return;
+            }
+
+            this.shutDown = true;
+        }
+
+        // The sender ends by itself once the queue is empty, so joining it is waiting for the queue to drain.
+        var left = timeout - Stopwatch.GetElapsedTime(started);
+        var drained = left > TimeSpan.Zero ? this.sender.Join(left) : !this.sender.IsAlive;
+        var timedOut = false;
+        if (!drained)
+        {
+            timedOut = true;
+            this.stopping.Cancel();
+            this.sender.Join(CancellationGrace);
+        }
+
+        List<ExportProfilesServiceRequest> leftBehind;
+        int droppedEarlier;
+        string? failure;
+        lock (this.gate)
+        {
+            this.abandoned = true;
+            leftBehind = this.pending.Select(p => p.Request).ToList();
+            if (this.inFlight is { } current)
+            {
+                leftBehind.Insert(0, current.Request);
+            }
+
             this.pending.Clear();
             this.inFlight = null;
-            Interlocked.Add(ref this.droppedCount, left);
             foreach (var waiter in this.flushWaiters)
             {
                 waiter.Completion.TrySetResult(false);
             }
 
             this.flushWaiters.Clear();
+            droppedEarlier = this.droppedWhileShuttingDown;
+            failure = this.shutdownFailure;
         }
 
-        if (left > 0)
+        Interlocked.Add(ref this.droppedCount, leftBehind.Count);
+        var dropped = droppedEarlier + leftBehind.Count;
+        if (dropped == 0)
         {
-            this.LogDroppedAtShutdown(left, this.Target, this.options.ShutdownTimeout.TotalSeconds);
+            return;
         }
 
-        // The semaphore is not disposed: a producer racing with shutdown may still touch it, and it holds no handle.
-        this.exporter.Dispose();
-        this.stopping.Dispose();
+        foreach (var request in leftBehind)
+        {
+            ExportEvents.Dropped(this.Target, request, "not sent within the shutdown timeout");
+        }
+
+        var reason = timedOut
+            ? "the shutdown timeout ran out before the receiver answered"
+            : $"the receiver failed during shutdown ({failure}), so the rest was not tried";
+        try
+        {
+            this.LogDroppedAtShutdown(dropped, this.Target, reason, Stopwatch.GetElapsedTime(started).TotalSeconds, timeout.TotalSeconds);
+        }
+        catch (Exception)
+        {
+            // Shutdown must finish whatever the log sink does.
+        }
     }
 
-    public override string ToString() => $"ExportQueue({this.Target}, {this.Count}/{this.options.Capacity})";
-
-    private async Task SendLoopAsync()
+    private void SendLoop()
     {
-        var stop = this.stopping.Token;
-        while (!stop.IsCancellationRequested)
+        while (this.TakeNext() is { } item)
         {
-            Pending? item;
-            lock (this.gate)
-            {
-                this.pending.TryDequeue(out item);
-                this.inFlight = item;
-            }
-
-            if (item is null)
-            {
-                try
-                {
-                    await this.itemsAvailable.WaitAsync(stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
             ExportOutcome outcome;
             try
             {
-                outcome = await this.exporter.ExportAsync(item.Request, stop).ConfigureAwait(false);
+                // The sends are asynchronous APIs; this thread exists to run them, so it waits for each one.
+                outcome = this.exporter.ExportAsync(item.Request, this.stopping.Token).AsTask().GetAwaiter().GetResult();
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (this.stopping.IsCancellationRequested)
             {
-                // Shutdown's time ran out mid-send; DisposeAsync counts the in-flight request as dropped.
+                // Shutdown's time ran out mid-send; Shutdown counts the in-flight request as dropped.
                 return;
             }
             catch (Exception ex)
@@ -247,16 +369,42 @@ internal sealed partial class ExportQueue : IAsyncDisposable
                 outcome = ExportOutcome.Failed("exporter error", $"Unexpected {ex.GetType().FullName} from the exporter", retryable: false);
             }
 
-            this.Settle(outcome);
+            this.Settle(item, outcome);
         }
     }
 
-    private void Settle(ExportOutcome outcome)
+    /// <summary>The next request to send, waiting for one; null when shutdown has drained the queue or ran out of time.</summary>
+    private Pending? TakeNext()
+    {
+        lock (this.gate)
+        {
+            while (this.pending.Count == 0 && !this.shuttingDown)
+            {
+                Monitor.Wait(this.gate);
+            }
+
+            if (this.stopping.IsCancellationRequested || !this.pending.TryDequeue(out var item))
+            {
+                return null;
+            }
+
+            this.inFlight = item;
+            return item;
+        }
+    }
+
+    private void Settle(Pending item, ExportOutcome outcome)
     {
         FailureLogDecision decision = default;
         var recoveredAfter = 0;
+        List<ExportProfilesServiceRequest>? failFast = null;
         lock (this.gate)
         {
+            if (this.abandoned)
+            {
+                return;
+            }
+
             if (outcome.Success)
             {
                 Interlocked.Increment(ref this.exportedCount);
@@ -274,6 +422,15 @@ internal sealed partial class ExportQueue : IAsyncDisposable
                 Interlocked.Increment(ref this.failedCount);
                 this.failuresSinceSuccess++;
                 decision = this.failureLog.Record(outcome.FailureKind ?? "error");
+                if (this.shuttingDown && this.pending.Count > 0)
+                {
+                    // The app is waiting for shutdown: the next requests would meet the same receiver.
+                    failFast = this.pending.Select(p => p.Request).ToList();
+                    this.pending.Clear();
+                    this.droppedWhileShuttingDown += failFast.Count;
+                    this.shutdownFailure = outcome.FailureKind ?? "error";
+                    Interlocked.Add(ref this.droppedCount, failFast.Count);
+                }
             }
         }
 
@@ -281,6 +438,12 @@ internal sealed partial class ExportQueue : IAsyncDisposable
         // settled, so whoever flushed sees its outcome in the log when FlushAsync returns.
         try
         {
+            ExportEvents.Settled(this.Target, item.Request, outcome);
+            foreach (var request in failFast ?? [])
+            {
+                ExportEvents.Dropped(this.Target, request, "the receiver failed during shutdown");
+            }
+
             if (recoveredAfter > 0)
             {
                 this.LogRecovered(this.Target, recoveredAfter);
@@ -307,6 +470,29 @@ internal sealed partial class ExportQueue : IAsyncDisposable
         }
     }
 
+    private FlushWaiter? RegisterFlush()
+    {
+        lock (this.gate)
+        {
+            var waiter = new FlushWaiter(this.lastSequence);
+            if (this.OldestUnsettledSequence() > waiter.LastSequence)
+            {
+                return null;
+            }
+
+            this.flushWaiters.Add(waiter);
+            return waiter;
+        }
+    }
+
+    private void ForgetFlush(FlushWaiter waiter)
+    {
+        lock (this.gate)
+        {
+            this.flushWaiters.Remove(waiter);
+        }
+    }
+
     private long OldestUnsettledSequence() =>
         this.inFlight?.Sequence ?? (this.pending.TryPeek(out var next) ? next.Sequence : long.MaxValue);
 
@@ -324,69 +510,6 @@ internal sealed partial class ExportQueue : IAsyncDisposable
             return true;
         });
     }
-
-    private void LogFailure(ExportOutcome outcome, FailureLogDecision decision)
-    {
-        switch (decision.Action)
-        {
-            case FailureLogAction.LogFirst:
-                this.LogFirstFailure(this.Target, outcome.Error, this.options.FailureLogInterval.TotalMinutes);
-                break;
-            case FailureLogAction.LogSummary:
-                this.LogRepeatedFailure(this.Target, decision.Occurrences, outcome.FailureKind, decision.SinceLastLogged.TotalMinutes, outcome.Error);
-                break;
-        }
-    }
-
-    private void LogPartialSuccess(ExportOutcome outcome, FailureLogDecision decision)
-    {
-        switch (decision.Action)
-        {
-            case FailureLogAction.LogFirst:
-                this.LogFirstPartialSuccess(this.Target, outcome.RejectedProfiles, outcome.PartialSuccessMessage);
-                break;
-            case FailureLogAction.LogSummary:
-                this.LogRepeatedPartialSuccess(this.Target, decision.Occurrences, decision.SinceLastLogged.TotalMinutes, outcome.RejectedProfiles, outcome.PartialSuccessMessage);
-                break;
-        }
-    }
-
-    private void LogQueueFull(FailureLogDecision decision)
-    {
-        switch (decision.Action)
-        {
-            case FailureLogAction.LogFirst:
-                this.LogFirstQueueFull(this.Target, this.options.Capacity);
-                break;
-            case FailureLogAction.LogSummary:
-                this.LogRepeatedQueueFull(this.Target, decision.Occurrences, decision.SinceLastLogged.TotalMinutes);
-                break;
-        }
-    }
-
-    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Profiles export to {Target} failed: {Error}. Repeats of this failure are summarised every {IntervalMinutes:0.#} min.")]
-    private partial void LogFirstFailure(string target, string? error, double intervalMinutes);
-
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Profiles export to {Target} failed {Count} times ({Kind}) in the last {Minutes:0.#} min; latest: {Error}")]
-    private partial void LogRepeatedFailure(string target, int count, string? kind, double minutes, string? error);
-
-    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Profiles export to {Target} works again after {Failures} failure(s).")]
-    private partial void LogRecovered(string target, int failures);
-
-    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Profiles export to {Target} partially succeeded: the receiver rejected {RejectedProfiles} profile(s): {Message}")]
-    private partial void LogFirstPartialSuccess(string target, long rejectedProfiles, string? message);
-
-    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Profiles export to {Target} partially succeeded {Count} times in the last {Minutes:0.#} min; latest: {RejectedProfiles} profile(s) rejected: {Message}")]
-    private partial void LogRepeatedPartialSuccess(string target, int count, double minutes, long rejectedProfiles, string? message);
-
-    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Profiles export queue for {Target} is full ({Capacity} requests): dropping the oldest. Repeats are summarised.")]
-    private partial void LogFirstQueueFull(string target, int capacity);
-
-    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Profiles export queue for {Target} dropped {Count} more request(s) in the last {Minutes:0.#} min.")]
-    private partial void LogRepeatedQueueFull(string target, int count, double minutes);
-
-    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "{Count} profiles export request(s) to {Target} were not sent within the shutdown timeout of {TimeoutSeconds:0.#} s and are dropped.")]
-    private partial void LogDroppedAtShutdown(int count, string target, double timeoutSeconds);
 
     private sealed record Pending(long Sequence, ExportProfilesServiceRequest Request);
 

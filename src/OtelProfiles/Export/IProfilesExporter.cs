@@ -15,6 +15,14 @@ internal interface IProfilesExporter : IDisposable
 
     /// <summary>Sends <paramref name="request"/> once (no retries here).</summary>
     ValueTask<ExportOutcome> ExportAsync(ExportProfilesServiceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Shutdown has begun: the attempt in progress may finish, but no retry starts and a retry wait ends now with
+    /// the last outcome. Exporters that do not retry ignore it.
+    /// </summary>
+    void StopRetrying()
+    {
+    }
 }
 
 /// <summary>The result of one export attempt.</summary>

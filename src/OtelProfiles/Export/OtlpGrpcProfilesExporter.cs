@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using OpenTelemetry;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Configuration;
 
 namespace OtelProfiles.Export;
 
@@ -31,16 +32,16 @@ internal sealed class OtlpGrpcProfilesExporter : IProfilesExporter
         ArgumentNullException.ThrowIfNull(endpoint);
         if (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)
         {
-            throw new ArgumentException($"OTLP/gRPC endpoint '{endpoint}' must use http or https.", nameof(endpoint));
+            throw new ArgumentException($"OTLP/gRPC endpoint '{Redaction.Url(endpoint)}' must use http or https.", nameof(endpoint));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
 
         this.headers = ExportHeaders.Validate(headers);
-        this.redactor = new SecretRedactor(this.headers.Select(h => h.Value));
+        this.redactor = SecretRedactor.For(endpoint, this.headers);
         this.timeout = timeout;
         this.compress = compress;
-        this.Target = $"OTLP/gRPC {endpoint}";
+        this.Target = $"OTLP/gRPC {Redaction.Url(endpoint)}";
 
         this.channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
         {

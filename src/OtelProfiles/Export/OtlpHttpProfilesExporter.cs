@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Google.Protobuf;
 using OpenTelemetry;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Configuration;
 
 namespace OtelProfiles.Export;
 
@@ -37,18 +38,18 @@ internal sealed class OtlpHttpProfilesExporter : IProfilesExporter
         ArgumentNullException.ThrowIfNull(endpoint);
         if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ArgumentException($"OTLP/HTTP endpoint '{endpoint}' must be an absolute http or https URL.", nameof(endpoint));
+            throw new ArgumentException($"OTLP/HTTP endpoint '{Redaction.Url(endpoint)}' must be an absolute http or https URL.", nameof(endpoint));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
 
         this.endpoint = endpoint;
         this.headers = ExportHeaders.Validate(headers);
-        this.redactor = new SecretRedactor(this.headers.Select(h => h.Value));
+        this.redactor = SecretRedactor.For(endpoint, this.headers);
         this.timeout = timeout;
         this.compress = compress;
         this.timeProvider = timeProvider ?? TimeProvider.System;
-        this.Target = $"OTLP/HTTP {endpoint}";
+        this.Target = $"OTLP/HTTP {Redaction.Url(endpoint)}";
 
         this.httpClient = new HttpClient(new SocketsHttpHandler
         {

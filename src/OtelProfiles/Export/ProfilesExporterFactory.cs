@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OtelProfiles.Collection;
 
 namespace OtelProfiles.Export;
 
@@ -39,9 +40,16 @@ internal static class ProfilesExporterFactory
         };
     }
 
-    /// <summary>The exporter for <paramref name="settings"/> behind a bounded <see cref="ExportQueue"/>, which owns it.</summary>
-    public static ExportQueue CreateQueue(ProfilesExporterSettings settings, ILogger logger, TimeProvider? timeProvider = null) =>
-        new(CreateExporter(settings, logger, timeProvider: timeProvider), logger, settings.Queue, timeProvider);
+    /// <summary>
+    /// The exporter for <paramref name="settings"/> behind a bounded <see cref="ExportQueue"/>, which owns it; the
+    /// queue's sending thread joins <paramref name="threads"/>, the profiler's registry of its own threads.
+    /// </summary>
+    public static ExportQueue CreateQueue(
+        ProfilesExporterSettings settings,
+        ILogger logger,
+        TimeProvider? timeProvider = null,
+        ProfilerThreads? threads = null) =>
+        new(CreateExporter(settings, logger, timeProvider: timeProvider), logger, settings.Queue, timeProvider, threads);
 
     private static Uri RequireEndpoint(ProfilesExporterSettings settings) =>
         settings.Endpoint ?? throw new ArgumentException($"The {settings.Protocol} profiles exporter needs an endpoint.", nameof(settings));

@@ -1,4 +1,5 @@
 using System.Text;
+using OtelProfiles.Configuration;
 
 namespace OtelProfiles.Export;
 
@@ -39,7 +40,7 @@ internal sealed record ProfilesExporterSettings
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append("Protocol = ").Append(this.Protocol)
-            .Append(", Endpoint = ").Append(this.Endpoint)
+            .Append(", Endpoint = ").Append(this.Endpoint is null ? null : Redaction.Url(this.Endpoint))
             .Append(", Headers = [").AppendJoin(", ", this.Headers.Select(header => $"{header.Key}=***")).Append(']')
             .Append(", Timeout = ").Append(this.Timeout)
             .Append(", Compression = ").Append(this.Compression)

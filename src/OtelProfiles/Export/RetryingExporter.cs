@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Diagnostics;
 
 namespace OtelProfiles.Export;
 
@@ -16,6 +17,9 @@ internal sealed partial class RetryingExporter : IProfilesExporter
     private readonly TimeProvider timeProvider;
     private readonly Random random;
     private readonly ILogger logger;
+
+    // Cancelled by StopRetrying (shutdown): ends a retry wait at once and lets no new retry start.
+    private readonly CancellationTokenSource retriesStopped = new();
 
     public RetryingExporter(
         IProfilesExporter inner,
@@ -75,19 +79,46 @@ internal sealed partial class RetryingExporter : IProfilesExporter
                 return GiveUp(outcome, $"after {attempt} attempt(s): the next wait ({wait.TotalSeconds:0.###} s) would pass the retry deadline");
             }
 
+            if (this.retriesStopped.IsCancellationRequested)
+            {
+                return GiveUp(outcome, $"after {attempt} attempt(s): shutting down, no time to retry");
+            }
+
             this.LogRetrying(attempt, this.Target, outcome.Error, wait.TotalMilliseconds);
+            OtelProfilesEventSource.Log.ExportRetrying(this.Target, (long)wait.TotalMilliseconds);
+            using var waitSource = CancellationTokenSource.CreateLinkedTokenSource(deadlineSource.Token, this.retriesStopped.Token);
             try
             {
-                await this.delay(wait, deadlineSource.Token).ConfigureAwait(false);
+                await this.delay(wait, waitSource.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return GiveUp(outcome, $"after {attempt} attempt(s): the retry deadline passed");
+                return GiveUp(
+                    outcome,
+                    this.retriesStopped.IsCancellationRequested
+                        ? $"after {attempt} attempt(s): shutting down, no time to retry"
+                        : $"after {attempt} attempt(s): the retry deadline passed");
             }
         }
     }
 
-    public void Dispose() => this.inner.Dispose();
+    public void StopRetrying()
+    {
+        try
+        {
+            this.retriesStopped.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed: nothing retries any more.
+        }
+    }
+
+    public void Dispose()
+    {
+        this.inner.Dispose();
+        this.retriesStopped.Dispose();
+    }
 
     public override string ToString() => $"Retrying({this.inner})";
 
@@ -104,6 +135,6 @@ internal sealed partial class RetryingExporter : IProfilesExporter
         return this.policy.Backoff(attempt, this.random);
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Profiles export attempt {Attempt} to {Target} failed ({Error}); retrying in {DelayMs:0} ms.")]
+    [LoggerMessage(EventId = 18, EventName = "ExportRetrying", Level = LogLevel.Debug, Message = "Profiles export attempt {Attempt} to {Target} failed ({Error}); retrying in {DelayMs:0} ms.")]
     private partial void LogRetrying(int attempt, string target, string? error, double delayMs);
 }

@@ -43,6 +43,45 @@ internal sealed class SecretRedactor
 
     public static SecretRedactor None { get; } = new([]);
 
+    /// <summary>
+    /// A redactor for everything secret an exporter holds: the header values and the credentials in its endpoint
+    /// (user, password, the query and each of its values), as written and percent-decoded, since an error message
+    /// may quote either form.
+    /// </summary>
+    public static SecretRedactor For(Uri endpoint, IEnumerable<KeyValuePair<string, string>> headers)
+    {
+        var secrets = headers.Select(h => h.Value).ToList();
+        if (endpoint.IsAbsoluteUri)
+        {
+            AddWithDecoded(secrets, endpoint.UserInfo);
+            foreach (var part in endpoint.UserInfo.Split(':'))
+            {
+                AddWithDecoded(secrets, part);
+            }
+
+            var query = endpoint.Query.TrimStart('?');
+            AddWithDecoded(secrets, query);
+            foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var equals = pair.IndexOf('=');
+                AddWithDecoded(secrets, equals >= 0 ? pair[(equals + 1)..] : pair);
+            }
+        }
+
+        return new SecretRedactor(secrets);
+    }
+
+    private static void AddWithDecoded(List<string> secrets, string value)
+    {
+        if (value.Length == 0)
+        {
+            return;
+        }
+
+        secrets.Add(value);
+        secrets.Add(Uri.UnescapeDataString(value));
+    }
+
     public string Redact(string text)
     {
         foreach (var secret in this.secrets)

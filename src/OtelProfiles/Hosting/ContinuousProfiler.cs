@@ -69,6 +69,7 @@ public sealed class ContinuousProfiler : IDisposable
     private ProfileTypes _requestedTypes;
     private ProfileTypes _optionsTypes;
     private int _cutsCompleted;
+    private int _intervalsExported;
     private bool _disposed;
 
     internal ContinuousProfiler(IOptionsMonitor<OtlpProfilesOptions> options, Func<OtelResource> resource, ILogger? logger)
@@ -89,7 +90,7 @@ public sealed class ContinuousProfiler : IDisposable
     public bool IsRunning => State == ProfilerState.Running;
 
     /// <summary>Export requests built so far (each is one interval).</summary>
-    public int IntervalsExported => Volatile.Read(ref _cutsCompleted);
+    public int IntervalsExported => Volatile.Read(ref _intervalsExported);
 
     /// <summary>Statistics of the last built interval (null before the first).</summary>
     internal BuildStatistics? LastBuild { get; private set; }
@@ -328,7 +329,9 @@ public sealed class ContinuousProfiler : IDisposable
     {
         if (statistics is not null)
         {
+            // A request was built and handed to the exporters: an interval without data builds none.
             LastBuild = statistics;
+            Interlocked.Increment(ref _intervalsExported);
         }
 
         lock (_cutsGate)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Collection;
 using OtelProfiles.Diagnostics;
 using OtelProfiles.Export;
 
@@ -21,7 +22,8 @@ internal sealed class ExportQueues
     }
 
     /// <summary>The queues the options ask for; throws <see cref="ArgumentException"/> for an invalid endpoint or directory.</summary>
-    public static ExportQueues Create(OtlpProfilesOptions options, ILogger logger, ProfilerFailures failures)
+    /// <remarks>Each queue sends on a thread of its own, registered in <paramref name="threads"/> (charged to the budget, kept out of the app's profiles).</remarks>
+    public static ExportQueues Create(OtlpProfilesOptions options, ILogger logger, ProfilerFailures failures, ProfilerThreads threads)
     {
         var queues = new List<ExportQueue>();
         var queueOptions = new ExportQueueOptions { Capacity = options.MaxQueueSize, ShutdownTimeout = options.ShutdownTimeout };
@@ -37,7 +39,8 @@ internal sealed class ExportQueues
                     Compression = options.Compression == OtlpProfilesCompression.Gzip,
                     Queue = queueOptions,
                 },
-                logger));
+                logger,
+                threads: threads));
         }
 
         if (options.Exporters.HasFlag(ProfileExporters.File))
@@ -49,7 +52,8 @@ internal sealed class ExportQueues
                     FileDirectory = options.ResolveFileDirectory(),
                     Queue = queueOptions,
                 },
-                logger));
+                logger,
+                threads: threads));
         }
 
         return new ExportQueues(queues, failures);
@@ -71,32 +75,19 @@ internal sealed class ExportQueues
         foreach (ExportQueue queue in _queues)
         {
             TimeSpan left = deadline - DateTime.UtcNow;
-            flushed &= left > TimeSpan.Zero && queue.FlushAsync(left).GetAwaiter().GetResult();
+            flushed &= left > TimeSpan.Zero && queue.Flush(left);
         }
 
         return flushed;
     }
 
-    /// <summary>Flushes each queue for up to <paramref name="timeout"/> (none when zero), then disposes it.</summary>
+    /// <summary>
+    /// Shuts every queue down within one <paramref name="timeout"/> for all of them together (not a flush with the
+    /// timeout and then another on dispose), dropping what cannot be sent by then.
+    /// </summary>
     public void Dispose(TimeSpan timeout)
     {
-        foreach (ExportQueue queue in _queues)
-        {
-            try
-            {
-                if (timeout > TimeSpan.Zero)
-                {
-                    queue.FlushAsync(timeout).GetAwaiter().GetResult();
-                }
-
-                queue.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-            catch (Exception ex)
-            {
-                _failures.Report("flushing the export queue", ex);
-            }
-        }
-
+        ExportQueue.ShutdownAll(_queues, timeout, _failures.Report);
         _queues.Clear();
     }
 }

@@ -80,7 +80,7 @@ internal sealed class ProfilingRun
         ILogger logger,
         Action<BuildStatistics?> onCut)
     {
-        ExportQueues queues = ExportQueues.Create(options, logger, failures);
+        ExportQueues queues = ExportQueues.Create(options, logger, failures, threads);
         ProfilingSession? session = null;
         try
         {

@@ -46,8 +46,10 @@ public sealed class ExportQueueTests
         // One line says the queue is full; 990 more drops do not add lines.
         Assert.Single(logger.Entries, e => e.Message.Contains("is full", StringComparison.Ordinal));
 
+        // Shutdown ends the retry wait: the request in flight fails, the eight queued behind it are dropped untried.
         await queue.DisposeAsync();
-        Assert.Equal(1000, queue.DroppedCount);
+        Assert.Equal(1, queue.FailedCount);
+        Assert.Equal(999, queue.DroppedCount);
         Assert.Equal(0, queue.Count);
     }
 
@@ -120,10 +122,12 @@ public sealed class ExportQueueTests
 
         Assert.False(await queue.FlushAsync(TimeSpan.FromMilliseconds(200)));
 
+        // Shutdown ends the retry wait: the first request fails, the second is dropped without an attempt.
         await queue.DisposeAsync();
-        Assert.Equal(2, queue.DroppedCount);
+        Assert.Equal(1, queue.FailedCount);
+        Assert.Equal(1, queue.DroppedCount);
         Assert.False(queue.Enqueue(TestRequests.Create(3)));
-        Assert.Equal(3, queue.DroppedCount);
+        Assert.Equal(2, queue.DroppedCount);
     }
 
     [Fact]

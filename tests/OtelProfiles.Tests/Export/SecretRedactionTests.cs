@@ -97,7 +97,7 @@ public sealed class SecretRedactionTests
         foreach (var expected in new[]
         {
             "HTTP 401", "HTTP 403", "HTTP 503", "gRPC Unauthenticated", "gRPC PermissionDenied", "gRPC Unavailable",
-            "partially succeeded", "refused", "timeout", "is full", "not sent within the shutdown timeout", "***",
+            "partially succeeded", "refused", "timeout", "is full", "dropped at shutdown", "***",
         })
         {
             Assert.Contains(expected, everything, StringComparison.OrdinalIgnoreCase);

@@ -27,6 +27,28 @@ internal static class TestRequests
         return request;
     }
 
+    /// <summary>A request like <see cref="Create"/> carrying <paramref name="profiles"/> profiles of <paramref name="samplesPerProfile"/> samples each.</summary>
+    public static ExportProfilesServiceRequest WithSamples(int number, int profiles, int samplesPerProfile)
+    {
+        var request = Create(number);
+        var scope = new ScopeProfiles();
+        for (var p = 0; p < profiles; p++)
+        {
+            var profile = new Profile();
+            for (var i = 0; i < samplesPerProfile; i++)
+            {
+                var sample = new Sample();
+                sample.Values.Add(1);
+                profile.Samples.Add(sample);
+            }
+
+            scope.Profiles.Add(profile);
+        }
+
+        request.ResourceProfiles[0].ScopeProfiles.Add(scope);
+        return request;
+    }
+
     public static long NumberOf(ExportProfilesServiceRequest? request) =>
         request?.ResourceProfiles[0].Resource.Attributes.Single(a => a.Key == NumberAttribute).Value.IntValue
         ?? throw new InvalidOperationException("The request was not decoded.");

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Collection;
+using OtelProfiles.Export;
+using OtelProfiles.Tests.Receivers;
+using Xunit;
+
+namespace OtelProfiles.Tests.Export;
+
+/// <summary>
+/// Export runs on one dedicated thread registered with the profiler's thread registry, so its work is charged to the
+/// profiler's budget and kept out of the application's profiles, and never on the application's thread pool.
+/// </summary>
+public sealed class ExportThreadTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData("grpc")]
+    [InlineData("http/protobuf")]
+    public async Task Every_send_runs_on_one_registered_profiler_thread_that_ends_with_the_queue(string protocol)
+    {
+        await using var receiver = await OtlpTestReceiver.StartAsync();
+        var threads = new ProfilerThreads();
+        var settings = new ProfilesExporterSettings
+        {
+            Protocol = protocol == "grpc" ? ProfilesExportProtocol.Grpc : ProfilesExportProtocol.HttpProtobuf,
+            Endpoint = protocol == "grpc" ? receiver.GrpcEndpoint : receiver.HttpEndpoint,
+        };
+        var callers = new ConcurrentQueue<Caller>();
+        var queue = new ExportQueue(
+            new CallerRecordingExporter(ProfilesExporterFactory.CreateExporter(settings), callers),
+            new CapturingLogger(),
+            threads: threads);
+
+        var registered = Assert.Single(threads.LiveIds);
+        for (var i = 1; i <= 5; i++)
+        {
+            queue.Enqueue(TestRequests.Create(i));
+            if (i % 2 == 0)
+            {
+                // Gaps, so the thread goes back to waiting for a signal in between.
+                Assert.True(await queue.FlushAsync(Wait));
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.True(await queue.FlushAsync(Wait));
+        Assert.Equal(5, receiver.Requests.Count);
+        Assert.Equal(5, callers.Count);
+        Assert.All(callers, c => Assert.Equal(new Caller(registered, ExportQueue.ThreadName, IsThreadPool: false), c));
+
+        await queue.DisposeAsync();
+        Assert.Equal(0, threads.Count);
+        Assert.True(threads.Contains(registered), "an ended export thread stays known while its last samples arrive");
+    }
+
+    private sealed record Caller(long OsThreadId, string? Name, bool IsThreadPool);
+
+    /// <summary>Passes every call to the real exporter, noting the thread that makes it.</summary>
+    private sealed class CallerRecordingExporter(IProfilesExporter inner, ConcurrentQueue<Caller> callers) : IProfilesExporter
+    {
+        public string Target => inner.Target;
+
+        public ValueTask<ExportOutcome> ExportAsync(ExportProfilesServiceRequest request, CancellationToken cancellationToken)
+        {
+            callers.Enqueue(new Caller(OsThreadId.Current(), Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread));
+            return inner.ExportAsync(request, cancellationToken);
+        }
+
+        public void StopRetrying() => inner.StopRetrying();
+
+        public void Dispose() => inner.Dispose();
+    }
+}
