@@ -15,8 +15,8 @@ public static class OpenTelemetryBuilderProfilesExtensions
     /// <summary>
     /// Profiles this application (CPU and wall clock by default) and exports the profiles over OTLP next to its
     /// traces and metrics, with the same Resource. Settings come from OTEL_* environment variables, the
-    /// <c>OpenTelemetry:Profiles</c> configuration section and <paramref name="configure"/>, in that order; invalid
-    /// values fail at startup with a message naming the setting. Safe to call more than once: every delegate
+    /// <c>OpenTelemetry:Profiles</c> configuration section and <paramref name="configure"/>, in that order; an invalid
+    /// configuration value is a warning and the default applies, an invalid value set in code fails at startup. Safe to call more than once: every delegate
     /// applies, in order, and nothing is registered twice.
     /// </summary>
     /// <param name="builder">The builder returned by <c>services.AddOpenTelemetry()</c>.</param>

@@ -20,8 +20,11 @@ namespace OtelProfiles;
 /// <c>OTEL_SDK_DISABLED=true</c> turns profiling off whatever the other sources say.
 /// </para>
 /// <para>
-/// Invalid values fail at startup with a message naming the setting, the value and what is accepted. Header values
-/// are treated as secrets: they appear in no message and not in <see cref="ToString"/>.
+/// An invalid value from an environment variable or <c>IConfiguration</c> is logged once as a warning (and written
+/// to the <c>OpenTelemetry-Profiles</c> EventSource) naming the setting, the value and what is accepted, and the
+/// default applies, as the OpenTelemetry specification asks. An invalid value set in code fails at startup with the
+/// same kind of message. Header values are treated as secrets: they appear in no message and not in
+/// <see cref="ToString"/>.
 /// </para>
 /// </remarks>
 public sealed class OtlpProfilesOptions
@@ -34,33 +37,17 @@ public sealed class OtlpProfilesOptions
 
     internal const string DefaultFileDirectory = "profiles";
 
-    private bool enabled = true;
     private Uri? endpoint;
     private bool appendSignalPath;
-    private OtlpProfilesProtocol protocol = OtlpProfilesProtocol.Grpc;
     private IDictionary<string, string> headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-    private TimeSpan timeout = TimeSpan.FromSeconds(10);
-    private OtlpProfilesCompression compression = OtlpProfilesCompression.Gzip;
-    private ProfileTypes profileTypes = ProfileTypes.Cpu | ProfileTypes.Wall;
-    private int samplingFrequencyHz = 100;
-    private TimeSpan samplerPeriod = TimeSpan.FromSeconds(1);
-    private double samplingOverheadPercent = 1;
-    private TimeSpan exportInterval = TimeSpan.FromSeconds(15);
-    private ProfileExporters exporters = ProfileExporters.Otlp;
-    private string? fileDirectory;
-    private int maxQueueSize = 8;
-    private TimeSpan shutdownTimeout = TimeSpan.FromSeconds(5);
+    private SettingSources? sources;
 
     /// <summary>
     /// Whether profiling runs at all. Environment: <c>OTEL_PROFILES_ENABLED</c> (<c>true</c> or <c>false</c>).
     /// Default: <see langword="true"/>. <c>OTEL_SDK_DISABLED=true</c> forces it to <see langword="false"/> even when
     /// code sets it.
     /// </summary>
-    public bool Enabled
-    {
-        get => this.enabled;
-        set => this.Set(ref this.enabled, value);
-    }
+    public bool Enabled { get; set; } = true;
 
     /// <summary>
     /// Where profiles are sent. Environment: <c>OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT</c>, used as is, or
@@ -71,13 +58,12 @@ public sealed class OtlpProfilesOptions
     /// </summary>
     public Uri Endpoint
     {
-        get => this.endpoint ?? new Uri(this.protocol == OtlpProfilesProtocol.HttpProtobuf ? DefaultHttpEndpoint : DefaultGrpcEndpoint);
+        get => this.endpoint ?? new Uri(this.Protocol == OtlpProfilesProtocol.HttpProtobuf ? DefaultHttpEndpoint : DefaultGrpcEndpoint);
         set
         {
             ArgumentNullException.ThrowIfNull(value);
             this.endpoint = value;
             this.appendSignalPath = false;
-            this.Sources.Changed(nameof(this.Endpoint));
         }
     }
 
@@ -86,11 +72,7 @@ public sealed class OtlpProfilesOptions
     /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>: <c>grpc</c> or <c>http/protobuf</c> (<c>http/json</c> is not supported).
     /// Default: <see cref="OtlpProfilesProtocol.Grpc"/>, like the OpenTelemetry .NET OTLP exporter.
     /// </summary>
-    public OtlpProfilesProtocol Protocol
-    {
-        get => this.protocol;
-        set => this.Set(ref this.protocol, value);
-    }
+    public OtlpProfilesProtocol Protocol { get; set; } = OtlpProfilesProtocol.Grpc;
 
     /// <summary>
     /// Headers (gRPC metadata) sent with every export, for example <c>Authorization</c>. Environment:
@@ -104,7 +86,7 @@ public sealed class OtlpProfilesOptions
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            this.Set(ref this.headers, value);
+            this.headers = value;
         }
     }
 
@@ -112,11 +94,7 @@ public sealed class OtlpProfilesOptions
     /// Time limit of one export request. Environment: <c>OTEL_EXPORTER_OTLP_PROFILES_TIMEOUT</c> or
     /// <c>OTEL_EXPORTER_OTLP_TIMEOUT</c>, in milliseconds. Default: 10 seconds. Accepted: 1 ms to 1 hour.
     /// </summary>
-    public TimeSpan Timeout
-    {
-        get => this.timeout;
-        set => this.Set(ref this.timeout, value);
-    }
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Compression of export requests. Environment: <c>OTEL_EXPORTER_OTLP_PROFILES_COMPRESSION</c> or
@@ -124,11 +102,7 @@ public sealed class OtlpProfilesOptions
     /// unlike the other OTLP signals: a profile is mostly repeated function names and stacks, which gzip shrinks
     /// several times over for little CPU, and every OTLP receiver must accept gzip.
     /// </summary>
-    public OtlpProfilesCompression Compression
-    {
-        get => this.compression;
-        set => this.Set(ref this.compression, value);
-    }
+    public OtlpProfilesCompression Compression { get; set; } = OtlpProfilesCompression.Gzip;
 
     /// <summary>
     /// The kinds of profile collected. Environment: <c>OTEL_PROFILES_TYPES</c>, a comma-separated list of
@@ -137,33 +111,21 @@ public sealed class OtlpProfilesOptions
     /// once (<see cref="ContinuousProfiler.SetProfileTypes"/> does the same from code); a type this runtime cannot
     /// provide is reported once in the log and skipped.
     /// </summary>
-    public ProfileTypes ProfileTypes
-    {
-        get => this.profileTypes;
-        set => this.Set(ref this.profileTypes, value);
-    }
+    public ProfileTypes ProfileTypes { get; set; } = ProfileTypes.Cpu | ProfileTypes.Wall;
 
     /// <summary>
     /// Target number of stack samples per second and thread. Environment: <c>OTEL_PROFILES_SAMPLING_FREQUENCY</c>.
     /// Default: 100. Accepted: 1 to 1000. The runtime samples every millisecond while its sampler runs; lower rates
     /// are reached by running the sampler only part of each <see cref="SamplerPeriod"/>.
     /// </summary>
-    public int SamplingFrequencyHz
-    {
-        get => this.samplingFrequencyHz;
-        set => this.Set(ref this.samplingFrequencyHz, value);
-    }
+    public int SamplingFrequencyHz { get; set; } = 100;
 
     /// <summary>
     /// The duty cycle over which the sampler is switched on and off to reach <see cref="SamplingFrequencyHz"/>.
     /// Environment: <c>OTEL_PROFILES_SAMPLER_PERIOD</c>, in milliseconds. Default: 1 second. Accepted: at least
     /// 200 ms and at most <see cref="ExportInterval"/>.
     /// </summary>
-    public TimeSpan SamplerPeriod
-    {
-        get => this.samplerPeriod;
-        set => this.Set(ref this.samplerPeriod, value);
-    }
+    public TimeSpan SamplerPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The most the sampler may cost, as a percentage of wall-clock time: the time it keeps the app's managed
@@ -178,68 +140,44 @@ public sealed class OtlpProfilesOptions
     /// <c>dotnet.profiler.cpu</c> (Linux; Windows without the runtime's threads; elsewhere it reads zero and only pauses are charged) and the
     /// rate reached as <c>dotnet.sampling.ticks</c>.
     /// </summary>
-    public double SamplingOverheadPercent
-    {
-        get => this.samplingOverheadPercent;
-        set => this.Set(ref this.samplingOverheadPercent, value);
-    }
+    public double SamplingOverheadPercent { get; set; } = 1;
 
     /// <summary>
     /// How long samples are aggregated before one export. Environment: <c>OTEL_PROFILES_EXPORT_INTERVAL</c>, in
     /// milliseconds. Default: 15 seconds. Accepted: 1 second to 1 hour.
     /// </summary>
-    public TimeSpan ExportInterval
-    {
-        get => this.exportInterval;
-        set => this.Set(ref this.exportInterval, value);
-    }
+    public TimeSpan ExportInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Where finished profiles go. Environment: <c>OTEL_PROFILES_EXPORTER</c>: <c>otlp</c>, <c>file</c>,
     /// <c>otlp,file</c> or <c>none</c>. Default: <see cref="ProfileExporters.Otlp"/>.
     /// </summary>
-    public ProfileExporters Exporters
-    {
-        get => this.exporters;
-        set => this.Set(ref this.exporters, value);
-    }
+    public ProfileExporters Exporters { get; set; } = ProfileExporters.Otlp;
 
     /// <summary>
     /// The directory the file exporter writes into when <see cref="Exporters"/> includes
     /// <see cref="ProfileExporters.File"/>. Environment: <c>OTEL_PROFILES_FILE_DIRECTORY</c>. Default:
     /// <see langword="null"/>, meaning <c>./profiles</c> under the current directory.
     /// </summary>
-    public string? FileDirectory
-    {
-        get => this.fileDirectory;
-        set => this.Set(ref this.fileDirectory, value);
-    }
+    public string? FileDirectory { get; set; }
 
     /// <summary>
     /// How many finished export requests may wait while the receiver is slow or away; beyond that the oldest are
     /// dropped and counted. Environment: <c>OTEL_PROFILES_MAX_QUEUE_SIZE</c>. Default: 8. Accepted: 1 to 1000.
     /// </summary>
-    public int MaxQueueSize
-    {
-        get => this.maxQueueSize;
-        set => this.Set(ref this.maxQueueSize, value);
-    }
+    public int MaxQueueSize { get; set; } = 8;
 
     /// <summary>
     /// How long the final export on shutdown or <c>ForceFlush</c> may take. No environment variable; set it in code
     /// or in the <c>OpenTelemetry:Profiles</c> section. Default: 5 seconds. Accepted: 0 to 10 minutes.
     /// </summary>
-    public TimeSpan ShutdownTimeout
-    {
-        get => this.shutdownTimeout;
-        set => this.Set(ref this.shutdownTimeout, value);
-    }
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Where each value came from and what the readers could not use; see <see cref="SettingSources"/>.</summary>
-    internal SettingSources Sources { get; } = new();
+    /// <summary>Which setting each value came from, and the warnings; see <see cref="SettingSources"/>.</summary>
+    internal SettingSources Sources => this.sources ??= new SettingSources(this);
 
     /// <summary>Whether <see cref="GetExportEndpoint"/> appends the signal path (a generic base endpoint with OTLP/HTTP).</summary>
-    internal bool AppendsSignalPath => this.appendSignalPath && this.protocol == OtlpProfilesProtocol.HttpProtobuf;
+    internal bool AppendsSignalPath => this.appendSignalPath && this.Protocol == OtlpProfilesProtocol.HttpProtobuf;
 
     /// <summary>
     /// The URL exports actually go to: <see cref="Endpoint"/>, with <c>/v1development/profiles</c> appended when it is
@@ -285,7 +223,7 @@ public sealed class OtlpProfilesOptions
 
     /// <summary>The full path of the file exporter's directory (<see cref="FileDirectory"/> or <c>./profiles</c>).</summary>
     internal string ResolveFileDirectory() =>
-        Path.GetFullPath(string.IsNullOrWhiteSpace(this.fileDirectory) ? DefaultFileDirectory : this.fileDirectory);
+        Path.GetFullPath(string.IsNullOrWhiteSpace(this.FileDirectory) ? DefaultFileDirectory : this.FileDirectory);
 
     /// <summary>
     /// Sets <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>: a base URL to which OTLP/HTTP appends the signal path.
@@ -296,9 +234,13 @@ public sealed class OtlpProfilesOptions
         this.appendSignalPath = true;
     }
 
-    private void Set<T>(ref T field, T value, [System.Runtime.CompilerServices.CallerMemberName] string property = "")
+    /// <summary>What decides the export URL besides the protocol: the endpoint as given and whether it is a base.</summary>
+    internal (string? Endpoint, bool IsBase) EndpointSnapshot => (this.endpoint?.OriginalString, this.appendSignalPath);
+
+    /// <summary>Back to the default endpoint, which follows the protocol.</summary>
+    internal void ResetEndpoint()
     {
-        field = value;
-        this.Sources.Changed(property);
+        this.endpoint = null;
+        this.appendSignalPath = false;
     }
 }

@@ -3,9 +3,10 @@ using Microsoft.Extensions.Options;
 namespace OtelProfiles.Configuration;
 
 /// <summary>
-/// The current options for a long-running profiler. Invalid settings stop the application at startup, but a later
-/// configuration reload with a bad value must not: <c>IOptionsMonitor.CurrentValue</c> would throw from then on, so
-/// this keeps handing out the last valid options until the configuration is fixed. The validator has already sent
+/// The current options for a long-running profiler. Invalid values set in code stop the application at startup
+/// (configuration values fall back to their defaults instead), but a later reload that makes a code delegate produce
+/// a bad value must not: <c>IOptionsMonitor.CurrentValue</c> would throw from then on, so this keeps handing out the
+/// last valid options until that is fixed. The validator has already sent
 /// the problems to the EventSource.
 /// </summary>
 internal sealed class LastValidOptions

@@ -5,8 +5,9 @@ namespace OtelProfiles.Configuration;
 
 /// <summary>
 /// Registers the <see cref="OtlpProfilesOptions"/> pipeline: OTEL_* settings, then the <c>OpenTelemetry:Profiles</c>
-/// section, then the application's delegates in registration order, then <c>OTEL_SDK_DISABLED</c>; validated at
-/// startup and rebuilt when the configuration reloads. Called by <c>AddOtlpProfiles</c>; safe to call repeatedly.
+/// section, then the application's delegates in registration order, then <c>OTEL_SDK_DISABLED</c>, then the fallback
+/// of invalid configuration values to their defaults (with a warning); what code set is validated at startup, and
+/// the options are rebuilt when the configuration reloads. Called by <c>AddOtlpProfiles</c>; safe to call repeatedly.
 /// </summary>
 internal static class OtlpProfilesOptionsRegistration
 {
@@ -30,7 +31,11 @@ internal static class OtlpProfilesOptionsRegistration
             services.Insert(0, ServiceDescriptor.Singleton<IConfigureOptions<OtlpProfilesOptions>, OtlpProfilesSectionConfigurator>());
             services.Insert(0, ServiceDescriptor.Singleton<IConfigureOptions<OtlpProfilesOptions>, OtlpProfilesEnvironmentConfigurator>());
 
+            // After every Configure delegate: first the kill switch, then invalid configuration values fall back
+            // to their defaults, leaving only values set in code for the validator to fail on.
             services.AddSingleton<IPostConfigureOptions<OtlpProfilesOptions>, SdkDisabledPostConfigurator>();
+            services.AddSingleton<ConfigurationWarnings>();
+            services.AddSingleton<IPostConfigureOptions<OtlpProfilesOptions>, ConfigurationFallbackPostConfigurator>();
             services.AddSingleton<IOptionsChangeTokenSource<OtlpProfilesOptions>, OptionalConfigurationChangeTokenSource>();
             services.AddSingleton<IValidateOptions<OtlpProfilesOptions>, OtlpProfilesOptionsValidator>();
             services.AddOptions<OtlpProfilesOptions>().ValidateOnStart();

@@ -2,17 +2,27 @@ using System.Globalization;
 
 namespace OtelProfiles.Configuration;
 
+/// <summary>A value that cannot be used: which property (and header, for headers) and the message.</summary>
+/// <param name="Property">The <see cref="OtlpProfilesOptions"/> property.</param>
+/// <param name="Message">Names the setting the value came from, quotes the value and says what is accepted.</param>
+/// <param name="Header">For a bad header, its name: only that header is dropped when it came from configuration.</param>
+internal sealed record OptionProblem(string Property, string Message, string? Header = null);
+
 /// <summary>
 /// Every check of <see cref="OtlpProfilesOptions"/>, collecting all problems rather than stopping at the first, so
 /// that one failed start tells the operator everything to fix. Each message names the setting the value came from
 /// (environment variable, configuration key or property), the value, and what is accepted; header values are never
-/// part of a message.
+/// part of a message. Configuration values that fail here fall back to their defaults first
+/// (<see cref="ConfigurationFallback"/>), so what is left when the options are validated was set in code.
 /// </summary>
 internal static class OtlpProfilesOptionsValidation
 {
     private const string HeaderNameCharacters = "letters, digits and !#$%&'*+-.^_`|~";
 
-    public static List<string> GetErrors(OtlpProfilesOptions options)
+    /// <summary>The messages of <see cref="FindProblems"/>.</summary>
+    public static List<string> GetErrors(OtlpProfilesOptions options) => FindProblems(options).ConvertAll(p => p.Message);
+
+    public static List<OptionProblem> FindProblems(OtlpProfilesOptions options)
     {
         // Nothing uses the other values while profiling is off; a bad value must not stop an app that opted out.
         if (!options.Enabled)
@@ -20,9 +30,8 @@ internal static class OtlpProfilesOptionsValidation
             return [];
         }
 
-        var errors = new List<string>(options.Sources.Errors);
-        var check = new Checker(options, errors);
-
+        var problems = new List<OptionProblem>();
+        var check = new Checker(options, problems);
         check.Endpoint();
         check.Defined(nameof(options.Protocol), options.Protocol, OtelValueParsers.AcceptedProtocols);
         check.Headers();
@@ -45,10 +54,10 @@ internal static class OtlpProfilesOptionsValidation
         check.FileDirectory();
         check.Range(nameof(options.MaxQueueSize), options.MaxQueueSize, OptionLimits.MinQueueSize, OptionLimits.MaxQueueSize);
         check.Range(nameof(options.ShutdownTimeout), options.ShutdownTimeout, OptionLimits.MinShutdownTimeout, OptionLimits.MaxShutdownTimeout);
-        return errors;
+        return problems;
     }
 
-    private readonly struct Checker(OtlpProfilesOptions options, List<string> errors)
+    private readonly struct Checker(OtlpProfilesOptions options, List<OptionProblem> problems)
     {
         public void Endpoint()
         {
@@ -58,32 +67,32 @@ internal static class OtlpProfilesOptionsValidation
                 var example = options.Protocol == OtlpProfilesProtocol.HttpProtobuf
                     ? OtlpProfilesOptions.DefaultHttpEndpoint
                     : OtlpProfilesOptions.DefaultGrpcEndpoint;
-                errors.Add($"{this.Describe(nameof(options.Endpoint), Redaction.Url(endpoint), Redaction.Text)} is not an absolute http(s) URL; use e.g. {example}");
+                this.Add(nameof(options.Endpoint), $"{this.Describe(nameof(options.Endpoint), Redaction.Url(endpoint), Redaction.Text)} is not an absolute http(s) URL; use e.g. {example}");
             }
         }
 
         public void Headers()
         {
-            var setting = options.Sources.Find(nameof(options.Headers))?.Setting ?? $"{nameof(OtlpProfilesOptions)}.{nameof(options.Headers)}";
             foreach (var (name, value) in options.Headers)
             {
+                var setting = options.Sources.FindHeader(name) ?? $"{nameof(OtlpProfilesOptions)}.{nameof(options.Headers)}";
                 if (string.IsNullOrWhiteSpace(name))
                 {
-                    errors.Add($"{setting}: a header has an empty name; accepted: {OtlpHeadersParser.Accepted}");
+                    this.AddHeader(name, $"{setting}: a header has an empty name; accepted: {OtlpHeadersParser.Accepted}");
                 }
                 else if (!name.All(IsTokenChar))
                 {
-                    errors.Add($"{setting}: header name '{name}' is not a valid HTTP header name; accepted: {HeaderNameCharacters}");
+                    this.AddHeader(name, $"{setting}: header name '{name}' is not a valid HTTP header name; accepted: {HeaderNameCharacters}");
                 }
                 else if (name.EndsWith("-bin", StringComparison.OrdinalIgnoreCase))
                 {
-                    errors.Add($"{setting}: header name '{name}' ends with '-bin', which gRPC reserves for binary metadata; accepted: a text header name");
+                    this.AddHeader(name, $"{setting}: header name '{name}' ends with '-bin', which gRPC reserves for binary metadata; accepted: a text header name");
                 }
 
                 // Deliberately without the value: it is usually a credential.
                 if (value is null || !value.All(c => c is >= ' ' and <= '~'))
                 {
-                    errors.Add($"{setting}: the value of header '{name}' is missing or contains characters other than printable ASCII (value not shown: header values are secrets)");
+                    this.AddHeader(name, $"{setting}: the value of header '{name}' is missing or contains characters other than printable ASCII (value not shown: header values are secrets)");
                 }
             }
         }
@@ -94,7 +103,8 @@ internal static class OtlpProfilesOptionsValidation
             var known = ProfileTypeNames.Known;
             if (value == OtelProfiles.ProfileTypes.None || (value & ~known) != 0)
             {
-                errors.Add(
+                this.Add(
+                    nameof(options.ProfileTypes),
                     $"{this.Describe(nameof(options.ProfileTypes), value.ToString())} is not a set of known profile types; " +
                     $"accepted: {OtelValueParsers.AcceptedProfileTypes} ({string.Join(", ", ProfileTypeNames.All.Select(t => t.Type))} in code)");
             }
@@ -105,7 +115,8 @@ internal static class OtlpProfilesOptionsValidation
             const ProfileExporters known = ProfileExporters.Otlp | ProfileExporters.File;
             if ((options.Exporters & ~known) != 0)
             {
-                errors.Add(
+                this.Add(
+                    nameof(options.Exporters),
                     $"{this.Describe(nameof(options.Exporters), options.Exporters.ToString())} is not a set of known exporters; " +
                     $"accepted: {OtelValueParsers.AcceptedExporters} (None, Otlp, File in code)");
             }
@@ -118,7 +129,8 @@ internal static class OtlpProfilesOptionsValidation
             var intervalValid = interval >= OptionLimits.MinExportInterval && interval <= OptionLimits.MaxExportInterval;
             if (period < OptionLimits.MinSamplerPeriod || (intervalValid && period > interval))
             {
-                errors.Add(
+                this.Add(
+                    nameof(options.SamplerPeriod),
                     $"{this.Describe(nameof(options.SamplerPeriod), Format(period))} is out of range; accepted: " +
                     $"at least {(long)OptionLimits.MinSamplerPeriod.TotalMilliseconds} milliseconds ({OptionLimits.MinSamplerPeriod:c}) " +
                     $"and at most the export interval ({(long)interval.TotalMilliseconds} milliseconds)");
@@ -144,7 +156,7 @@ internal static class OtlpProfilesOptionsValidation
 
             if (problem is not null)
             {
-                errors.Add($"{this.Describe(nameof(options.FileDirectory), directory)} {problem}; accepted: a directory path, or unset for ./profiles");
+                this.Add(nameof(options.FileDirectory), $"{this.Describe(nameof(options.FileDirectory), directory)} {problem}; accepted: a directory path, or unset for ./profiles");
             }
         }
 
@@ -152,7 +164,7 @@ internal static class OtlpProfilesOptionsValidation
         {
             if (value < min || value > max)
             {
-                errors.Add($"{this.Describe(property, Format(value))} is out of range; accepted: {OptionLimits.Milliseconds(min, max)}");
+                this.Add(property, $"{this.Describe(property, Format(value))} is out of range; accepted: {OptionLimits.Milliseconds(min, max)}");
             }
         }
 
@@ -160,7 +172,8 @@ internal static class OtlpProfilesOptionsValidation
         {
             if (value < min || value > max)
             {
-                errors.Add(
+                this.Add(
+                    property,
                     $"{this.Describe(property, value.ToString(CultureInfo.InvariantCulture))} is out of range; accepted: {OptionLimits.Range(min, max)}");
             }
         }
@@ -170,7 +183,8 @@ internal static class OtlpProfilesOptionsValidation
             // Written so that NaN fails too.
             if (!(value >= min && value <= max))
             {
-                errors.Add(
+                this.Add(
+                    property,
                     $"{this.Describe(property, value.ToString(CultureInfo.InvariantCulture))} is out of range; accepted: {OptionLimits.Range(min, max)} (percent)");
             }
         }
@@ -180,11 +194,17 @@ internal static class OtlpProfilesOptionsValidation
         {
             if (!Enum.IsDefined(value))
             {
-                errors.Add(
+                this.Add(
+                    property,
                     $"{this.Describe(property, value.ToString())} is not a defined value; accepted: {accepted} " +
                     $"({string.Join(", ", Enum.GetNames<TEnum>())} in code)");
             }
         }
+
+        private void Add(string property, string message) => problems.Add(new OptionProblem(property, message));
+
+        private void AddHeader(string name, string message) =>
+            problems.Add(new OptionProblem(nameof(OtlpProfilesOptions.Headers), message, name));
 
         /// <summary>"OTEL_X='raw'" when the value came from a named setting, otherwise "OtlpProfilesOptions.X='value'".</summary>
         private string Describe(string property, string formattedValue, Func<string, string>? redact = null) =>

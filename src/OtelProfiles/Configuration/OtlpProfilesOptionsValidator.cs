@@ -5,7 +5,8 @@ namespace OtelProfiles.Configuration;
 
 /// <summary>
 /// Plugs <see cref="OtlpProfilesOptionsValidation"/> into the options pipeline, so that <c>ValidateOnStart</c> stops
-/// the host with every problem listed. Each problem also goes to the self-diagnostics EventSource, where it is seen
+/// the host with every problem listed. By then invalid configuration values have fallen back to their defaults
+/// (<see cref="ConfigurationFallback"/>): what fails here was set in code. Each problem also goes to the self-diagnostics EventSource, where it is seen
 /// even by an application that catches the exception.
 /// </summary>
 internal sealed class OtlpProfilesOptionsValidator : IValidateOptions<OtlpProfilesOptions>

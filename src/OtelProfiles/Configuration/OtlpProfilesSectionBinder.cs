@@ -4,14 +4,16 @@ using Microsoft.Extensions.Configuration;
 namespace OtelProfiles.Configuration;
 
 /// <summary>
-/// Binds the <c>OpenTelemetry:Profiles</c> section onto the options with the standard configuration binder (property
-/// names, enum names such as <c>HttpProtobuf</c>, <c>TimeSpan</c> text such as <c>00:00:30</c>), then records which
-/// keys supplied which properties so that range errors name the configuration key.
+/// Applies the <c>OpenTelemetry:Profiles</c> section, key by key, with the standard configuration binder's
+/// conversions (enum names such as <c>HttpProtobuf</c>, <c>TimeSpan</c> text such as <c>00:00:30</c>), and records
+/// which key supplied which property so that messages name the key. Like an environment variable, a key that cannot
+/// be used (unknown, or a value the binder cannot convert) is a warning and the rest of the section still applies.
 /// </summary>
 internal static class OtlpProfilesSectionBinder
 {
-    // Problems of the section as a whole are recorded under this name; no setter ever bumps it.
-    private const string SectionProperty = OtelSettingNames.ConfigurationSection;
+    private const string Accepted =
+        $"the property names of {nameof(OtlpProfilesOptions)}, enum names (for example Protocol=HttpProtobuf, " +
+        "ProfileTypes=\"Cpu, Wall\") and durations as hh:mm:ss";
 
     // Configuration keys are case-insensitive, and so is the binder.
     private const BindingFlags PropertyLookup = BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase;
@@ -24,28 +26,44 @@ internal static class OtlpProfilesSectionBinder
             return;
         }
 
-        try
+        // Empty values count as unset, as for the OTEL_* settings.
+        foreach (IConfigurationSection child in section.GetChildren())
         {
-            // Unknown keys fail: a misspelt "ExportIntreval" would otherwise be ignored without a word.
-            section.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // The binder names the key and the target type; say what the section accepts.
-            options.Sources.AddError(
-                SectionProperty,
-                $"{ex.Message.TrimEnd('.')}. Accepted in {OtelSettingNames.ConfigurationSection}: the property names of {nameof(OtlpProfilesOptions)}, " +
-                "enum names (for example Protocol=HttpProtobuf, ProfileTypes=\"Cpu, Wall\") and durations as hh:mm:ss.");
-        }
-
-        foreach (var child in section.GetChildren())
-        {
-            if (typeof(OtlpProfilesOptions).GetProperty(child.Key, PropertyLookup) is { } property)
+            PropertyInfo? property = typeof(OtlpProfilesOptions).GetProperty(child.Key, PropertyLookup);
+            if (property is null || !property.CanWrite)
             {
-                // Header values stay out of the record, like those from the environment.
-                var raw = property.Name == nameof(OtlpProfilesOptions.Headers) ? null : child.Value;
-                options.Sources.SetFrom(property.Name, child.Path, raw);
+                // A misspelt "ExportIntreval" would otherwise be ignored without a word.
+                options.Sources.AddWarning($"{child.Path} is not a setting of {OtelSettingNames.ConfigurationSection} and is ignored; accepted: {Accepted}");
+                continue;
             }
+
+            try
+            {
+                if (property.Name == nameof(OtlpProfilesOptions.Headers))
+                {
+                    ApplyHeaders(options, child);
+                }
+                else if (child.Value is { Length: > 0 } raw)
+                {
+                    property.SetValue(options, child.Get(property.PropertyType));
+                    options.Sources.SetFrom(property.Name, child.Path, raw);
+                }
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The binder's message names the key and the target type, never a header value.
+                options.Sources.AddWarning(SettingSources.Ignored($"{ex.Message.TrimEnd('.')}; accepted in {OtelSettingNames.ConfigurationSection}: {Accepted}", property.Name));
+            }
+        }
+    }
+
+    // Section headers add to those already set (from the environment); the text of a value is never recorded.
+    private static void ApplyHeaders(OtlpProfilesOptions options, IConfigurationSection headers)
+    {
+        foreach (IConfigurationSection header in headers.GetChildren())
+        {
+            options.Headers[header.Key] = header.Value ?? string.Empty;
+            options.Sources.SetHeaderFrom(header.Key, header.Path);
         }
     }
 }

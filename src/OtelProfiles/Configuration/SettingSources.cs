@@ -1,66 +1,71 @@
 namespace OtelProfiles.Configuration;
 
 /// <summary>
-/// Remembers, for each property of one <see cref="OtlpProfilesOptions"/> instance, which setting its value came from
-/// (an environment variable, a configuration key, or code) and which problems the readers found on the way.
+/// Remembers, for one <see cref="OtlpProfilesOptions"/> instance, which configuration setting (an environment
+/// variable or a configuration key) supplied which property value, and the warnings found on the way.
 /// </summary>
 /// <remarks>
-/// Two things need this. Messages must name the setting the operator actually wrote
-/// (<c>OTEL_PROFILES_EXPORT_INTERVAL='0'</c>, not <c>ExportInterval=00:00:00</c>). And a malformed value from a
-/// lower-precedence source that a higher one replaced (say an environment variable overridden in code) must not stop
-/// the application: such a problem becomes a warning. Every property setter bumps a version, so a problem recorded at
-/// version N is still in force only while the property stays at version N.
+/// Two things need the origin of a value: messages name the setting the operator wrote
+/// (<c>OTEL_PROFILES_EXPORT_INTERVAL='0'</c>, not <c>ExportInterval=00:00:00</c>), and an invalid value from
+/// configuration falls back to the default with a warning while one set in code stops the application. A property
+/// counts as coming from a setting while it still holds the value that setting gave it: code that assigns another
+/// value (or changes the headers in place) takes it over, without the property setters having to report it. Code
+/// that assigns exactly the configured value is indistinguishable from it, which changes nothing.
 /// </remarks>
-internal sealed class SettingSources
+internal sealed class SettingSources(OtlpProfilesOptions owner)
 {
-    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
-    private readonly List<Issue> issues = [];
-    private readonly List<string> warnings = [];
-
-    /// <summary>Called by every property setter: the new value comes from code or the binder until a reader says otherwise.</summary>
-    public void Changed(string property)
-    {
-        this.entries.TryGetValue(property, out var entry);
-        this.entries[property] = new Entry(entry.Version + 1, Setting: null, RawValue: null);
-    }
-
-    /// <summary>Records that the property's current value was read from <paramref name="setting"/> as <paramref name="rawValue"/>.</summary>
-    public void SetFrom(string property, string setting, string? rawValue)
-    {
-        this.entries.TryGetValue(property, out var entry);
-        this.entries[property] = entry with { Setting = setting, RawValue = rawValue };
-    }
-
-    /// <summary>The setting the property's value came from, or <see langword="null"/> for defaults and code.</summary>
-    public (string Setting, string? RawValue)? Find(string property) =>
-        this.entries.TryGetValue(property, out var entry) && entry.Setting is not null
-            ? (entry.Setting, entry.RawValue)
-            : null;
+    private readonly Dictionary<string, Origin> _origins = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Origin> _headerOrigins = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _warnings = [];
 
     /// <summary>
-    /// Records a value that could not be used for <paramref name="property"/>; it fails validation unless a later
-    /// source sets the property.
+    /// Records that the property's current value was read from <paramref name="setting"/> as
+    /// <paramref name="rawValue"/> (<see langword="null"/> for secrets); for headers, every header now present.
     /// </summary>
-    public void AddError(string property, string message) =>
-        this.issues.Add(new Issue(property, this.VersionOf(property), message));
+    public void SetFrom(string property, string setting, string? rawValue)
+    {
+        _origins[property] = new Origin(setting, rawValue, OptionProperties.Snapshot(owner, property));
+        if (property == nameof(OtlpProfilesOptions.Headers))
+        {
+            foreach ((string name, string value) in owner.Headers)
+            {
+                _headerOrigins[name] = new Origin(setting, RawValue: null, value);
+            }
+        }
+    }
+
+    /// <summary>Records that one header's current value came from <paramref name="setting"/>.</summary>
+    public void SetHeaderFrom(string name, string setting)
+    {
+        if (owner.Headers.TryGetValue(name, out string? value))
+        {
+            _headerOrigins[name] = new Origin(setting, RawValue: null, value);
+        }
+    }
+
+    /// <summary>The setting the property's current value came from, or <see langword="null"/> for defaults and code.</summary>
+    public (string Setting, string? RawValue)? Find(string property) =>
+        _origins.TryGetValue(property, out Origin origin) && Equals(origin.Value, OptionProperties.Snapshot(owner, property))
+            ? (origin.Setting, origin.RawValue)
+            : null;
+
+    /// <summary>The setting a header's current value came from, or <see langword="null"/> when code set it.</summary>
+    public string? FindHeader(string name) =>
+        _headerOrigins.TryGetValue(name, out Origin origin)
+        && owner.Headers.TryGetValue(name, out string? value)
+        && Equals(origin.Value, value)
+            ? origin.Setting
+            : null;
 
     /// <summary>Records something worth telling the operator that does not stop profiling.</summary>
-    public void AddWarning(string message) => this.warnings.Add(message);
+    public void AddWarning(string message) => _warnings.Add(message);
 
-    /// <summary>Problems still in force, in the order they were found.</summary>
-    public IEnumerable<string> Errors =>
-        this.issues.Where(i => i.Version == this.VersionOf(i.Property)).Select(i => i.Message);
+    /// <summary>The warnings, in the order they were found.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
 
-    /// <summary>Warnings, including problems whose property a later source replaced.</summary>
-    public IEnumerable<string> Warnings =>
-        this.warnings.Concat(
-            this.issues
-                .Where(i => i.Version != this.VersionOf(i.Property))
-                .Select(i => $"{i.Message} (ignored: {i.Property} was set again by a later source)"));
+    /// <summary>The warning for a setting whose text could not be used at all.</summary>
+    public static string Ignored(string problem, string property) =>
+        $"{problem}; ignored: {property} keeps its default unless another source sets it";
 
-    private int VersionOf(string property) => this.entries.TryGetValue(property, out var entry) ? entry.Version : 0;
-
-    private readonly record struct Entry(int Version, string? Setting, string? RawValue);
-
-    private readonly record struct Issue(string Property, int Version, string Message);
+    private readonly record struct Origin(string Setting, string? RawValue, object? Value);
 }

@@ -5,9 +5,9 @@ using OtelProfiles.Diagnostics;
 namespace OtelProfiles.Hosting;
 
 /// <summary>
-/// The few lines an operator reads to know whether profiling is on: configuration warnings, then one line saying
-/// profiling is enabled (types, destination, interval, rate) or why it is off, and the one warning when the session
-/// cannot start. Each goes to the logger and to the EventSource.
+/// The few lines an operator reads to know whether profiling is on: one line saying profiling is enabled (types,
+/// destination, interval, rate) or why it is off, and the one warning when the session cannot start. Configuration
+/// warnings come before it, from the options pipeline (<c>ConfigurationWarnings</c>). Each goes to the logger and to the EventSource.
 /// </summary>
 internal static class ProfilingStartupLog
 {
@@ -16,12 +16,6 @@ internal static class ProfilingStartupLog
     {
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(options);
-
-        foreach (var warning in options.Sources.Warnings)
-        {
-            Log.ConfigurationWarning(logger, warning);
-            OtelProfilesEventSource.Log.ConfigurationWarning(warning);
-        }
 
         if (!options.Enabled)
         {

@@ -29,7 +29,6 @@ public class OtelSettingsTests
         Assert.Equal(Path.GetFullPath("profiles"), options.ResolveFileDirectory());
         Assert.Equal(8, options.MaxQueueSize);
         Assert.Equal(TimeSpan.FromSeconds(5), options.ShutdownTimeout);
-        Assert.Empty(OtlpProfilesOptionsValidation.GetErrors(options));
         options.Validate();
     }
 
@@ -57,7 +56,7 @@ public class OtelSettingsTests
 
         Assert.True(options.Enabled);
         Assert.Contains(options.Sources.Warnings, w => w.Contains("OTEL_SDK_DISABLED='1'") && w.Contains("true, false"));
-        Assert.Empty(OtlpProfilesOptionsValidation.GetErrors(options));
+        Assert.Single(options.Sources.Warnings);
     }
 
     [Theory]
@@ -190,7 +189,7 @@ public class OtelSettingsTests
         Assert.Equal(new Uri("http://collector:4317"), options.Endpoint);
         Assert.Equal(ProfileTypes.Cpu | ProfileTypes.Wall, options.ProfileTypes);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Timeout);
-        Assert.Empty(OtlpProfilesOptionsValidation.GetErrors(options));
+        Assert.Empty(options.Sources.Warnings);
     }
 
     [Fact]

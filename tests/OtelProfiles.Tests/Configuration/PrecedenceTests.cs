@@ -57,7 +57,6 @@ public class PrecedenceTests
         Assert.Equal("out", options.FileDirectory);
         Assert.Equal(2, options.MaxQueueSize);
         Assert.Equal(TimeSpan.FromSeconds(1), options.ShutdownTimeout);
-        Assert.Empty(OtlpProfilesOptionsValidation.GetErrors(options));
     }
 
     [Fact]
@@ -89,7 +88,6 @@ public class PrecedenceTests
     {
         var options = Read(o => o.Protocol = OtlpProfilesProtocol.Grpc, ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"));
 
-        Assert.Empty(OtlpProfilesOptionsValidation.GetErrors(options));
         Assert.Contains(options.Sources.Warnings, w => w.Contains("OTEL_EXPORTER_OTLP_PROTOCOL='http/json'") && w.Contains("ignored"));
     }
 
@@ -99,20 +97,41 @@ public class PrecedenceTests
         var options = Read(("OTEL_PROFILES_EXPORT_INTERVAL", "15s"), ("OpenTelemetry:Profiles:ExportInterval", "00:00:20"));
 
         Assert.Equal(TimeSpan.FromSeconds(20), options.ExportInterval);
-        Assert.Empty(OtlpProfilesOptionsValidation.GetErrors(options));
         Assert.Single(options.Sources.Warnings);
     }
 
     [Fact]
-    public void A_bad_value_not_replaced_stays_an_error() =>
-        Assert.Contains("OTEL_PROFILES_EXPORT_INTERVAL='15s'", SingleError(("OTEL_PROFILES_EXPORT_INTERVAL", "15s")));
+    public void A_bad_value_not_replaced_is_a_warning_and_the_default_applies()
+    {
+        var options = Read(("OTEL_PROFILES_EXPORT_INTERVAL", "15s"), ("OTEL_PROFILES_SAMPLING_FREQUENCY", "0"));
+
+        Assert.Equal(TimeSpan.FromSeconds(15), options.ExportInterval);
+        Assert.Equal(100, options.SamplingFrequencyHz);
+        Assert.Equal(2, options.Sources.Warnings.Count);
+        Assert.Contains(options.Sources.Warnings, w => w.StartsWith("OTEL_PROFILES_EXPORT_INTERVAL='15s' is not a whole number", StringComparison.Ordinal));
+        Assert.Contains(options.Sources.Warnings, w => w.StartsWith("OTEL_PROFILES_SAMPLING_FREQUENCY='0' is out of range", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_bad_value_set_in_code_fails_at_startup() =>
+        Assert.StartsWith(
+            "OtlpProfilesOptions.SamplingFrequencyHz='0' is out of range",
+            SingleError(o => o.SamplingFrequencyHz = 0));
+
+    [Fact]
+    public void A_configured_value_that_code_changes_to_a_bad_one_fails_naming_the_property()
+    {
+        var errors = Errors(o => o.MaxQueueSize -= 3, ("OTEL_PROFILES_MAX_QUEUE_SIZE", "3"));
+
+        Assert.Equal(["OtlpProfilesOptions.MaxQueueSize='0' is out of range; accepted: 1 to 1000"], errors);
+    }
 
     [Fact]
     public void Disabled_profiling_is_not_stopped_by_bad_values()
     {
-        var options = Read(("OTEL_PROFILES_ENABLED", "false"), ("OTEL_PROFILES_EXPORT_INTERVAL", "-1"));
+        var options = Read(o => o.ExportInterval = TimeSpan.FromSeconds(-1), ("OTEL_PROFILES_ENABLED", "false"));
 
-        Assert.Empty(OtlpProfilesOptionsValidation.GetErrors(options));
+        Assert.False(options.Enabled);
         options.Validate();
     }
 }

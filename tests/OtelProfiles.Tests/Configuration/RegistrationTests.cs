@@ -26,7 +26,7 @@ public class RegistrationTests
         using var provider = services.BuildServiceProvider();
         Assert.Equal(101, provider.GetRequiredService<IOptions<OtlpProfilesOptions>>().Value.SamplingFrequencyHz);
         Assert.Single(provider.GetServices<IValidateOptions<OtlpProfilesOptions>>());
-        Assert.Single(provider.GetServices<IPostConfigureOptions<OtlpProfilesOptions>>());
+        Assert.Equal(2, provider.GetServices<IPostConfigureOptions<OtlpProfilesOptions>>().Count()); // kill switch, fallback
     }
 
     [Fact]
@@ -61,32 +61,51 @@ public class RegistrationTests
     }
 
     [Fact]
-    public void Invalid_options_throw_with_all_messages_when_resolved()
+    public void Invalid_values_set_in_code_throw_with_all_messages_when_resolved()
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(Settings.Config(
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4317"),
-            ("OTEL_PROFILES_EXPORT_INTERVAL", "0")));
-        OtlpProfilesOptionsRegistration.Register(services, configure: null);
+        services.AddSingleton<IConfiguration>(Settings.Config(("OTEL_PROFILES_EXPORT_INTERVAL", "0")));
+        services.AddOpenTelemetry().AddOtlpProfiles(o =>
+        {
+            o.Endpoint = new Uri("localhost:4317");
+            o.MaxQueueSize = 0;
+        });
 
         using var provider = services.BuildServiceProvider();
         var exception = Assert.Throws<OptionsValidationException>(
             () => provider.GetRequiredService<IOptions<OtlpProfilesOptions>>().Value);
+
+        // The environment value is only a warning; the two values set in code fail.
         Assert.Equal(2, exception.Failures.Count());
-        Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT='localhost:4317'", exception.Message);
-        Assert.Contains("OTEL_PROFILES_EXPORT_INTERVAL='0'", exception.Message);
+        Assert.Contains("OtlpProfilesOptions.Endpoint='localhost:4317'", exception.Message);
+        Assert.Contains("OtlpProfilesOptions.MaxQueueSize='0'", exception.Message);
     }
 
     [Fact]
-    public async Task Host_fails_at_startup_on_invalid_values()
+    public async Task Host_fails_at_startup_on_invalid_values_set_in_code()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection([new("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")]);
-        OtlpProfilesOptionsRegistration.Register(builder.Services, configure: null);
+        builder.Services.AddOpenTelemetry().AddOtlpProfiles(o => o.Protocol = (OtlpProfilesProtocol)9);
         using var host = builder.Build();
 
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-        Assert.Contains("OTEL_EXPORTER_OTLP_PROTOCOL='http/json' is not supported", exception.Message);
+        Assert.Contains("OtlpProfilesOptions.Protocol='9' is not a defined value", exception.Message);
+    }
+
+    [Fact]
+    public async Task Host_starts_with_invalid_configuration_values()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection([new("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"), new("OTEL_PROFILES_ENABLED", "false")]);
+        builder.Services.AddOpenTelemetry().AddOtlpProfiles();
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        var options = host.Services.GetRequiredService<IOptions<OtlpProfilesOptions>>().Value;
+        Assert.Equal(OtlpProfilesProtocol.Grpc, options.Protocol);
+        Assert.Contains(options.Sources.Warnings, w => w.StartsWith("OTEL_EXPORTER_OTLP_PROTOCOL='http/json' is not supported", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -128,24 +147,44 @@ public class RegistrationTests
     }
 
     [Fact]
-    public void A_reload_with_an_invalid_value_keeps_the_last_valid_options()
+    public void A_reload_with_an_invalid_configuration_value_falls_back_to_the_default()
     {
-        var configuration = Settings.Config(("OTEL_PROFILES_EXPORT_INTERVAL", "15000"));
+        var configuration = Settings.Config(("OTEL_PROFILES_EXPORT_INTERVAL", "20000"));
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        OtlpProfilesOptionsRegistration.Register(services, configure: null);
+        services.AddOpenTelemetry().AddOtlpProfiles();
+        using var provider = services.BuildServiceProvider();
+        var monitor = provider.GetRequiredService<IOptionsMonitor<OtlpProfilesOptions>>();
+        Assert.Equal(TimeSpan.FromSeconds(20), monitor.CurrentValue.ExportInterval);
+
+        configuration["OTEL_PROFILES_EXPORT_INTERVAL"] = "0";
+        configuration.Reload();
+
+        Assert.Equal(TimeSpan.FromSeconds(15), monitor.CurrentValue.ExportInterval);
+    }
+
+    [Fact]
+    public void A_reload_that_makes_code_set_an_invalid_value_keeps_the_last_valid_options()
+    {
+        // A delegate that computes a value from the configuration is code: its bad value fails, so the monitor
+        // throws after the reload and the profiler keeps the last good options.
+        var configuration = Settings.Config(("App:ProfileEverySeconds", "20"));
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddOpenTelemetry().AddOtlpProfiles(
+            o => o.ExportInterval = TimeSpan.FromSeconds(int.Parse(configuration["App:ProfileEverySeconds"]!, System.Globalization.CultureInfo.InvariantCulture)));
         using var provider = services.BuildServiceProvider();
         var options = new LastValidOptions(provider.GetRequiredService<IOptionsMonitor<OtlpProfilesOptions>>());
 
-        configuration["OTEL_PROFILES_EXPORT_INTERVAL"] = "0";
+        configuration["App:ProfileEverySeconds"] = "0";
 
         // The monitor rebuilds the options inside the reload callback, so the reload itself reports the failure.
         Assert.ThrowsAny<Exception>(configuration.Reload);
-        Assert.Equal(TimeSpan.FromSeconds(15), options.Current.ExportInterval);
-
-        configuration["OTEL_PROFILES_EXPORT_INTERVAL"] = "20000";
-        configuration.Reload();
         Assert.Equal(TimeSpan.FromSeconds(20), options.Current.ExportInterval);
+
+        configuration["App:ProfileEverySeconds"] = "30";
+        configuration.Reload();
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Current.ExportInterval);
     }
 
     [Fact]

@@ -62,11 +62,11 @@ public class OtelProfilesEventSourceTests
     public void Validation_errors_are_written_to_the_event_source()
     {
         using var listener = new ProfilesEventListener();
-        var options = Configuration.Settings.Read(("OTEL_PROFILES_SAMPLING_FREQUENCY", "876543"));
+        var options = new OtlpProfilesOptions { SamplingFrequencyHz = 876543 };
 
         new OtelProfiles.Configuration.OtlpProfilesOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
 
         Assert.Contains(listener.Events, e => e.EventName == "ConfigurationError" &&
-            ((string)e.Payload![0]!).Contains("OTEL_PROFILES_SAMPLING_FREQUENCY='876543'"));
+            ((string)e.Payload![0]!).Contains("OtlpProfilesOptions.SamplingFrequencyHz='876543'"));
     }
 }

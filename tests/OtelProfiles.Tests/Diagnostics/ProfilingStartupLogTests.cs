@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OtelProfiles.Diagnostics;
 using OtelProfiles.Hosting;
 using Xunit;
@@ -60,14 +63,21 @@ public class ProfilingStartupLogTests
     [Fact]
     public void Configuration_warnings_are_logged_before_the_startup_line()
     {
-        var logger = new RecordingLogger();
+        var logging = new RecordingLoggerProvider();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(Config(("OTEL_SDK_DISABLED", "yes")));
+        services.AddLogging(builder => builder.AddProvider(logging));
+        services.AddOpenTelemetry().AddOtlpProfiles();
+        using var provider = services.BuildServiceProvider();
 
-        ProfilingStartupLog.Started(logger, Read(("OTEL_SDK_DISABLED", "yes")));
+        // The pipeline logs while it builds the options, which the profiler reads before its startup line.
+        ProfilingStartupLog.Started(logging.Logger, provider.GetRequiredService<IOptions<OtlpProfilesOptions>>().Value);
 
-        Assert.Equal(2, logger.Entries.Count);
-        Assert.Equal(LogLevel.Warning, logger.Entries[0].Level);
-        Assert.Contains("OTEL_SDK_DISABLED='yes'", logger.Entries[0].Message);
-        Assert.StartsWith("OpenTelemetry profiling enabled", logger.Entries[1].Message);
+        var entries = logging.Logger.Entries;
+        Assert.Equal(2, entries.Count);
+        Assert.Equal(LogLevel.Warning, entries[0].Level);
+        Assert.Contains("OTEL_SDK_DISABLED='yes'", entries[0].Message);
+        Assert.StartsWith("OpenTelemetry profiling enabled", entries[1].Message);
     }
 
     [Fact]

@@ -35,10 +35,6 @@ internal interface INetTraceEventSink
 /// </remarks>
 internal sealed class NetTraceReader
 {
-    private const byte TagNullReference = 1;
-    private const byte TagBeginPrivateObject = 5;
-    private const byte TagEndObject = 6;
-
     private Stream _stream = Stream.Null;
     private readonly byte[] _input = new byte[64 * 1024];
     private int _inputStart;
@@ -81,12 +77,12 @@ internal sealed class NetTraceReader
                 return false;
             }
 
-            if (tag == TagNullReference)
+            if (tag == FastSerializationTags.NullReference)
             {
                 return true;
             }
 
-            Expect(tag, TagBeginPrivateObject, "object start");
+            Expect(tag, FastSerializationTags.BeginPrivateObject, "object start");
             string typeName = ReadTypeDescriptor();
             if (typeName == "Trace")
             {
@@ -102,7 +98,7 @@ internal sealed class NetTraceReader
                 return false;
             }
 
-            Expect(end, TagEndObject, "end of " + typeName);
+            Expect(end, FastSerializationTags.EndObject, "end of " + typeName);
         }
     }
 
@@ -137,8 +133,8 @@ internal sealed class NetTraceReader
 
     private string ReadTypeDescriptor()
     {
-        Expect(ReadByte(), TagBeginPrivateObject, "type descriptor");
-        Expect(ReadByte(), TagNullReference, "type of type");
+        Expect(ReadByte(), FastSerializationTags.BeginPrivateObject, "type descriptor");
+        Expect(ReadByte(), FastSerializationTags.NullReference, "type of type");
         _ = ReadInt32(); // version
         int minimumReaderVersion = ReadInt32();
         int nameLength = ReadInt32();
@@ -149,7 +145,7 @@ internal sealed class NetTraceReader
 
         Span<byte> name = stackalloc byte[nameLength];
         ReadExactly(name);
-        Expect(ReadByte(), TagEndObject, "end of type descriptor");
+        Expect(ReadByte(), FastSerializationTags.EndObject, "end of type descriptor");
         string typeName = KnownTypeName(name);
         if (typeName == "Trace" && minimumReaderVersion > 4)
         {
@@ -284,8 +280,9 @@ internal sealed class NetTraceReader
 
     private void ReadEvents(ReadOnlySpan<byte> block, bool isMetadata, INetTraceEventSink sink)
     {
-        int headerSize = BinaryPrimitives.ReadInt16LittleEndian(block);
-        bool compressed = (BinaryPrimitives.ReadInt16LittleEndian(block[2..]) & 1) != 0;
+        int headerSize = BinaryPrimitives.ReadInt16LittleEndian(block[EventBlockHeader.HeaderSizeOffset..]);
+        var blockFlags = (EventBlockFlags)BinaryPrimitives.ReadInt16LittleEndian(block[EventBlockHeader.FlagsOffset..]);
+        bool compressed = (blockFlags & EventBlockFlags.HeaderCompression) != 0;
         int offset = headerSize;
 
         // Compressed headers are deltas against the previous event of the same block, starting from zero.
@@ -300,61 +297,64 @@ internal sealed class NetTraceReader
         {
             if (compressed)
             {
-                byte flags = block[offset++];
-                isSorted = (flags & 64) != 0;
-                if ((flags & 1) != 0)
+                var flags = (CompressedHeaderFlags)block[offset++];
+                isSorted = (flags & CompressedHeaderFlags.Sorted) != 0;
+                if ((flags & CompressedHeaderFlags.MetadataId) != 0)
                 {
                     metadataId = (int)ReadVarUInt32(block, ref offset);
                 }
 
-                if ((flags & 2) != 0)
+                if ((flags & CompressedHeaderFlags.CaptureThreadAndSequence) != 0)
                 {
                     _ = ReadVarUInt32(block, ref offset); // sequence number delta
                     _ = ReadVarUInt64(block, ref offset); // capture thread id
                     _ = ReadVarUInt32(block, ref offset); // processor number
                 }
 
-                if ((flags & 4) != 0)
+                if ((flags & CompressedHeaderFlags.ThreadId) != 0)
                 {
                     threadId = (long)ReadVarUInt64(block, ref offset);
                 }
 
-                if ((flags & 8) != 0)
+                if ((flags & CompressedHeaderFlags.StackId) != 0)
                 {
                     stackId = (int)ReadVarUInt32(block, ref offset);
                 }
 
                 timestamp += (long)ReadVarUInt64(block, ref offset);
-                if ((flags & 16) != 0)
+                if ((flags & CompressedHeaderFlags.ActivityId) != 0)
                 {
-                    offset += 16; // activity id
+                    offset += 16;
                 }
 
-                if ((flags & 32) != 0)
+                if ((flags & CompressedHeaderFlags.RelatedActivityId) != 0)
                 {
-                    offset += 16; // related activity id
+                    offset += 16;
                 }
 
-                if ((flags & 128) != 0)
+                if ((flags & CompressedHeaderFlags.DataLength) != 0)
                 {
                     payloadSize = (int)ReadVarUInt32(block, ref offset);
                 }
             }
             else
             {
-                offset += 4; // event size
-                int idAndFlag = BinaryPrimitives.ReadInt32LittleEndian(block[offset..]);
-                metadataId = idAndFlag & 0x7FFFFFFF;
-                isSorted = idAndFlag < 0; // the high bit is the "sorted" mark
-                offset += 4 + 4; // metadata id, sequence number
-                threadId = BinaryPrimitives.ReadInt64LittleEndian(block[offset..]);
-                offset += 8 + 8 + 4; // thread id, capture thread id, processor number
-                stackId = BinaryPrimitives.ReadInt32LittleEndian(block[offset..]);
-                offset += 4;
-                timestamp = BinaryPrimitives.ReadInt64LittleEndian(block[offset..]);
-                offset += 8 + 16 + 16; // timestamp, activity ids
-                payloadSize = BinaryPrimitives.ReadInt32LittleEndian(block[offset..]);
-                offset += 4;
+                if (offset + UncompressedEventHeader.Size > block.Length)
+                {
+                    throw new NetTraceFormatException("An event header runs past the end of its block.");
+                }
+
+                ReadOnlySpan<byte> header = block.Slice(offset, UncompressedEventHeader.Size);
+                uint idAndFlag = BinaryPrimitives.ReadUInt32LittleEndian(header[UncompressedEventHeader.MetadataIdOffset..]);
+                metadataId = (int)(idAndFlag & UncompressedEventHeader.MetadataIdMask);
+
+                // The high bit marks an event that is NOT sorted (the opposite of the compressed form's Sorted flag).
+                isSorted = (idAndFlag & UncompressedEventHeader.NotSortedBit) == 0;
+                threadId = BinaryPrimitives.ReadInt64LittleEndian(header[UncompressedEventHeader.ThreadIdOffset..]);
+                stackId = BinaryPrimitives.ReadInt32LittleEndian(header[UncompressedEventHeader.StackIdOffset..]);
+                timestamp = BinaryPrimitives.ReadInt64LittleEndian(header[UncompressedEventHeader.TimestampOffset..]);
+                payloadSize = BinaryPrimitives.ReadInt32LittleEndian(header[UncompressedEventHeader.PayloadSizeOffset..]);
+                offset += UncompressedEventHeader.Size;
             }
 
             if (payloadSize < 0 || offset + payloadSize > block.Length)
