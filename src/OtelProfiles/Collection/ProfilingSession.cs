@@ -38,7 +38,7 @@ internal sealed class ProfilingSession : IDisposable
         Methods = new MethodAddressMap();
         Modules = new ModuleFileMap();
         ThreadNames = new ThreadNames();
-        Frames = new FrameResolver(Methods, () => Images, Modules);
+        Frames = new FrameResolver(Methods, () => Images, Modules, (what, ex) => onFailure(what, ex));
         Recorder = new ThreadSampleRecorder(threads, DateTime.UtcNow);
         _methodEvents = new MethodEventsSink(Methods, Modules, address => Images.FindFile(address));
 

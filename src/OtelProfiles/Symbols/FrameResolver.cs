@@ -1,8 +1,10 @@
+using OtelProfiles.Symbols.ReadyToRun;
+
 namespace OtelProfiles.Symbols;
 
 /// <summary>
-/// Names an instruction pointer: a managed method from the method map, or, failing that, the native image it lies
-/// in (<c>[libcoreclr.so]</c>), or <c>[unknown]</c>. Counts how many frames were named, for the 98% target.
+/// Names an instruction pointer: a managed method from the method map; failing that, precompiled (ReadyToRun) code
+/// named from its image; failing that, the native image it lies in (<c>[libcoreclr.so]</c>), or <c>[unknown]</c>.
 /// </summary>
 internal sealed class FrameResolver
 {
@@ -11,12 +13,15 @@ internal sealed class FrameResolver
     private readonly MethodAddressMap _methods;
     private readonly ModuleFileMap? _modules;
     private readonly Func<NativeImageMap> _images;
+    private readonly ReadyToRunImages _precompiled;
 
-    public FrameResolver(MethodAddressMap methods, Func<NativeImageMap> images, ModuleFileMap? modules = null)
+    /// <param name="onFailure">Told once per image that cannot be read for names (its frames keep the file name).</param>
+    public FrameResolver(MethodAddressMap methods, Func<NativeImageMap> images, ModuleFileMap? modules = null, Action<string, Exception>? onFailure = null)
     {
         _methods = methods;
         _images = images;
         _modules = modules;
+        _precompiled = new ReadyToRunImages(images, onFailure);
     }
 
     public ResolvedFrame Resolve(ulong address)
@@ -26,6 +31,13 @@ internal sealed class FrameResolver
         {
             method.ModuleFile ??= (method.ModuleId != 0 ? _modules?.Find(method.ModuleId) : null) ?? _images().FindFile(address);
             return new ResolvedFrame(method.DisplayName, method.SystemName, method.ModuleFile, method);
+        }
+
+        // Only what no event named costs a look into the image (opened once, on the first such address).
+        MethodSymbol? precompiled = _precompiled.Resolve(address);
+        if (precompiled is not null)
+        {
+            return new ResolvedFrame(precompiled.DisplayName, precompiled.SystemName, precompiled.ModuleFile, precompiled);
         }
 
         string? file = _images().FindFile(address);

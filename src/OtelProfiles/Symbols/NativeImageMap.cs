@@ -8,9 +8,9 @@ namespace OtelProfiles.Symbols;
 /// </summary>
 internal sealed class NativeImageMap
 {
-    private readonly (ulong Start, ulong End, string File)[] _regions;
+    private readonly MappedRegion[] _regions;
 
-    private NativeImageMap((ulong, ulong, string)[] regions) => _regions = regions;
+    private NativeImageMap(MappedRegion[] regions) => _regions = regions;
 
     /// <summary>An empty map (non-Linux, or /proc not readable).</summary>
     public static NativeImageMap Empty { get; } = new([]);
@@ -40,7 +40,7 @@ internal sealed class NativeImageMap
     /// <summary>Parses lines in the /proc/PID/maps format.</summary>
     public static NativeImageMap Parse(IEnumerable<string> lines)
     {
-        var regions = new List<(ulong, ulong, string)>();
+        var regions = new List<MappedRegion>();
         foreach (string line in lines)
         {
             // 7f..-7f.. r-xp 00000000 fe:00 350912   /usr/share/dotnet/.../System.Net.Sockets.dll
@@ -54,7 +54,8 @@ internal sealed class NativeImageMap
             int dash = fields[0].IndexOf('-');
             if (dash <= 0
                 || !ulong.TryParse(fields[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong start)
-                || !ulong.TryParse(fields[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong end))
+                || !ulong.TryParse(fields[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong end)
+                || !ulong.TryParse(fields[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong fileOffset))
             {
                 continue;
             }
@@ -70,36 +71,63 @@ internal sealed class NativeImageMap
                 path = path[..^" (deleted)".Length];
             }
 
-            regions.Add((start, end, Path.GetFileName(path)));
+            regions.Add(new MappedRegion(start, end, fileOffset, path, Path.GetFileName(path)));
         }
 
-        regions.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        regions.Sort((a, b) => a.Start.CompareTo(b.Start));
         return new NativeImageMap(regions.ToArray());
     }
 
     /// <summary>The file name mapped at <paramref name="address"/>, or null.</summary>
-    public string? FindFile(ulong address)
+    public string? FindFile(ulong address) => FindRegion(address)?.File;
+
+    /// <summary>The full path of a mapped file named <paramref name="fileName"/> (e.g. <c>System.Runtime.dll</c>), or null.</summary>
+    public string? FindPath(string fileName)
+    {
+        foreach (MappedRegion region in _regions)
+        {
+            if (string.Equals(region.File, fileName, StringComparison.OrdinalIgnoreCase))
+            {
+                return region.Path;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The file mapping that holds <paramref name="address"/>, or null.</summary>
+    public MappedRegion? FindRegion(ulong address)
     {
         int lo = 0;
         int hi = _regions.Length - 1;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            (ulong start, ulong end, string file) = _regions[mid];
-            if (address < start)
+            MappedRegion region = _regions[mid];
+            if (address < region.Start)
             {
                 hi = mid - 1;
             }
-            else if (address >= end)
+            else if (address >= region.End)
             {
                 lo = mid + 1;
             }
             else
             {
-                return file;
+                return region;
             }
         }
 
         return null;
     }
+}
+
+/// <summary>
+/// One line of <c>/proc/PID/maps</c>: <paramref name="Start"/>..<paramref name="End"/> shows the file
+/// <paramref name="Path"/> from <paramref name="FileOffset"/> on, so an address in it is at file offset
+/// <c>address - Start + FileOffset</c>.
+/// </summary>
+internal sealed record MappedRegion(ulong Start, ulong End, ulong FileOffset, string Path, string File)
+{
+    public ulong FileOffsetOf(ulong address) => address - Start + FileOffset;
 }

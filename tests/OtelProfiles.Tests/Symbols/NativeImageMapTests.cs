@@ -24,6 +24,24 @@ public sealed class NativeImageMapTests
     }
 
     [Fact]
+    public void Regions_relate_addresses_to_file_offsets_and_paths()
+    {
+        NativeImageMap map = NativeImageMap.Parse(
+        [
+            "7fdf7bf00000-7fdf7bf01000 r--p 00000000 fe:00 350912 /usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/System.Net.Sockets.dll",
+            "7fdf7bf10000-7fdf7bf82000 r-xp 00000000 fe:00 350912 /usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/System.Net.Sockets.dll",
+            "7fdf7bfa1000-7fdf7bfc1000 rw-p 00071000 fe:00 350912 /usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/System.Net.Sockets.dll",
+        ]);
+
+        MappedRegion code = map.FindRegion(0x7fdf7bf1d495)!;
+        Assert.Equal("/usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/System.Net.Sockets.dll", code.Path);
+        Assert.Equal(0xd495UL, code.FileOffsetOf(0x7fdf7bf1d495));
+        Assert.Equal(0x71010UL, map.FindRegion(0x7fdf7bfa1010)!.FileOffsetOf(0x7fdf7bfa1010));
+        Assert.Equal(code.Path, map.FindPath("system.net.sockets.dll"));
+        Assert.Null(map.FindPath("System.Runtime.dll"));
+    }
+
+    [Fact]
     public void Captures_this_process_on_linux()
     {
         if (!OperatingSystem.IsLinux())
