@@ -32,6 +32,7 @@ public sealed class PackAndConsumeTests
             Assert.True(packExit == 0, packLog);
 
             AssertPackageLayout(Path.Combine(feed, $"OtelProfiles.{version}.nupkg"));
+            AssertReadyToRun(Path.Combine(feed, $"OtelProfiles.{version}.nupkg"));
 
             var app = CreateConsumerProject(work.FullName, feed, version, repository);
             var (buildExit, buildLog) = await ChildProcess.RunAsync(
@@ -100,6 +101,21 @@ public sealed class PackAndConsumeTests
             .Select(e => (string)e.Attribute("id")!).ToArray();
         Assert.NotEmpty(dependencies);
         Assert.DoesNotContain(dependencies, id => id.StartsWith("OtelProfiles.", StringComparison.Ordinal) || id.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+    }
+
+    // The library ships crossgen-compiled (build/ReadyToRun.targets): its code is not JIT-compiled at every start.
+    // The consumer run below then proves the R2R image loads and works under a plain `dotnet`.
+    private static void AssertReadyToRun(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        using var image = new MemoryStream();
+        using (var entry = zip.GetEntry("lib/net10.0/OtelProfiles.dll")!.Open())
+        {
+            entry.CopyTo(image);
+        }
+
+        image.Position = 0;
+        Assert.True(ReadyToRunImage.HasReadyToRunHeader(image), "lib/net10.0/OtelProfiles.dll in the package is not ReadyToRun-compiled");
     }
 
     private static string CreateConsumerProject(string root, string feed, string version, string repository)
