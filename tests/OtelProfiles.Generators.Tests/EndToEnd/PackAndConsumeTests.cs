@@ -103,7 +103,7 @@ public sealed class PackAndConsumeTests
         Assert.DoesNotContain(dependencies, id => id.StartsWith("OtelProfiles.", StringComparison.Ordinal) || id.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
     }
 
-    // The library ships crossgen-compiled (build/ReadyToRun.targets): its code is not JIT-compiled at every start.
+    // The library ships crossgen-compiled (src/OtelProfiles/ReadyToRun.targets): its code is not JIT-compiled at every start.
     // The consumer run below then proves the R2R image loads and works under a plain `dotnet`.
     private static void AssertReadyToRun(string package)
     {
