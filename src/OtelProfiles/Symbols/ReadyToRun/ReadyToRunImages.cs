@@ -3,17 +3,21 @@ namespace OtelProfiles.Symbols.ReadyToRun;
 /// <summary>
 /// Names code addresses inside mapped ReadyToRun images from the images themselves, for precompiled code no method
 /// event described (generic instantiations the rundown does not list, code first run before the events session
-/// saw its entry point). Each image is opened on the first address that needs it and its tables built once; an
-/// image that cannot be read is reported once and left alone.
+/// saw its entry point). Each image is opened on the first address that needs it and its tables built once per
+/// process: the images a process maps do not change while it runs, so the modules read are shared by every
+/// profiler start (reading System.Private.CoreLib's tables costs ~0.5 s of CPU, which a stop and start must not pay
+/// again). An image that cannot be read is reported once and left alone.
 /// </summary>
 internal sealed class ReadyToRunImages : IDisposable
 {
     private const int MaxModules = 512;
 
-    private readonly object _gate = new();
+    // Shared by every instance in the process (see the class remarks); bounded by MaxModules.
+    private static readonly object Gate = new();
+    private static readonly Dictionary<string, ReadyToRunModule?> Modules = new(StringComparer.Ordinal);
+
     private readonly Func<NativeImageMap> _images;
     private readonly Action<string, Exception>? _onFailure;
-    private readonly Dictionary<string, ReadyToRunModule?> _modules = new(StringComparer.Ordinal);
     private bool _disposed;
 
     public ReadyToRunImages(Func<NativeImageMap> images, Action<string, Exception>? onFailure = null)
@@ -32,7 +36,7 @@ internal sealed class ReadyToRunImages : IDisposable
             return null;
         }
 
-        lock (_gate)
+        lock (Gate)
         {
             ReadyToRunModule? module = Module(region.Path, map);
             if (module is null)
@@ -48,7 +52,7 @@ internal sealed class ReadyToRunImages : IDisposable
             {
                 // A file that does not read as the format says (replaced on disk, a newer format): its frames keep
                 // the file name, and the failure is reported once.
-                _modules[region.Path] = null;
+                Modules[region.Path] = null;
                 module.Dispose();
                 _onFailure?.Invoke("naming precompiled code in " + module.File, ex);
                 return null;
@@ -56,30 +60,25 @@ internal sealed class ReadyToRunImages : IDisposable
         }
     }
 
+    /// <summary>This instance resolves nothing more; the modules stay for the next profiler start in this process.</summary>
     public void Dispose()
     {
-        lock (_gate)
+        lock (Gate)
         {
             _disposed = true;
-            foreach (ReadyToRunModule? module in _modules.Values)
-            {
-                module?.Dispose();
-            }
-
-            _modules.Clear();
         }
     }
 
     private ReadyToRunModule? Module(string path, NativeImageMap map)
     {
-        if (_modules.TryGetValue(path, out ReadyToRunModule? module) || _disposed || _modules.Count >= MaxModules)
+        if (Modules.TryGetValue(path, out ReadyToRunModule? module) || _disposed || Modules.Count >= MaxModules)
         {
             return module;
         }
 
         string? directory = Path.GetDirectoryName(path);
         module = ReadyToRunModule.Open(path, name => Referenced(name, directory, map));
-        _modules[path] = module;
+        Modules[path] = module;
         return module;
     }
 
