@@ -23,9 +23,12 @@ public class StoredMarkupTests
         await Assertions.Expect(page.Locator(".fg-legend")).ToContainTextAsync(Markup);
         await AssertInertAsync(page);
 
-        // /api/flamegraph.html.
+        // /api/flamegraph.html is served as a download: open the downloaded file as a user would.
         var type = Uri.EscapeDataString("cpu:samples/" + Markup);
-        await page.GotoAsync(new Uri(receiver.Server.HttpEndpoint, $"/api/flamegraph.html?service={Uri.EscapeDataString("svc" + Markup)}&type={type}").ToString());
+        var served = await receiver.Http.GetByteArrayAsync($"/api/flamegraph.html?service={Uri.EscapeDataString("svc" + Markup)}&type={type}");
+        var downloaded = Path.Combine(TestPaths.NewTempDirectory(), "flamegraph.html");
+        await File.WriteAllBytesAsync(downloaded, served);
+        await page.GotoAsync(new Uri(downloaded).AbsoluteUri);
         await Assertions.Expect(page.Locator(".fg-legend")).ToContainTextAsync(Markup);
         await AssertInertAsync(page);
 
