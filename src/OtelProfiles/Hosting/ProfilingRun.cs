@@ -146,9 +146,11 @@ internal sealed class ProfilingRun
     public void Shutdown(TimeSpan shutdownTimeout)
     {
         _scheduler.Dispose();
+
+        // Narrowed, not applied: the last interval is built with the types it was collected for.
         foreach (IProfileSource source in _sources)
         {
-            source.Apply(ProfileTypes.None);
+            source.Narrow(ProfileTypes.None);
         }
 
         _session.Dispose();

@@ -25,14 +25,15 @@ internal interface IProfileSource
 
     /// <summary>
     /// Stops collecting what <paramref name="types"/> no longer asks for and starts nothing: the interval in
-    /// progress is ended next, still with the types it began with (the first half of a switch).
+    /// progress is ended next, still with the types it began with (the first half of a switch;
+    /// <see cref="ProfileTypes.None"/> at the end of a run closes everything before the last interval is ended).
     /// </summary>
     void Narrow(ProfileTypes types);
 
     /// <summary>
     /// Collects exactly the types of <paramref name="types"/> this family provides and the runtime supports, and
     /// returns those collected now. A type switched off keeps what it collected until the next
-    /// <see cref="TakeInterval"/>; <see cref="ProfileTypes.None"/> closes everything (the end of a run).
+    /// <see cref="TakeInterval"/>.
     /// </summary>
     ProfileTypes Apply(ProfileTypes types);
 
