@@ -4,7 +4,7 @@ using OpenTelemetry.Proto.Profiles.V1Development;
 namespace OtelProfiles.Tests.Integration;
 
 /// <summary>An export request read back the way a viewer would: profiles by type, samples with named frames.</summary>
-public sealed class DecodedProfile
+internal sealed class DecodedProfile
 {
     public required string SampleType { get; init; }
 
@@ -50,14 +50,14 @@ public sealed class DecodedProfile
 }
 
 /// <summary>One sample: frames innermost first, attributes, value.</summary>
-public sealed record DecodedSample(IReadOnlyList<DecodedFrame> Frames, IReadOnlyDictionary<string, string> Attributes, long Value)
+internal sealed record DecodedSample(IReadOnlyList<DecodedFrame> Frames, IReadOnlyDictionary<string, string> Attributes, long Value)
 {
     public string Leaf => Frames.Count > 0 ? Frames[0].Name : string.Empty;
 }
 
-public sealed record DecodedFrame(string Name, string SystemName, string File);
+internal sealed record DecodedFrame(string Name, string SystemName, string File);
 
-public static class DecodedProfileExtensions
+internal static class DecodedProfileExtensions
 {
     /// <summary>Self value per function (the innermost frame), highest first.</summary>
     public static List<KeyValuePair<string, long>> SelfByFunction(this IEnumerable<DecodedProfile> profiles) =>

@@ -9,7 +9,7 @@ namespace OtelProfiles.Tests.Integration;
 /// Runs one event-based workload mode (alloc, retain, lock, throw) against a real gRPC receiver and hands back
 /// what arrived, decoded, together with the "TRUTH" numbers the child printed about what it really did.
 /// </summary>
-public sealed partial class EventWorkload
+internal sealed partial class EventWorkload
 {
     private EventWorkload(WorkloadResult run, IReadOnlyList<ExportProfilesServiceRequest> requests)
     {

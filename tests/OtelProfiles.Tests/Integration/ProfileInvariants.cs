@@ -4,7 +4,7 @@ using OpenTelemetry.Proto.Profiles.V1Development;
 namespace OtelProfiles.Tests.Integration;
 
 /// <summary>The structural rules of an OTLP profiles request: every index in range, index 0 the zero value.</summary>
-public static class ProfileInvariants
+internal static class ProfileInvariants
 {
     public static void AssertValid(ExportProfilesServiceRequest request)
     {

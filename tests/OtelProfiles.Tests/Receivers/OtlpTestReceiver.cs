@@ -20,7 +20,7 @@ namespace OtelProfiles.Tests.Receivers;
 /// var requests = await receiver.WaitForRequestsAsync(2, TimeSpan.FromSeconds(30));
 /// </code>
 /// </summary>
-public sealed class OtlpTestReceiver : IAsyncDisposable
+internal sealed class OtlpTestReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ReceiverState state;

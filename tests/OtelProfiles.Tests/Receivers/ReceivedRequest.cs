@@ -3,7 +3,7 @@ using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 namespace OtelProfiles.Tests.Receivers;
 
 /// <summary>Which of the receiver's two endpoints a request arrived at.</summary>
-public enum ReceiverProtocol
+internal enum ReceiverProtocol
 {
     /// <summary>OTLP/gRPC <c>ProfilesService/Export</c>.</summary>
     Grpc,
@@ -23,7 +23,7 @@ public enum ReceiverProtocol
 /// <param name="DecodeError">Why the body could not be decoded.</param>
 /// <param name="Reply">What the receiver answered.</param>
 /// <param name="ReceivedAt">When it arrived.</param>
-public sealed record ReceivedRequest(
+internal sealed record ReceivedRequest(
     ReceiverProtocol Protocol,
     string Path,
     IReadOnlyDictionary<string, string> Headers,

@@ -1,3 +1,4 @@
+using Xunit;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
