@@ -28,7 +28,7 @@ public class ExportBuildBenchmarks
     }
 
     [Benchmark]
-    public object Build() => _interval.Build();
+    public object Build() => _interval.Build(); // object: the protocol types are internal to the library
 
     [Benchmark]
     public long Serialize()
