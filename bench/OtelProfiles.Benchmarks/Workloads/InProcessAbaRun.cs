@@ -16,17 +16,11 @@ internal static class InProcessAbaRun
 {
     public static int Run(string name, double phaseSeconds, double settleSeconds, int repetitions)
     {
-        // The workload's own host must not profile; the profiler comes and goes with a host of its own.
-        Environment.SetEnvironmentVariable("OTEL_PROFILES_ENABLED", "false");
-        Environment.SetEnvironmentVariable(BenchEnvironment.SettleSeconds, "0");
-        ProfiledWorkload? workload = WorkloadOperation.Create(name);
-        if (workload is null)
+        if (WorkloadOperation.SetUpUnprofiled(name) is not (ProfiledWorkload workload, Action operation))
         {
             return 2;
         }
 
-        Action operation = WorkloadOperation.For(workload);
-        workload.Setup();
         Count(operation, settleSeconds);
         var ratios = new List<double>();
         for (int repetition = 0; repetition < repetitions; repetition++)

@@ -34,16 +34,11 @@ internal static class OverheadGateRun
 {
     public static int Run(string name, GateSettings settings)
     {
-        Environment.SetEnvironmentVariable("OTEL_PROFILES_ENABLED", "false");
-        Environment.SetEnvironmentVariable(BenchEnvironment.SettleSeconds, "0");
-        ProfiledWorkload? workload = WorkloadOperation.Create(name);
-        if (workload is null)
+        if (WorkloadOperation.SetUpUnprofiled(name) is not (ProfiledWorkload workload, Action operation))
         {
             return 2;
         }
 
-        Action operation = WorkloadOperation.For(workload);
-        workload.Setup();
         string label = workload.GetType().Name.Replace("Workload", "", StringComparison.Ordinal);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"GATE {label}: phases of {settings.PhaseSeconds} s (settle {settings.SettleSeconds} s), {settings.MinPairs}-{settings.MaxPairs} pairs, budget {settings.BudgetPercent}%, injected {settings.InjectPercent}%, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));

@@ -23,6 +23,25 @@ internal static class WorkloadOperation
         return (ProfiledWorkload)Activator.CreateInstance(type)!;
     }
 
+    /// <summary>
+    /// The workload named <paramref name="name"/>, set up with a host that does not profile (the profiler comes and
+    /// goes with a host of its own), and its operation; null after saying which workloads exist.
+    /// </summary>
+    public static (ProfiledWorkload Workload, Action Operation)? SetUpUnprofiled(string name)
+    {
+        Environment.SetEnvironmentVariable("OTEL_PROFILES_ENABLED", "false");
+        Environment.SetEnvironmentVariable(BenchEnvironment.SettleSeconds, "0");
+        ProfiledWorkload? workload = Create(name);
+        if (workload is null)
+        {
+            return null;
+        }
+
+        Action operation = For(workload);
+        workload.Setup();
+        return (workload, operation);
+    }
+
     public static Action For(ProfiledWorkload workload)
     {
         MethodInfo operation = workload.GetType().GetMethods().Single(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null);
