@@ -46,7 +46,7 @@ public sealed class EventProfilesBuilderTests
         exceptions.Add([Dispatch, Catalog, Main], 9, exceptionTypes.ForName("System.InvalidOperationException"), 3, 0);
         IIntervalProfiles[] parts =
         [
-            new MemoryIntervalProfiles(allocations, inUse, types, AllocationSource.Sampled, BackgroundGC: false),
+            new MemoryIntervalProfiles(allocations, inUse, types, BackgroundGC: false),
             new SignalIntervalProfiles(contention, exceptions, exceptionTypes),
         ];
 
@@ -92,7 +92,7 @@ public sealed class EventProfilesBuilderTests
     {
         IIntervalProfiles[] parts =
         [
-            new MemoryIntervalProfiles(null, null, new LabelTable(), AllocationSource.Tick, BackgroundGC: true),
+            new MemoryIntervalProfiles(null, null, new LabelTable(), BackgroundGC: true),
             new SignalIntervalProfiles(null, new EventSampleTable(), new LabelTable()),
         ];
         var (request, _) = Builder().Build(new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(1), 1_000_000), new ProtoResource(), parts);

@@ -11,13 +11,11 @@ namespace OtelProfiles.ProfileSources.Memory;
 /// <param name="Allocations">Estimated objects and bytes allocated per stack, thread and type.</param>
 /// <param name="InUse">Estimated objects and bytes alive at the end of the interval per allocation stack and type.</param>
 /// <param name="AllocatedTypes">Names of the allocation and in-use labels.</param>
-/// <param name="AllocationSource">The runtime event the allocation estimates come from.</param>
 /// <param name="BackgroundGC">Whether background (concurrent) GC is on: in-use tracking is exact only without it.</param>
 internal sealed record MemoryIntervalProfiles(
     EventSampleTable? Allocations,
     EventSampleTable? InUse,
     LabelTable AllocatedTypes,
-    AllocationSource AllocationSource,
     bool BackgroundGC) : IIntervalProfiles
 {
     /// <summary>The attribute naming the allocated type on allocation and in-use samples.</summary>
@@ -36,7 +34,7 @@ internal sealed record MemoryIntervalProfiles(
 
     public void AddTo(IntervalRequest request)
     {
-        var sampler = (AllocationSamplerAttribute, AllocationSource == AllocationSource.Sampled ? "AllocationSampled" : "GCAllocationTick");
+        var sampler = (AllocationSamplerAttribute, "AllocationSampled"); // .NET 10's randomized allocation sampling
         long period = (long)AllocationWeights.MeanBytesPerSample;
         if (Allocations is { } allocations)
         {

@@ -39,14 +39,10 @@ internal sealed class MemorySource : IProfileSource
     private LiveHeapTracker? _liveHeap;
     private ProfileTypes _active;
 
-    /// <summary>The memory family: 64-bit processes; in-use needs .NET 10's randomized allocation sampling.</summary>
+    /// <summary>The memory family: 64-bit processes (the library runs on .NET 10, whose randomized allocation sampling both profiles use).</summary>
     public static ProfileSourceFamily Family { get; } = new("memory", MemoryTypes, Unavailable, Note, () => new MemorySource());
 
     ProfileSourceFamily IProfileSource.Family => Family;
-
-    /// <summary>The runtime event the allocation estimates come from on <paramref name="runtime"/>.</summary>
-    public static AllocationSource AllocationSourceOn(RuntimeTraits runtime) =>
-        runtime.Version.Major >= 10 ? AllocationSource.Sampled : AllocationSource.Tick;
 
     public void Start(ProfileSourceContext context)
     {
@@ -87,7 +83,6 @@ internal sealed class MemorySource : IProfileSource
                 _allocations?.TakeInterval(),
                 _liveHeap?.Snapshot(),
                 _allocatedTypes,
-                AllocationSourceOn(_context.Support.Runtime),
                 _context.Support.Runtime.BackgroundGC);
 
             // Recorders of types switched off have handed over their last data.
@@ -115,8 +110,7 @@ internal sealed class MemorySource : IProfileSource
         ProfileTypes types = requested & context.Support.Available & MemoryTypes;
         bool allocations = (types & ProfileTypes.Allocations) != 0;
         bool inUse = (types & ProfileTypes.InUseMemory) != 0;
-        AllocationSource source = AllocationSourceOn(context.Support.Runtime);
-        long keywords = Keywords(source, allocations, inUse);
+        long keywords = Keywords(allocations, inUse);
         if (keywords != _keywords)
         {
             // A tracker switched off stays for one last snapshot; the session's end flushed its events.
@@ -139,8 +133,7 @@ internal sealed class MemorySource : IProfileSource
             }
 
             var sink = new MemoryEventsSink(_allocatedTypes, context.Threads, allocations ? _allocations : null, inUse ? _liveHeap : null);
-            EventLevel level = source == AllocationSource.Sampled ? EventLevel.Informational : EventLevel.Verbose;
-            if (TryStart(context, keywords, level, inUse ? 64 : 16, sink) is not { } session)
+            if (TryStart(context, keywords, EventLevel.Informational, inUse ? 64 : 16, sink) is not { } session)
             {
                 _active = types & ~MemoryTypes;
                 return _active;
@@ -177,13 +170,8 @@ internal sealed class MemorySource : IProfileSource
         }
     }
 
-    private static long Keywords(AllocationSource source, bool allocations, bool inUse)
+    private static long Keywords(bool allocations, bool inUse)
     {
-        if (source == AllocationSource.Tick)
-        {
-            return allocations ? ProfileEvents.GCKeyword : 0; // GCAllocationTick, at Verbose
-        }
-
         long keywords = allocations || inUse ? ProfileEvents.AllocationSamplingKeyword : 0;
         return inUse ? keywords | ProfileEvents.GCKeyword | ProfileEvents.GCHeapSurvivalAndMovementKeyword : keywords;
     }
@@ -197,21 +185,12 @@ internal sealed class MemorySource : IProfileSource
             unavailable[ProfileTypes.Allocations] = Reason;
             unavailable[ProfileTypes.InUseMemory] = Reason;
         }
-        else if (runtime.Version.Major < 10)
-        {
-            unavailable[ProfileTypes.InUseMemory] =
-                $"it needs .NET 10's randomized allocation sampling (this is .NET {runtime.Version.Major}); the allocation tick of "
-                + "earlier runtimes is not a random sample, so no unbiased estimate of live memory can be built from it";
-        }
 
         return unavailable;
     }
 
     private static string? Note(ProfileTypes type, RuntimeTraits runtime) => type switch
     {
-        ProfileTypes.Allocations when AllocationSourceOn(runtime) == AllocationSource.Tick =>
-            "is estimated from GCAllocationTick (one event per ~100 KB, before .NET 10): each tick's bytes go to the "
-            + "object that crossed the threshold, which favours types allocated in large runs",
         ProfileTypes.InUseMemory when runtime.BackgroundGC =>
             "follows sampled objects through the GC's survival and move events; background GC is on, and a background "
             + "GC reports its survivors only once, at its end, so a small share of entries can follow memory the GC "
