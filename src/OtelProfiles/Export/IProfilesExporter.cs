@@ -18,7 +18,8 @@ internal interface IProfilesExporter : IDisposable
 
     /// <summary>
     /// Shutdown has begun: the attempt in progress may finish, but no retry starts and a retry wait ends now with
-    /// the last outcome. Exporters that do not retry ignore it.
+    /// the last outcome, unless the receiver named the delay (Retry-After, RetryInfo), which shutdown's budget still
+    /// bounds. Exporters that do not retry ignore it.
     /// </summary>
     void StopRetrying()
     {

@@ -79,14 +79,18 @@ internal sealed partial class RetryingExporter : IProfilesExporter
                 return GiveUp(outcome, $"after {attempt} attempt(s): the next wait ({wait.TotalSeconds:0.###} s) would pass the retry deadline");
             }
 
-            if (this.retriesStopped.IsCancellationRequested)
+            // At shutdown only a receiver that answered and named its delay (Retry-After, RetryInfo) is waited for,
+            // within shutdown's budget; refused, reset or silent receivers are not worth the app's shutdown time.
+            var waitsAtShutdown = outcome.RetryAfter is not null;
+            if (this.retriesStopped.IsCancellationRequested && !waitsAtShutdown)
             {
                 return GiveUp(outcome, $"after {attempt} attempt(s): shutting down, no time to retry");
             }
 
             this.LogRetrying(attempt, this.Target, outcome.Error, wait.TotalMilliseconds);
             OtelProfilesEventSource.Log.ExportRetrying(this.Target, (long)wait.TotalMilliseconds);
-            using var waitSource = CancellationTokenSource.CreateLinkedTokenSource(deadlineSource.Token, this.retriesStopped.Token);
+            using var waitSource = CancellationTokenSource.CreateLinkedTokenSource(
+                deadlineSource.Token, waitsAtShutdown ? CancellationToken.None : this.retriesStopped.Token);
             try
             {
                 await this.delay(wait, waitSource.Token).ConfigureAwait(false);
