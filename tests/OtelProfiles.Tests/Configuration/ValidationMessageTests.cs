@@ -40,7 +40,7 @@ public class ValidationMessageTests
     [Fact]
     public void Endpoint_set_in_code() =>
         Assert.Equal(
-            "OtlpProfilesOptions.Endpoint='ftp://collector/' is not an absolute http(s) URL; use e.g. http://localhost:4317",
+            "OtlpProfilesOptions.Endpoint='ftp://collector' is not an absolute http(s) URL; use e.g. http://localhost:4317", // as written: other schemes print their original text
             string.Join("|", Errors(o => o.Endpoint = new Uri("ftp://collector"))));
 
     [Fact]

@@ -153,6 +153,10 @@ public sealed class ProfilerStateTests
                 o.Exporters = ProfileExporters.File;
                 o.FileDirectory = directory;
                 o.ExportInterval = TimeSpan.FromHours(1);
+
+                // No budget limit: the sampler opens a window every period even in this mostly idle test process,
+                // whose budget (a share of the app's own CPU) would otherwise allow only a few windows a minute.
+                o.SamplingOverheadPercent = 100;
             });
             IHost host = builder.Build();
             if (startWithHost)
