@@ -70,6 +70,8 @@ internal static class DemoRunner
         Console.WriteLine();
         Console.Write(TopCommand.Render(service.Service, type, top, grand));
         Console.WriteLine();
+        double unnamed = UnnamedFrames.ShareOfSamples(server.Store.Query(new ProfileQuery(service.Service, type)));
+        Console.WriteLine(FormattableString.Invariant($"Unnamed frames ([X.dll], [unknown]): {unnamed:P1} of {type} samples"));
         var url = $"{server.HttpEndpoint}?service={Uri.EscapeDataString(service.Service)}&type={Uri.EscapeDataString(type)}";
         Console.WriteLine($"Flame graph: {url}");
         Console.WriteLine($"HTML file:   {Path.GetFullPath(demo.OutputHtml)}");
