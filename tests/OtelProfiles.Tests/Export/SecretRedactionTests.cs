@@ -92,7 +92,9 @@ public sealed class SecretRedactionTests
         Assert.DoesNotContain(Secret, everything, StringComparison.OrdinalIgnoreCase);
 
         // The failure paths really ran, and the echoed credentials were masked rather than never sent back.
-        Assert.True(receiver.Requests.Count >= 16, $"only {receiver.Requests.Count} requests arrived");
+        // At least: four scripted replies per protocol and the two direct exports. How many retries and stalled
+        // sends arrive on top depends on timing (a shutdown stops retrying and drops what waits behind a failure).
+        Assert.True(receiver.Requests.Count >= 10, $"only {receiver.Requests.Count} requests arrived");
         Assert.All(receiver.Requests, r => Assert.Equal(AuthorizationValue, r.Header("Authorization")));
         foreach (var expected in new[]
         {
