@@ -25,6 +25,7 @@ internal sealed class DutyCycledSampler : IDisposable
     private readonly BlockingCollection<(Stream Stream, ManualResetEventSlim Done)> _streams = new(1);
     private readonly ManualResetEventSlim _stopRequested = new();
     private readonly NetTraceReader _reader = new();
+    private readonly NativeHeapTrim _heapTrim = new();
     private ProfilerCpuMeter? _profilerCpu;
     private TimeSpan _cpuReadAroundStops; // profiler and runtime threads' CPU read at the last stop, charged next period
     private Thread? _control;
@@ -88,6 +89,9 @@ internal sealed class DutyCycledSampler : IDisposable
                     _budget.Spend(_recorder.Pauses.TakeWindow(), sampled);
                     Windows++;
                     _threadNames.Refresh(_recorder.TakeNewThreads());
+
+                    // The window's EventPipe buffers were malloc'ed and are free now; without a trim glibc keeps them.
+                    _heapTrim.TrimIfDue();
                 }
 
                 if (cycle.Continuous)

@@ -1,0 +1,60 @@
+using System.Runtime.InteropServices;
+using OtelProfiles.Collection;
+using Xunit;
+
+namespace OtelProfiles.Tests.Collection;
+
+public sealed class NativeHeapTrimTests
+{
+    // The test machines run glibc Linux (Debian), where the trim must be found; elsewhere it must stay off.
+    [Fact]
+    public void Is_available_on_glibc_linux_only()
+    {
+        Assert.Equal(OperatingSystem.IsLinux() && File.Exists("/lib/x86_64-linux-gnu/libc.so.6"), new NativeHeapTrim().Available);
+    }
+
+    [Fact]
+    public void Waits_for_its_spacing_before_the_first_trim()
+    {
+        var trim = new NativeHeapTrim(TimeSpan.FromHours(1));
+        Assert.False(trim.TrimIfDue());
+    }
+
+    [Fact]
+    public void A_trim_hands_freed_malloc_memory_back_to_the_system()
+    {
+        var trim = new NativeHeapTrim(TimeSpan.Zero);
+
+        // 48 MB in 32 KB blocks (below glibc's mmap threshold, so they live in an arena the way EventPipe's buffers do),
+        // touched, then all freed but the last: the block at the heap's top keeps free() itself from trimming.
+        const int blockSize = 32 * 1024;
+        const int blocks = 48 * 1024 * 1024 / blockSize;
+        var held = new IntPtr[blocks];
+        for (int i = 0; i < blocks; i++)
+        {
+            held[i] = Marshal.AllocHGlobal(blockSize); // malloc on Unix
+            for (int page = 0; page < blockSize; page += 4096)
+            {
+                Marshal.WriteByte(held[i], page, 1);
+            }
+        }
+
+        for (int i = 0; i < blocks - 1; i++)
+        {
+            Marshal.FreeHGlobal(held[i]);
+        }
+
+        long before = ResidentBytes();
+        Assert.True(trim.TrimIfDue());
+        long after = ResidentBytes();
+        Marshal.FreeHGlobal(held[blocks - 1]);
+
+        Assert.True(before - after > 32L * 1024 * 1024, $"resident memory {before >> 20} MB before the trim, {after >> 20} MB after");
+    }
+
+    private static long ResidentBytes()
+    {
+        string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+    }
+}
