@@ -125,7 +125,8 @@
 
     xOf(ms) { return (ms - this.data.fromMs) / this.span() * this.width; }
 
-    timeOf(x) { return this.data.fromMs + Math.max(0, Math.min(this.width, x)) / this.width * this.span(); }
+    // Whole milliseconds: the API, the datetime inputs and the drawn selections then all hold the same instants.
+    timeOf(x) { return Math.round(this.data.fromMs + Math.max(0, Math.min(this.width, x)) / this.width * this.span()); }
 
     render() {
       const d = this.data;
@@ -246,8 +247,9 @@
       if (!this.data) return;
       const slice = this.span() >= 2 * HOUR ? HOUR : this.span() / 4;
       this.setMode('compare');
-      this.base = [this.data.fromMs, this.data.fromMs + slice];
-      this.comp = [this.data.toMs - slice, this.data.toMs];
+      // One millisecond short of the slice: a profile that starts exactly where the slice ends belongs to the next.
+      this.base = [this.data.fromMs, this.data.fromMs + slice - 1];
+      this.comp = [this.data.toMs - slice + 1, this.data.toMs];
       this.drawSelections();
       this.runDiff();
     }
