@@ -119,7 +119,7 @@ namespace Shop
             lock (Ledger)
             {
                 // A short critical section: enough for four concurrent checkouts to meet here now and then.
-                for (int i = 1; i < 20_000; i++)
+                for (int i = 1; i < 4_000; i++)
                 {
                     _reserved += Math.Sqrt(i) * 1e-9 + amount * 1e-12;
                 }
@@ -133,10 +133,12 @@ namespace Shop
         // The last orders served stay alive (bounded), so the in-use memory profile has a live set to show.
         private static readonly System.Collections.Concurrent.ConcurrentQueue<Order> History = new();
         private const int HistoryLimit = 20_000;
+        private static long _served;
 
         public static IReadOnlyList<Order> Recent(int count, string? coupon = null)
         {
-            decimal discount = Coupons.Discount(coupon ?? "SPRING-" + (Environment.TickCount & 7));
+            // Every eighth request carries a code the parser rejects.
+            decimal discount = Coupons.Discount(coupon ?? (Interlocked.Increment(ref _served) % 8 == 0 ? "SPRING-0" : "SPRING-10"));
             List<Order> orders = Enumerable.Range(1, count)
                 .Select(i => new Order(i, "customer-" + i, [new OrderLine("sku-" + i, i % 5 + 1, (9.99m * i) - discount)])).ToList();
             foreach (Order order in orders)

@@ -76,7 +76,7 @@ internal static class DemoRunner
         double unnamed = UnnamedFrames.ShareOfSamples(server.Store.Query(new ProfileQuery(service.Service, type)));
         Console.WriteLine(FormattableString.Invariant($"Unnamed frames ([X.dll], [unknown]): {unnamed:P1} of {type} samples"));
         Console.WriteLine();
-        Console.Write(DemoSummary.TopFunctionPerType(server.Store, service));
+        Console.Write(DemoSummary.TopFunctionPerType(server.Store, service, environment["OTEL_PROFILES_TYPES"]));
         var url = $"{server.HttpEndpoint}?service={Uri.EscapeDataString(service.Service)}&type={Uri.EscapeDataString(type)}";
         Console.WriteLine($"Flame graph: {url}");
         Console.WriteLine($"HTML file:   {Path.GetFullPath(demo.OutputHtml)}");

@@ -27,9 +27,13 @@ internal static class DemoSummary
     /// <summary>The value of <c>OTEL_PROFILES_TYPES</c> that turns every kind on.</summary>
     public static string AllKinds => string.Join(',', Kinds.Select(k => k.Kind));
 
-    /// <summary>One line per profile type of <paramref name="service"/>: its top function by self value and that share.</summary>
-    public static string TopFunctionPerType(ProfileStore store, ServiceSummary service)
+    /// <summary>
+    /// One line per profile type of <paramref name="service"/>: its top function by self value and that share; then
+    /// one line per kind in <paramref name="requestedKinds"/> (the app's <c>OTEL_PROFILES_TYPES</c>) that sent nothing.
+    /// </summary>
+    public static string TopFunctionPerType(ProfileStore store, ServiceSummary service, string requestedKinds)
     {
+        var requested = requestedKinds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var text = new StringBuilder();
         text.AppendLine("Top function per profile type (by self value; in-use memory: the average of its snapshots):");
         var width = Math.Max(28, service.ProfileTypes.Select(t => t.Length).DefaultIfEmpty(0).Max());
@@ -46,7 +50,7 @@ internal static class DemoSummary
 
         foreach (var (kind, types) in Kinds)
         {
-            if (!types.Any(service.ProfileTypes.Contains))
+            if (requested.Contains(kind) && !types.Any(service.ProfileTypes.Contains))
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  {kind.PadRight(width)}  (none received: nothing of this kind happened during the load, or the runtime cannot provide it; see the app log)");
             }
