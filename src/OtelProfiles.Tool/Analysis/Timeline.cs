@@ -19,6 +19,9 @@ internal static class Timeline
 {
     private const long Second = 1_000_000_000L;
 
+    // Range ends are clamped to [0, 2^62] ns (beyond the year 2100 by far), so no difference below can overflow.
+    private const long MaxInstant = 1L << 62;
+
     // Bucket widths a person reads at a glance; past a day, whole days.
     private static readonly long[] NiceWidths =
     [
@@ -35,8 +38,8 @@ internal static class Timeline
     public static TimelineSeries Build(IReadOnlyList<DecodedProfile> profiles, SampleFilter filter, long? fromUnixNano, long? toUnixNano, int targetBuckets, GaugeMode gauge)
     {
         targetBuckets = Math.Clamp(targetBuckets, 1, 1000);
-        var from = fromUnixNano ?? (profiles.Count == 0 ? 0 : profiles.Min(p => p.StartUnixNano));
-        var to = toUnixNano ?? (profiles.Count == 0 ? 0 : profiles.Max(p => p.EndUnixNano));
+        var from = Math.Clamp(fromUnixNano ?? (profiles.Count == 0 ? 0 : profiles.Min(p => p.StartUnixNano)), 0, MaxInstant);
+        var to = Math.Clamp(toUnixNano ?? (profiles.Count == 0 ? 0 : profiles.Max(p => p.EndUnixNano)), 0, MaxInstant);
         if (to <= from)
         {
             to = from + Second;
@@ -44,7 +47,8 @@ internal static class Timeline
 
         var width = NiceWidth(Math.Max((to - from) / targetBuckets, TypicalDuration(profiles)));
         var origin = FloorTo(from, width);
-        var count = (int)Math.Min(targetBuckets * 4L, ((to - origin) + width - 1) / width);
+        var span = to - origin;
+        var count = (int)Math.Min(targetBuckets * 4L, (span / width) + (span % width == 0 ? 0 : 1));
         count = Math.Max(1, count);
 
         var values = new double?[count];
@@ -54,7 +58,7 @@ internal static class Timeline
         var snapshots = new Dictionary<int, Dictionary<string, SortedDictionary<long, long>>>();
         foreach (var profile in profiles)
         {
-            var bucket = (int)Math.Clamp((profile.EndUnixNano - origin) / width, 0, count - 1);
+            var bucket = (int)Math.Clamp((Math.Clamp(profile.EndUnixNano, 0, MaxInstant) - origin) / width, 0, count - 1);
             long total = 0;
             foreach (var sample in profile.Samples)
             {
@@ -102,7 +106,7 @@ internal static class Timeline
             return 0;
         }
 
-        var durations = profiles.Select(p => Math.Max(0, p.EndUnixNano - p.StartUnixNano)).Order().ToList();
+        var durations = profiles.Select(p => Math.Clamp(p.EndUnixNano - p.StartUnixNano, 0, MaxInstant)).Order().ToList();
         return durations[durations.Count / 2];
     }
 
@@ -120,5 +124,5 @@ internal static class Timeline
         return (atLeast + day - 1) / day * day;
     }
 
-    private static long FloorTo(long value, long step) => value >= 0 ? value / step * step : -((-value + step - 1) / step * step);
+    private static long FloorTo(long value, long step) => value / step * step;
 }
