@@ -40,7 +40,7 @@ var app = builder.Build();
 app.MapGet("/", () => "Shop sample: try /prices, /checkout, /orders");
 app.MapGet("/prices", (int? count) => Results.Ok(Catalog.ComputePrices(count ?? 20_000)));
 app.MapGet("/checkout", async (ILogger<Program> logger) => Results.Ok(await Payments.CheckoutAsync(logger)));
-app.MapGet("/orders", () => Results.Ok(Orders.Recent(50)));
+app.MapGet("/orders", (string? coupon) => Results.Ok(Orders.Recent(50, coupon)));
 
 if (selfLoadSeconds <= 0)
 {
@@ -101,17 +101,75 @@ namespace Shop
                 await Task.Yield();
             }
 
+            Inventory.Reserve(risk);
             ShopTelemetry.Checkouts.Add(1);
             logger.LogInformation("Checkout scored {Risk}", risk);
             return risk > 0 ? "approved" : "declined";
         }
     }
 
+    /// <summary>One shared stock ledger behind a lock: concurrent checkouts wait for it (the lock profile).</summary>
+    public static class Inventory
+    {
+        private static readonly object Ledger = new();
+        private static double _reserved;
+
+        public static void Reserve(double amount)
+        {
+            lock (Ledger)
+            {
+                // A short critical section: enough for four concurrent checkouts to meet here now and then.
+                for (int i = 1; i < 4_000; i++)
+                {
+                    _reserved += Math.Sqrt(i) * 1e-9 + amount * 1e-12;
+                }
+            }
+        }
+    }
+
     /// <summary>Allocation and serialization heavy (System.Text.Json, precompiled framework code).</summary>
     public static class Orders
     {
-        public static IReadOnlyList<Order> Recent(int count) =>
-            Enumerable.Range(1, count).Select(i => new Order(i, "customer-" + i, [new OrderLine("sku-" + i, i % 5 + 1, 9.99m * i)])).ToList();
+        // The last orders served stay alive (bounded), so the in-use memory profile has a live set to show.
+        private static readonly System.Collections.Concurrent.ConcurrentQueue<Order> History = new();
+        private const int HistoryLimit = 20_000;
+        private static long _served;
+
+        public static IReadOnlyList<Order> Recent(int count, string? coupon = null)
+        {
+            // Every eighth request carries a code the parser rejects.
+            decimal discount = Coupons.Discount(coupon ?? (Interlocked.Increment(ref _served) % 8 == 0 ? "SPRING-0" : "SPRING-10"));
+            List<Order> orders = Enumerable.Range(1, count)
+                .Select(i => new Order(i, "customer-" + i, [new OrderLine("sku-" + i, i % 5 + 1, (9.99m * i) - discount)])).ToList();
+            foreach (Order order in orders)
+            {
+                History.Enqueue(order);
+            }
+
+            while (History.Count > HistoryLimit && History.TryDequeue(out _))
+            {
+            }
+
+            return orders;
+        }
+    }
+
+    /// <summary>Parses coupon codes; a malformed one throws and is caught (the exception profile), as real parsers do.</summary>
+    public static class Coupons
+    {
+        public static decimal Discount(string code)
+        {
+            try
+            {
+                // "SPRING-<percent>": a code whose suffix is not a number is rejected by the parser.
+                string percent = code[(code.IndexOf('-') + 1)..];
+                return percent == "0" ? throw new FormatException("coupon code without a discount") : decimal.Parse(percent, System.Globalization.CultureInfo.InvariantCulture) / 100m;
+            }
+            catch (FormatException)
+            {
+                return 0m;
+            }
+        }
     }
 
     public sealed record Order(int Id, string Customer, OrderLine[] Lines);

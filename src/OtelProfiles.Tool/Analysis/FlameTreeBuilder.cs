@@ -8,11 +8,14 @@ internal static class FlameTreeBuilder
     /// <summary>The name of the synthetic root node.</summary>
     public const string RootName = "all";
 
-    /// <summary>Builds the tree of all samples of <paramref name="profiles"/> that pass <paramref name="filter"/>.</summary>
-    public static FlameNode Build(IEnumerable<DecodedProfile> profiles, SampleFilter? filter = null)
+    /// <summary>
+    /// Builds the tree of all samples of <paramref name="profiles"/> that pass <paramref name="filter"/>; snapshots of
+    /// a gauge type (in-use memory) are averaged or reduced to the newest, never added (<see cref="GaugeAggregation"/>).
+    /// </summary>
+    public static FlameNode Build(IEnumerable<DecodedProfile> profiles, SampleFilter? filter = null, GaugeMode gauge = GaugeMode.Average)
     {
         var root = new FlameNode(RootName);
-        foreach (var profile in profiles)
+        foreach (var profile in GaugeAggregation.Combine(profiles, gauge))
         {
             Add(root, profile.Samples, filter ?? SampleFilter.None, baseline: false);
         }
@@ -23,16 +26,19 @@ internal static class FlameTreeBuilder
     /// <summary>
     /// Builds one tree holding both sides: <see cref="FlameNode.BaseTotal"/>/<see cref="FlameNode.BaseSelf"/> from
     /// <paramref name="baseline"/>, <see cref="FlameNode.Total"/>/<see cref="FlameNode.Self"/> from <paramref name="comparison"/>.
+    /// Each side's gauge snapshots are combined on their own: the average (or newest) of the baseline range against
+    /// that of the comparison range.
     /// </summary>
-    public static FlameNode BuildDiff(IEnumerable<DecodedProfile> baseline, IEnumerable<DecodedProfile> comparison, SampleFilter? baseFilter = null, SampleFilter? filter = null)
+    public static FlameNode BuildDiff(
+        IEnumerable<DecodedProfile> baseline, IEnumerable<DecodedProfile> comparison, SampleFilter? baseFilter = null, SampleFilter? filter = null, GaugeMode gauge = GaugeMode.Average)
     {
         var root = new FlameNode(RootName);
-        foreach (var profile in baseline)
+        foreach (var profile in GaugeAggregation.Combine(baseline, gauge))
         {
             Add(root, profile.Samples, baseFilter ?? SampleFilter.None, baseline: true);
         }
 
-        foreach (var profile in comparison)
+        foreach (var profile in GaugeAggregation.Combine(comparison, gauge))
         {
             Add(root, profile.Samples, filter ?? SampleFilter.None, baseline: false);
         }

@@ -11,14 +11,14 @@ internal sealed record FunctionTotals(string Name, long Self, long Total);
 /// <summary>Computes per-function self and total values.</summary>
 internal static class TopFunctions
 {
-    /// <summary>All functions, ordered by self value (then total, then name).</summary>
-    public static IReadOnlyList<FunctionTotals> Compute(IEnumerable<DecodedProfile> profiles, SampleFilter? filter = null)
+    /// <summary>All functions, ordered by self value (then total, then name); gauge snapshots combined by <paramref name="gauge"/>.</summary>
+    public static IReadOnlyList<FunctionTotals> Compute(IEnumerable<DecodedProfile> profiles, SampleFilter? filter = null, GaugeMode gauge = GaugeMode.Average)
     {
         var self = new Dictionary<string, long>(StringComparer.Ordinal);
         var total = new Dictionary<string, long>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         filter ??= SampleFilter.None;
-        foreach (var sample in profiles.SelectMany(p => p.Samples))
+        foreach (var sample in GaugeAggregation.Combine(profiles, gauge).SelectMany(p => p.Samples))
         {
             if (sample.Frames.Count == 0 || (!filter.IsEmpty && !filter.Matches(sample)))
             {

@@ -33,6 +33,17 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "256MiB",
     };
 
+    public static Option<string> Gauge()
+    {
+        var option = new Option<string>("--gauge")
+        {
+            Description = "How in-use memory (inuse_space, inuse_objects) over several snapshots is shown: the average of the snapshots or the latest one; never their sum",
+            DefaultValueFactory = _ => "average",
+        };
+        option.AcceptOnlyFromAmong("average", "latest");
+        return option;
+    }
+
     public static Option<bool> Quiet() => new("--quiet", "-q")
     {
         Description = "No progress output",

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Decoding;
 using OtelProfiles.Tool.Formats;
 using OtelProfiles.Tool.Model;
@@ -22,9 +23,10 @@ internal static class ConvertCommand
         var type = CommonOptions.Type();
         var quiet = CommonOptions.Quiet();
         var maxInput = CommonOptions.MaxInputSize();
+        var gauge = CommonOptions.Gauge();
         var command = new Command("convert", "Convert OTLP profile files to pprof, speedscope or collapsed stacks")
         {
-            inputs, to, output, service, type, quiet, maxInput,
+            inputs, to, output, service, type, quiet, maxInput, gauge,
         };
 
         command.SetAction(parse => CliRunner.Run(() =>
@@ -40,7 +42,7 @@ internal static class ConvertCommand
                 _ => "profile.collapsed",
             };
 
-            foreach (var written in Convert(profiles, format, outputPath))
+            foreach (var written in Convert(profiles, format, outputPath, GaugeAggregation.Parse(parse.GetValue(gauge), "--gauge")))
             {
                 Console.WriteLine($"Wrote {written}");
             }
@@ -48,14 +50,18 @@ internal static class ConvertCommand
         return command;
     }
 
-    /// <summary>Writes the files and returns their paths with what each holds.</summary>
-    internal static IReadOnlyList<string> Convert(IReadOnlyList<DecodedProfile> profiles, string format, string outputPath)
+    /// <summary>
+    /// Writes the files and returns their paths with what each holds. In-use snapshots are combined (their average
+    /// or the latest, <paramref name="gauge"/>), never added: a heap profile in pprof or speedscope is one snapshot.
+    /// </summary>
+    internal static IReadOnlyList<string> Convert(IReadOnlyList<DecodedProfile> profiles, string format, string outputPath, GaugeMode gauge = GaugeMode.Average)
     {
+        profiles = GaugeAggregation.Combine(profiles, gauge);
         var written = new List<string>();
         if (format == "speedscope")
         {
             using var stream = File.Create(outputPath);
-            SpeedscopeWriter.Write(profiles, stream, Path.GetFileNameWithoutExtension(outputPath));
+            SpeedscopeWriter.Write(profiles, stream, Path.GetFileNameWithoutExtension(outputPath), gauge);
             written.Add($"{outputPath} ({profiles.Select(p => (p.ServiceName, p.ProfileType)).Distinct().Count()} profiles)");
             return written;
         }
@@ -69,12 +75,12 @@ internal static class ConvertCommand
             if (format == "pprof")
             {
                 using var stream = File.Create(path);
-                PprofWriter.Write(members, stream);
+                PprofWriter.Write(members, stream, gauge);
             }
             else
             {
                 using var writer = new StreamWriter(path);
-                CollapsedWriter.Write(members, writer);
+                CollapsedWriter.Write(members, writer, gauge);
             }
 
             written.Add($"{path} ({group.Key}, total {members.Sum(p => p.TotalValue)} {ProfileTypeNames.UnitOf(group.Key)})");

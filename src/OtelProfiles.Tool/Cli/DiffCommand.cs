@@ -19,9 +19,10 @@ internal static class DiffCommand
         var filter = CommonOptions.Filter();
         var quiet = CommonOptions.Quiet();
         var maxInput = CommonOptions.MaxInputSize();
+        var gauge = CommonOptions.Gauge();
         var command = new Command("diff", "Write a diff flame graph comparing two sets of OTLP profile files")
         {
-            baseline, comparison, output, svg, service, type, filter, quiet, maxInput,
+            baseline, comparison, output, svg, service, type, filter, quiet, maxInput, gauge,
         };
 
         command.SetAction(parse => CliRunner.Run(() =>
@@ -32,7 +33,7 @@ internal static class DiffCommand
             var before = ProfileSelection.Select(baseProfiles, parse.GetValue(service), profileType);
             var after = ProfileSelection.Select(OtlpFileReader.ReadAll([parse.GetValue(comparison)!], progress, Units.ParseSize(parse.GetValue(maxInput)!, "--max-input-size")), parse.GetValue(service), profileType);
             var sampleFilter = new SampleFilter(parse.GetValue(filter) ?? []);
-            var tree = FlameTreeBuilder.BuildDiff(before, after, sampleFilter, sampleFilter);
+            var tree = FlameTreeBuilder.BuildDiff(before, after, sampleFilter, sampleFilter, GaugeAggregation.Parse(parse.GetValue(gauge), "--gauge"));
             var title = $"diff {profileType}: {Path.GetFileName(parse.GetValue(baseline))} → {Path.GetFileName(parse.GetValue(comparison))}";
             var view = new FlameView(title, profileType, tree, IsDiff: true);
             var outputPath = parse.GetValue(output)!;

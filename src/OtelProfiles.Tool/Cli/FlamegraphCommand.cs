@@ -19,9 +19,10 @@ internal static class FlamegraphCommand
         var filter = CommonOptions.Filter();
         var quiet = CommonOptions.Quiet();
         var maxInput = CommonOptions.MaxInputSize();
+        var gauge = CommonOptions.Gauge();
         var command = new Command("flamegraph", "Write a self-contained HTML flame graph (and SVG) from OTLP profile files")
         {
-            inputs, output, svg, title, service, type, filter, quiet, maxInput,
+            inputs, output, svg, title, service, type, filter, quiet, maxInput, gauge,
         };
 
         command.SetAction(parse => CliRunner.Run(() =>
@@ -31,7 +32,7 @@ internal static class FlamegraphCommand
                 OtlpFileReader.ReadAll(parse.GetValue(inputs)!, progress, Units.ParseSize(parse.GetValue(maxInput)!, "--max-input-size")), parse.GetValue(service), parse.GetValue(type));
             var sampleFilter = new SampleFilter(parse.GetValue(filter) ?? []);
             var views = ProfileSelection.ByServiceAndType(profiles)
-                .Select(g => new FlameView($"{g.Key.Service} {g.Key.Type}", g.Key.Type, FlameTreeBuilder.Build(g, sampleFilter)))
+                .Select(g => new FlameView($"{g.Key.Service} {g.Key.Type}", g.Key.Type, FlameTreeBuilder.Build(g, sampleFilter, GaugeAggregation.Parse(parse.GetValue(gauge), "--gauge"))))
                 .ToList();
             var pageTitle = parse.GetValue(title) ?? "otel-profiles: " + string.Join(", ", parse.GetValue(inputs)!.Select(Path.GetFileName));
             var outputPath = parse.GetValue(output)!;

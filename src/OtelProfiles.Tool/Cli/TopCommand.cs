@@ -19,9 +19,10 @@ internal static class TopCommand
         var filter = CommonOptions.Filter();
         var quiet = CommonOptions.Quiet();
         var maxInput = CommonOptions.MaxInputSize();
+        var gauge = CommonOptions.Gauge();
         var command = new Command("top", "Print the top functions by self or total value")
         {
-            inputs, limit, sort, service, type, filter, quiet, maxInput,
+            inputs, limit, sort, service, type, filter, quiet, maxInput, gauge,
         };
 
         command.SetAction(parse => CliRunner.Run(() =>
@@ -30,15 +31,17 @@ internal static class TopCommand
             var profiles = ProfileSelection.Select(
                 OtlpFileReader.ReadAll(parse.GetValue(inputs)!, progress, Units.ParseSize(parse.GetValue(maxInput)!, "--max-input-size")), parse.GetValue(service), parse.GetValue(type));
             var sampleFilter = new SampleFilter(parse.GetValue(filter) ?? []);
+            var gaugeMode = GaugeAggregation.Parse(parse.GetValue(gauge), "--gauge");
             foreach (var group in ProfileSelection.ByServiceAndType(profiles))
             {
-                var rows = TopFunctions.Compute(group, sampleFilter);
+                var combined = GaugeAggregation.Combine(group, gaugeMode);
+                var rows = TopFunctions.Compute(combined, sampleFilter, gaugeMode);
                 if (parse.GetValue(sort) == "total")
                 {
                     rows = rows.OrderByDescending(r => r.Total).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
                 }
 
-                var grand = group.Sum(p => p.Samples.Where(sampleFilter.Matches).Sum(s => s.Value));
+                var grand = combined.Sum(p => p.Samples.Where(sampleFilter.Matches).Sum(s => s.Value));
                 Console.Out.Write(Render(group.Key.Service, group.Key.Type, rows.Take(parse.GetValue(limit)).ToList(), grand));
                 Console.Out.WriteLine();
             }

@@ -24,6 +24,9 @@ internal static class DemoRunner
             ["OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT"] = demo.Protocol == "grpc"
                 ? server.GrpcEndpoint.ToString().TrimEnd('/')
                 : server.OtlpHttpProfilesUrl.ToString(),
+
+            // Every kind of profile, so the demo shows them all; --app-env OTEL_PROFILES_TYPES=... narrows it.
+            ["OTEL_PROFILES_TYPES"] = DemoSummary.AllKinds,
         };
         foreach (var (key, value) in demo.AppEnvironment)
         {
@@ -72,6 +75,8 @@ internal static class DemoRunner
         Console.WriteLine();
         double unnamed = UnnamedFrames.ShareOfSamples(server.Store.Query(new ProfileQuery(service.Service, type)));
         Console.WriteLine(FormattableString.Invariant($"Unnamed frames ([X.dll], [unknown]): {unnamed:P1} of {type} samples"));
+        Console.WriteLine();
+        Console.Write(DemoSummary.TopFunctionPerType(server.Store, service, environment["OTEL_PROFILES_TYPES"]));
         var url = $"{server.HttpEndpoint}?service={Uri.EscapeDataString(service.Service)}&type={Uri.EscapeDataString(type)}";
         Console.WriteLine($"Flame graph: {url}");
         Console.WriteLine($"HTML file:   {Path.GetFullPath(demo.OutputHtml)}");

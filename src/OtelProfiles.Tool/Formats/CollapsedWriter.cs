@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Model;
 
 namespace OtelProfiles.Tool.Formats;
@@ -11,13 +12,13 @@ namespace OtelProfiles.Tool.Formats;
 /// </summary>
 internal static class CollapsedWriter
 {
-    /// <summary>Writes <paramref name="profiles"/> (one profile type) to <paramref name="output"/>.</summary>
-    public static void Write(IEnumerable<DecodedProfile> profiles, TextWriter output)
+    /// <summary>Writes <paramref name="profiles"/> (one profile type) to <paramref name="output"/>; in-use snapshots combined, not added.</summary>
+    public static void Write(IEnumerable<DecodedProfile> profiles, TextWriter output, GaugeMode gauge = GaugeMode.Average)
     {
         var stacks = new Dictionary<string, long>(StringComparer.Ordinal);
         var order = new List<string>();
         var line = new StringBuilder();
-        foreach (var sample in profiles.SelectMany(p => p.Samples))
+        foreach (var sample in GaugeAggregation.Combine(profiles, gauge).SelectMany(p => p.Samples))
         {
             if (sample.Frames.Count == 0 || sample.Value == 0)
             {

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Google.Protobuf;
+using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Model;
 
 namespace OtelProfiles.Tool.Formats;
@@ -25,9 +26,13 @@ internal static class PprofWriter
     private const int LineFunctionId = 1, LineLine = 2;
     private const int FunctionId = 1, FunctionName = 2, FunctionSystemName = 3, FunctionFilename = 4;
 
-    /// <summary>Writes all samples of <paramref name="profiles"/> (which must share one profile type) to <paramref name="output"/>.</summary>
-    public static void Write(IReadOnlyList<DecodedProfile> profiles, Stream output)
+    /// <summary>
+    /// Writes all samples of <paramref name="profiles"/> (which must share one profile type) to <paramref name="output"/>;
+    /// in-use snapshots become one snapshot (<see cref="GaugeAggregation"/>), as a pprof heap profile is.
+    /// </summary>
+    public static void Write(IReadOnlyList<DecodedProfile> profiles, Stream output, GaugeMode gauge = GaugeMode.Average)
     {
+        profiles = GaugeAggregation.Combine(profiles, gauge);
         if (profiles.Count == 0)
         {
             throw new ArgumentException("no profiles to write", nameof(profiles));

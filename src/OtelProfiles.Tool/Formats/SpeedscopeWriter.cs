@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Model;
 
 namespace OtelProfiles.Tool.Formats;
@@ -13,9 +14,13 @@ internal static class SpeedscopeWriter
     /// <summary>The schema URL speedscope files declare.</summary>
     public const string SchemaUrl = "https://www.speedscope.app/file-format-schema.json";
 
-    /// <summary>Writes <paramref name="profiles"/> to <paramref name="output"/> as one speedscope JSON document.</summary>
-    public static void Write(IReadOnlyList<DecodedProfile> profiles, Stream output, string name)
+    /// <summary>
+    /// Writes <paramref name="profiles"/> to <paramref name="output"/> as one speedscope JSON document; in-use
+    /// snapshots are combined (<see cref="GaugeAggregation"/>), not added.
+    /// </summary>
+    public static void Write(IReadOnlyList<DecodedProfile> profiles, Stream output, string name, GaugeMode gauge = GaugeMode.Average)
     {
+        profiles = GaugeAggregation.Combine(profiles, gauge);
         var frameIndex = new Dictionary<Frame, int>();
         var frames = new List<Frame>();
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });

@@ -10,7 +10,10 @@ namespace OtelProfiles.Tool.Receiver;
 /// Who may talk to the receiver. Without a token only loopback host names are answered: a web page the user opens
 /// can make the browser send requests to 127.0.0.1, but through a rebound DNS name its Host header names the page's
 /// site, so refusing other Host values keeps such a page from reading or writing the store. With a token every
-/// request (HTTP and gRPC) must carry <c>Authorization: Bearer &lt;token&gt;</c>, and then any host name is fine.
+/// request (HTTP and gRPC) must carry <c>Authorization: Bearer &lt;token&gt;</c>, and then any host name is fine;
+/// except the web UI's own files (<c>/</c> and <c>/ui/*</c>): a browser cannot put a header on the navigation that
+/// opens the page, and those files are the same embedded text for everyone, holding no data. The page then sends the
+/// token as that header on every API request (see wwwroot/auth.js).
 /// </summary>
 internal sealed class AccessGuard(string? token)
 {
@@ -29,7 +32,7 @@ internal sealed class AccessGuard(string? token)
             return;
         }
 
-        if (_token is not null && !HasToken(context.Request))
+        if (_token is not null && !IsUiAsset(context.Request) && !HasToken(context.Request))
         {
             // The reason never repeats what was sent: it may be a mistyped secret.
             context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -52,6 +55,11 @@ internal sealed class AccessGuard(string? token)
         var address = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
         return IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip);
     }
+
+    /// <summary>A GET of the page or one of its embedded files: public, since they carry no stored data.</summary>
+    private static bool IsUiAsset(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        && (request.Path == "/" || (request.Path.StartsWithSegments("/ui", out var rest) && rest.HasValue && rest.Value!.LastIndexOf('/') == 0));
 
     private bool HasToken(HttpRequest request)
     {

@@ -13,7 +13,8 @@ namespace OtelProfiles.Tool.Web;
 
 /// <summary>
 /// The JSON API behind the web UI (and handy with curl). Times are Unix milliseconds; filters are repeated
-/// <c>filter=key=value</c> parameters. Every endpoint reads the store only.
+/// <c>filter=key=value</c> parameters; <c>gauge=average|latest</c> says how in-use memory snapshots over a range are
+/// combined (average by default, never summed). Every endpoint reads the store only.
 /// </summary>
 internal static class QueryApi
 {
@@ -64,8 +65,31 @@ internal static class QueryApi
         {
             var (query, filter) = ParseSide(request, "");
             var profiles = store.Query(query);
-            var tree = FlameTreeBuilder.Build(profiles, filter);
-            return TreeResult(tree, query.ProfileType, diff: false, profiles.Count, 0);
+            var gauge = Gauge(request);
+            var tree = FlameTreeBuilder.Build(profiles, filter, gauge);
+            return TreeResult(tree, query.ProfileType, diff: false, profiles.Count, 0, gauge);
+        }));
+
+        routes.MapGet("/api/timeline", (HttpRequest request) => Handle(() =>
+        {
+            var (query, filter) = ParseSide(request, "");
+            var gauge = Gauge(request);
+            var buckets = int.TryParse(request.Query["buckets"], out var b) && b > 0 ? b : 120;
+            var profiles = store.Query(query);
+            var series = Timeline.Build(profiles, filter, query.FromUnixNano, query.ToUnixNano, buckets, gauge);
+            var isGauge = GaugeAggregation.IsGauge(query.ProfileType);
+            return Results.Json(new
+            {
+                profileType = query.ProfileType,
+                unit = ProfileTypeNames.UnitOf(query.ProfileType),
+                aggregation = isGauge ? GaugeAggregation.Name(gauge) : "sum",
+                profiles = profiles.Count,
+                fromMs = series.RangeFromUnixNano / 1_000_000,
+                toMs = series.RangeToUnixNano / 1_000_000,
+                originMs = series.FromUnixNano / 1_000_000,
+                bucketMs = series.BucketNanos / 1_000_000,
+                values = series.Values,
+            });
         }));
 
         routes.MapGet("/api/diff", (HttpRequest request) => Handle(() =>
@@ -74,22 +98,23 @@ internal static class QueryApi
             var (baseline, baseFilter) = ParseSide(request, "base", fallbackType: comparison.ProfileType);
             var baseProfiles = store.Query(baseline);
             var profiles = store.Query(comparison);
-            var tree = FlameTreeBuilder.BuildDiff(baseProfiles, profiles, baseFilter, filter);
-            return TreeResult(tree, comparison.ProfileType, diff: true, profiles.Count, baseProfiles.Count);
+            var gauge = Gauge(request);
+            var tree = FlameTreeBuilder.BuildDiff(baseProfiles, profiles, baseFilter, filter, gauge);
+            return TreeResult(tree, comparison.ProfileType, diff: true, profiles.Count, baseProfiles.Count, gauge);
         }));
 
         routes.MapGet("/api/top", (HttpRequest request) => Handle(() =>
         {
             var (query, filter) = ParseSide(request, "");
             var limit = int.TryParse(request.Query["limit"], out var l) && l > 0 ? l : 100;
-            var rows = TopFunctions.Compute(store.Query(query), filter).Take(limit);
+            var rows = TopFunctions.Compute(store.Query(query), filter, Gauge(request)).Take(limit);
             return Results.Json(rows.Select(r => new { name = r.Name, self = r.Self, total = r.Total }));
         }));
 
         routes.MapGet("/api/flamegraph.html", (HttpRequest request) => Handle(() =>
         {
             var (query, filter) = ParseSide(request, "");
-            var tree = FlameTreeBuilder.Build(store.Query(query), filter);
+            var tree = FlameTreeBuilder.Build(store.Query(query), filter, Gauge(request));
             using var buffer = new MemoryStream();
             var title = $"{query.Service} {query.ProfileType}";
             HtmlFlameGraphWriter.Write([new FlameView(title, query.ProfileType, tree)], title, buffer);
@@ -134,6 +159,8 @@ internal static class QueryApi
         return (query, filter);
     }
 
+    private static GaugeMode Gauge(HttpRequest request) => GaugeAggregation.Parse(request.Query["gauge"].ToString(), "query parameter 'gauge'");
+
     private static long? Millis(HttpRequest request, string name)
     {
         var text = request.Query[name].ToString();
@@ -150,7 +177,7 @@ internal static class QueryApi
         return ms * 1_000_000;
     }
 
-    private static IResult TreeResult(FlameNode tree, string profileType, bool diff, int profiles, int baseProfiles)
+    private static IResult TreeResult(FlameNode tree, string profileType, bool diff, int profiles, int baseProfiles, GaugeMode gauge)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, FlameGraphJson.WriterOptions))
@@ -159,6 +186,7 @@ internal static class QueryApi
             json.WriteString("profileType", profileType);
             json.WriteString("unit", ProfileTypeNames.UnitOf(profileType));
             json.WriteBoolean("diff", diff);
+            json.WriteString("aggregation", GaugeAggregation.IsGauge(profileType) ? GaugeAggregation.Name(gauge) : "sum");
             json.WriteNumber("profiles", profiles);
             json.WriteNumber("baseProfiles", baseProfiles);
             json.WritePropertyName("tree");

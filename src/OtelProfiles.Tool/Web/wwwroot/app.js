@@ -62,6 +62,7 @@
     if (range[0] !== null) q.set(name('from'), String(Math.floor(range[0])));
     if (range[1] !== null) q.set(name('to'), String(Math.ceil(range[1])));
     for (const f of filters) q.append(name('filter'), f);
+    if (!prefix) q.set('gauge', $('gauge').value); // in-use memory: average or latest snapshot, never the sum
     return q;
   }
 
@@ -123,6 +124,7 @@
       q.set('type', selectedType());
       const data = await getJson('/api/flamegraph?' + q);
       panel.show(data);
+      document.dispatchEvent(new CustomEvent('otel-profiles:view', { detail: { query: q.toString() } })); // timeline.js
       message(data.profiles + ' profile' + (data.profiles === 1 ? '' : 's') + ' of ' + $('service').value + ', ' + selectedType() + (filters.length ? ', filtered by ' + filters.join(', ') : ''));
       history.replaceState(null, '', '?service=' + encodeURIComponent($('service').value) + '&type=' + encodeURIComponent(selectedType()));
     } catch (e) {

@@ -98,7 +98,10 @@
       this.tooltip = el('div', 'fg-tooltip');
       this.tooltip.hidden = true;
       this.table = el('table', 'fg-top');
-      host.append(toolbar, this.legend, this.graph, this.tooltip, this.table);
+      // The table scrolls inside its own box (sticky header) instead of making the page thousands of pixels tall.
+      this.tableBox = el('div', 'fg-top-box');
+      this.tableBox.append(this.table);
+      host.append(toolbar, this.legend, this.graph, this.tooltip, this.tableBox);
       this.graph.addEventListener('click', (e) => {
         const frame = e.target.closest('.fg-frame');
         if (frame && frame.fgNode) this.zoom(frame.fgNode);
