@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using OtelProfiles.Configuration;
 using OtelProfiles.Hosting;
 
@@ -31,6 +32,13 @@ public static class OpenTelemetryBuilderProfilesExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         IServiceCollection services = builder.Services;
+        if (!services.Any(d => d.ServiceType == typeof(ContinuousProfiler)))
+        {
+            // The health metrics join the application's metrics when it has them (WithMetrics, UseOtlpExporter):
+            // this only configures a MeterProvider that something else builds, and creates none.
+            services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(ContinuousProfiler.MeterName));
+        }
+
         OtlpProfilesOptionsRegistration.Register(services, configure);
         services.TryAddSingleton(provider => new ContinuousProfiler(
             provider.GetRequiredService<IOptionsMonitor<OtlpProfilesOptions>>(),
