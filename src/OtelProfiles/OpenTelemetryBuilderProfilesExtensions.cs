@@ -18,7 +18,9 @@ public static class OpenTelemetryBuilderProfilesExtensions
     /// traces and metrics, with the same Resource. Settings come from OTEL_* environment variables, the
     /// <c>OpenTelemetry:Profiles</c> configuration section and <paramref name="configure"/>, in that order; an invalid
     /// configuration value is a warning and the default applies, an invalid value set in code fails at startup. Safe to call more than once: every delegate
-    /// applies, in order, and nothing is registered twice.
+    /// applies, in order, and nothing is registered twice. The profiler's health metrics (Meter
+    /// <see cref="ContinuousProfiler.MeterName"/>) join the application's metrics when it has them; this call never
+    /// turns metrics on by itself.
     /// </summary>
     /// <param name="builder">The builder returned by <c>services.AddOpenTelemetry()</c>.</param>
     /// <param name="configure">Optional changes to the options.</param>
