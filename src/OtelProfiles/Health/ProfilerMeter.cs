@@ -1,12 +1,13 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using OtelProfiles.Diagnostics;
 
 namespace OtelProfiles.Health;
 
 /// <summary>
 /// The profiler's health as OpenTelemetry metrics, on the Meter named <see cref="ContinuousProfiler.MeterName"/>:
 /// whether it runs, the samples it took per profile type, the sampling rate it reached, the time it kept the app
-/// paused, its own CPU, and what its exporters sent, gave up on and dropped, with the bytes sent. Every instrument is
+/// paused, its own CPU, its internal failures, and what its exporters sent, gave up on and dropped, with the bytes sent. Every instrument is
 /// observable: nothing is recorded where the app runs; the figures of <see cref="ProfilerHealth"/> are read when a
 /// MeterProvider (or any MeterListener) collects. The names are listed in docs/deploy.md.
 /// </summary>
@@ -77,6 +78,12 @@ internal static class ProfilerMeter
             () => health.Exports().Select(e => new Measurement<long>(e.Value.Bytes, new KeyValuePair<string, object?>("exporter", e.Key))),
             unit: "By",
             description: "Bytes of the export requests the receiver accepted (serialized protobuf, before compression).");
+
+        meter.CreateObservableCounter(
+            "otelprofiles.errors",
+            () => ProfilerFailures.Reported,
+            unit: "{error}",
+            description: "Failures inside the profiler: ones it went on after and ones that ended profiling (the log names each kind once).");
 
         return meter;
     }

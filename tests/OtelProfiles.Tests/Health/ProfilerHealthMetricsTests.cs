@@ -133,6 +133,33 @@ public sealed class ProfilerHealthMetricsTests
         Assert.Contains("otelprofiles.cpu.time", names);
     }
 
+    [Fact]
+    public void Every_failure_the_profiler_reports_counts_in_otelprofiles_errors()
+    {
+        var exported = new List<MetricSnapshot>();
+        using MeterProvider meterProvider = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(ContinuousProfiler.MeterName)
+            .AddInMemoryExporter(exported)
+            .Build()!;
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddOpenTelemetry().AddOtlpProfiles(o => o.Enabled = false);
+        using ServiceProvider provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<ContinuousProfiler>();
+
+        Assert.True(meterProvider.ForceFlush(10_000));
+        long before = Sum(Latest(exported), "otelprofiles.errors");
+
+        // The same kind twice: logged once, counted twice.
+        var failures = new OtelProfiles.Diagnostics.ProfilerFailures(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        failures.Report("testing the errors metric", new InvalidOperationException("first"));
+        failures.Report("testing the errors metric", new InvalidOperationException("second"));
+
+        exported.Clear();
+        Assert.True(meterProvider.ForceFlush(10_000));
+        Assert.True(Sum(Latest(exported), "otelprofiles.errors") >= before + 2, "the two failures were not counted");
+    }
+
     private static Dictionary<string, MetricSnapshot> Latest(List<MetricSnapshot> exported)
     {
         var latest = new Dictionary<string, MetricSnapshot>(StringComparer.Ordinal);
