@@ -10,6 +10,7 @@ namespace OtelProfiles.Diagnostics;
 /// </summary>
 internal sealed class ProfilerFailures
 {
+    private static long _reported;
     private readonly ILogger _logger;
     private readonly HashSet<string> _logged;
     private readonly Action<string, Exception>? _onThreadDied;
@@ -34,9 +35,13 @@ internal sealed class ProfilerFailures
     /// <param name="onThreadDied">Called after a thread-ending failure is reported, on the failing thread: it must not block.</param>
     public ProfilerFailures ForRun(Action<string, Exception> onThreadDied) => new(_logger, _logged, onThreadDied);
 
+    /// <summary>Failures reported in this process so far, every one counted (the log has each kind once); the health metrics read it.</summary>
+    public static long Reported => Interlocked.Read(ref _reported);
+
     /// <summary>A failure the profiler goes on after (an interval not built, a session not opened, a queue not flushed).</summary>
     public void Report(string operation, Exception exception)
     {
+        Interlocked.Increment(ref _reported);
         OtelProfilesEventSource.Log.ProfilerError(operation, exception);
         lock (_logged)
         {

@@ -60,6 +60,7 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
     private long failedCount;
     private long droppedCount;
     private long rejectedProfilesCount;
+    private long exportedBytes;
 
     /// <param name="exporter">Sends the requests; owned and disposed by the queue.</param>
     /// <param name="logger">Failures, summaries and drops.</param>
@@ -106,6 +107,9 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
 
     /// <summary>Requests never sent: pushed out of a full queue, enqueued after shutdown, or left at shutdown.</summary>
     public long DroppedCount => Interlocked.Read(ref this.droppedCount);
+
+    /// <summary>Serialized size (protobuf, before compression) of the requests the receiver accepted.</summary>
+    public long ExportedBytes => Interlocked.Read(ref this.exportedBytes);
 
     /// <summary>Profiles that receivers rejected inside partially successful requests.</summary>
     public long RejectedProfilesCount => Interlocked.Read(ref this.rejectedProfilesCount);
@@ -398,6 +402,9 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
         FailureLogDecision decision = default;
         var recoveredAfter = 0;
         List<ExportProfilesServiceRequest>? failFast = null;
+
+        // Measured outside the lock: it walks the request (once per export, on this thread, never the app's).
+        long acceptedBytes = outcome.Success ? item.Request.CalculateSize() : 0;
         lock (this.gate)
         {
             if (this.abandoned)
@@ -407,6 +414,7 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
 
             if (outcome.Success)
             {
+                Interlocked.Add(ref this.exportedBytes, acceptedBytes);
                 Interlocked.Increment(ref this.exportedCount);
                 Interlocked.Add(ref this.rejectedProfilesCount, outcome.RejectedProfiles);
                 recoveredAfter = this.failuresSinceSuccess;

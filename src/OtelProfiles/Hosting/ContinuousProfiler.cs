@@ -52,6 +52,14 @@ namespace OtelProfiles;
 /// </remarks>
 public sealed class ContinuousProfiler : IDisposable
 {
+    /// <summary>
+    /// The name of the Meter that publishes the profiler's health (<c>otelprofiles.*</c>: samples per type, sampling
+    /// rate reached, pause time, the profiler's CPU, exports sent, failed and dropped, bytes exported).
+    /// <c>AddOtlpProfiles</c> adds it to the application's metrics when they are on (<c>WithMetrics</c>); elsewhere
+    /// pass it to <c>AddMeter</c>.
+    /// </summary>
+    public const string MeterName = "OtelProfiles";
+
     // Reads through LastValidOptions: after a reload with an invalid value the monitor throws on every read, while
     // the profiler keeps the last valid settings (the errors still reach the EventSource).
     private readonly LastValidOptions _options;
@@ -81,6 +89,7 @@ public sealed class ContinuousProfiler : IDisposable
         _typeReport = new ProfileTypeReport(_logger);
         _requestedTypes = _optionsTypes = _options.Current.ProfileTypes;
         _optionsSubscription = options.OnChange(OnOptionsChanged);
+        Health.ProfilerMeter.Register(this);
     }
 
     /// <summary>Where the profiler is in its life: running, stopped, or ended by a failure (see the remarks on the class).</summary>

@@ -3,6 +3,7 @@ using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OtelProfiles.Collection;
 using OtelProfiles.Diagnostics;
 using OtelProfiles.Export;
+using OtelProfiles.Health;
 
 namespace OtelProfiles.Hosting;
 
@@ -29,7 +30,7 @@ internal sealed class ExportQueues
         var queueOptions = new ExportQueueOptions { Capacity = options.MaxQueueSize, ShutdownTimeout = options.ShutdownTimeout };
         if (options.Exporters.HasFlag(ProfileExporters.Otlp))
         {
-            queues.Add(ProfilesExporterFactory.CreateQueue(
+            queues.Add(Counted("otlp", ProfilesExporterFactory.CreateQueue(
                 new ProfilesExporterSettings
                 {
                     Protocol = options.Protocol == OtlpProfilesProtocol.Grpc ? ProfilesExportProtocol.Grpc : ProfilesExportProtocol.HttpProtobuf,
@@ -40,12 +41,12 @@ internal sealed class ExportQueues
                     Queue = queueOptions,
                 },
                 logger,
-                threads: threads));
+                threads: threads)));
         }
 
         if (options.Exporters.HasFlag(ProfileExporters.File))
         {
-            queues.Add(ProfilesExporterFactory.CreateQueue(
+            queues.Add(Counted("file", ProfilesExporterFactory.CreateQueue(
                 new ProfilesExporterSettings
                 {
                     Protocol = ProfilesExportProtocol.File,
@@ -53,7 +54,7 @@ internal sealed class ExportQueues
                     Queue = queueOptions,
                 },
                 logger,
-                threads: threads));
+                threads: threads)));
         }
 
         return new ExportQueues(queues, failures);
@@ -88,6 +89,18 @@ internal sealed class ExportQueues
     public void Dispose(TimeSpan timeout)
     {
         ExportQueue.ShutdownAll(_queues, timeout, _failures.Report);
+        foreach (ExportQueue queue in _queues)
+        {
+            ProfilerHealth.Shared.RetireQueue(queue);
+        }
+
         _queues.Clear();
+    }
+
+    // The health metrics count each queue under its exporter's name (otlp, file) from its creation on.
+    private static ExportQueue Counted(string exporter, ExportQueue queue)
+    {
+        ProfilerHealth.Shared.AddQueue(exporter, queue);
+        return queue;
     }
 }

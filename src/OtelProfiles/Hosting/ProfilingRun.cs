@@ -6,6 +6,7 @@ using OtelProfiles.Aggregation;
 using OtelProfiles.Building;
 using OtelProfiles.Collection;
 using OtelProfiles.Diagnostics;
+using OtelProfiles.Health;
 using OtelProfiles.ProfileSources;
 using OtelProfiles.Symbols;
 using OtelProfiles.Tags;
@@ -199,6 +200,7 @@ internal sealed class ProfilingRun
         }
 
         BuildStatistics? statistics = null;
+        ExportProfilesServiceRequest? built = null;
         if (parts.Exists(p => p.HasData))
         {
             // Method events trail samples by ~100-200 ms (the runtime flushes every 100 ms): give them time to land.
@@ -214,9 +216,12 @@ internal sealed class ProfilingRun
             }
 
             _session.ThreadNames.Refresh(parts.SelectMany(p => p.ThreadIds).Where(id => id != 0).Distinct());
-            (ExportProfilesServiceRequest request, statistics) = _builder.Build(interval, ResourceConverter.ToProto(_resource()), parts);
-            _queues.Enqueue(request);
+            (built, statistics) = _builder.Build(interval, ResourceConverter.ToProto(_resource()), parts);
+            _queues.Enqueue(built);
         }
+
+        // The health metrics: once per interval, off the app's threads.
+        ProfilerHealth.Shared.RecordInterval(interval, built);
 
         // The request holds copies of what it needs: the samples' table goes back to be filled again.
         _session.Recorder.Recycle(interval.Samples);
