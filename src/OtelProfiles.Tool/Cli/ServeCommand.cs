@@ -84,6 +84,7 @@ internal static class ServeCommand
         Console.WriteLine("otel-profiles receiver is running");
         Console.WriteLine($"  OTLP/gRPC  {server.GrpcEndpoint.ToString().TrimEnd('/')}");
         Console.WriteLine($"  OTLP/HTTP  {server.OtlpHttpProfilesUrl}");
+        Console.WriteLine($"  OTLP/HTTP  {server.OtlpHttpTracesUrl} (traces, for the span view)");
         Console.WriteLine($"  Web UI     {server.HttpEndpoint}");
         Console.WriteLine($"  Database   {Path.GetFullPath(server.Store.DatabasePath)}");
     }
