@@ -24,6 +24,12 @@ internal static class DemoRunner
             ["OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT"] = demo.Protocol == "grpc"
                 ? server.GrpcEndpoint.ToString().TrimEnd('/')
                 : server.OtlpHttpProfilesUrl.ToString(),
+
+            // The app's traces go to the same receiver, for the span view.
+            ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = demo.Protocol,
+            ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = demo.Protocol == "grpc"
+                ? server.GrpcEndpoint.ToString().TrimEnd('/')
+                : server.OtlpHttpTracesUrl.ToString(),
         };
         foreach (var (key, value) in demo.AppEnvironment)
         {
@@ -75,6 +81,7 @@ internal static class DemoRunner
         var url = $"{server.HttpEndpoint}?service={Uri.EscapeDataString(service.Service)}&type={Uri.EscapeDataString(type)}";
         Console.WriteLine($"Flame graph: {url}");
         Console.WriteLine($"HTML file:   {Path.GetFullPath(demo.OutputHtml)}");
+        await SpanSummary.PrintAsync(server, TimeSpan.FromSeconds(10), cancellationToken);
 
         if (!demo.ExitWhenDone)
         {

@@ -171,7 +171,7 @@
       duration.textContent = formatDuration(span.durationMs);
       meta.textContent = span.service + ' · started ' + formatTime(span.startMs) + ' · trace ' + span.traceId + ' · span ' + span.spanId +
         (span.parentSpanId ? ' · parent ' + span.parentSpanId : ' · root span');
-      link.href = '?' + new URLSearchParams({ trace: span.traceId, span: span.spanId });
+      link.href = '?' + new URLSearchParams({ trace: span.traceId, span: span.spanId }) + (data.children ? '&children=1' : '');
       type.textContent = '';
       for (const t of data.profileTypes) type.append(el('option', { value: t.type }, t.type + ' (' + t.total.toLocaleString('en-US') + ')'));
       type.value = data.profileType;
@@ -203,6 +203,7 @@
   children.addEventListener('change', () => { if (current) openSpan(current.traceId, current.spanId, false); });
   type.addEventListener('change', () => { if (current) openSpan(current.traceId, current.spanId, false); });
 
+  children.checked = params.get('children') === '1' || params.get('children') === 'true';
   const trace = params.get('trace'), span = params.get('span');
   if (trace && span) {
     showView(true);
