@@ -81,7 +81,7 @@ internal static class DemoRunner
         var url = $"{server.HttpEndpoint}?service={Uri.EscapeDataString(service.Service)}&type={Uri.EscapeDataString(type)}";
         Console.WriteLine($"Flame graph: {url}");
         Console.WriteLine($"HTML file:   {Path.GetFullPath(demo.OutputHtml)}");
-        await SpanSummary.PrintAsync(server, TimeSpan.FromSeconds(10), cancellationToken);
+        await SpanSummary.PrintAsync(server, TimeSpan.FromSeconds(10), Console.Out, cancellationToken);
 
         if (!demo.ExitWhenDone)
         {

@@ -14,7 +14,7 @@ internal static class SpanSummary
     /// <summary>How many of the slowest spans are checked for linked samples.</summary>
     private const int Candidates = 50;
 
-    public static async Task PrintAsync(ReceiverServer server, TimeSpan wait, CancellationToken cancellationToken)
+    public static async Task PrintAsync(ReceiverServer server, TimeSpan wait, TextWriter output, CancellationToken cancellationToken)
     {
         // Spans leave the app in batches (every 5 s by default), so the first ones may still be on their way.
         var deadline = DateTime.UtcNow + wait;
@@ -26,7 +26,7 @@ internal static class SpanSummary
         var slowest = server.Store.ListSpans(new SpanQuery(Limit: Candidates));
         if (slowest.Count == 0)
         {
-            Console.WriteLine($"Spans:       none arrived; the span view needs the app's OTLP trace exporter pointed at {server.OtlpHttpTracesUrl} or the gRPC port.");
+            output.WriteLine($"Spans:       none arrived; the span view needs the app's OTLP trace exporter pointed at {server.OtlpHttpTracesUrl} or the gRPC port.");
             return;
         }
 
@@ -38,13 +38,13 @@ internal static class SpanSummary
             {
                 span = candidate;
                 var type = linked.ProfileTypes[0];
-                linkedText = $"{linked.Total(type).ToString(CultureInfo.InvariantCulture)} {type} linked to it and its child spans";
+                linkedText = $"{linked.Total(type).ToString(CultureInfo.InvariantCulture)} {Model.ProfileTypeNames.UnitOf(type)} of {type} linked to it and its child spans";
                 break;
             }
         }
 
         var duration = (span.DurationNano / 1e6).ToString("0.0", CultureInfo.InvariantCulture);
-        Console.WriteLine($"Slowest span: {span.Name} ({span.Service}) {duration} ms, {linkedText}");
-        Console.WriteLine($"Span flame graph: {server.HttpEndpoint}?trace={span.TraceId}&span={span.SpanId}&children=1");
+        output.WriteLine($"Slowest span: {span.Name} ({span.Service}) {duration} ms, {linkedText}");
+        output.WriteLine($"Span flame graph: {server.HttpEndpoint}?trace={span.TraceId}&span={span.SpanId}&children=1");
     }
 }
