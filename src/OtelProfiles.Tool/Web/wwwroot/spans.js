@@ -86,7 +86,8 @@
   titleRow.append(duration, title);
   detail.append(titleRow, meta, detailControls, summary, graph);
   section.append(controls, message, list, detail);
-  const panel = new OtelFlameGraph.FlameGraphPanel(graph);
+  // Built on first use: until a span is opened the page holds one flame graph panel only, the profiles view's.
+  let panel = null;
 
   let current = null; // {traceId, spanId} of the span shown
   let loaded = false;
@@ -184,6 +185,7 @@
         return;
       }
       graph.hidden = false;
+      if (!panel) panel = new OtelFlameGraph.FlameGraphPanel(graph);
       panel.show(data);
       summary.textContent = data.profileType + ' samples linked to ' + scope + ', from ' + data.profiles + ' profile' + (data.profiles === 1 ? '' : 's') + '.';
     } catch (e) {
