@@ -22,14 +22,13 @@ internal sealed record SpanSamples(StoredSpan Span, IReadOnlyList<StoredSpan> Sp
     /// <summary>The linked samples of span <paramref name="spanId"/> in trace <paramref name="traceId"/> (lowercase hex); null when no such span is stored.</summary>
     public static SpanSamples? Load(ProfileStore store, string traceId, string spanId, bool includeDescendants)
     {
-        var trace = store.TraceSpans(traceId);
-        var span = trace.FirstOrDefault(s => s.SpanId == spanId);
+        var span = store.FindSpan(traceId, spanId);
         if (span is null)
         {
             return null;
         }
 
-        var included = includeDescendants ? WithDescendants(span, trace) : [span];
+        var included = includeDescendants ? store.SpanWithDescendants(span) : [span];
         var ids = included.Select(s => s.SpanId).ToHashSet(StringComparer.Ordinal);
         var slack = Slack.Ticks * 100;
         var from = included.Min(s => s.StartUnixNano);
@@ -72,26 +71,4 @@ internal sealed record SpanSamples(StoredSpan Span, IReadOnlyList<StoredSpan> Sp
     /// <summary>The sum of the linked samples' values of <paramref name="profileType"/>.</summary>
     public long Total(string profileType) =>
         ProfilesByType.TryGetValue(profileType, out var profiles) ? profiles.Sum(p => p.TotalValue) : 0;
-
-    /// <summary>The span and every span below it in <paramref name="trace"/>, by parent id; a cycle in bad data ends the walk.</summary>
-    private static List<StoredSpan> WithDescendants(StoredSpan span, IReadOnlyList<StoredSpan> trace)
-    {
-        var children = trace.Where(s => s.ParentSpanId.Length > 0).ToLookup(s => s.ParentSpanId, StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal) { span.SpanId };
-        var result = new List<StoredSpan> { span };
-        var pending = new Queue<StoredSpan>([span]);
-        while (pending.Count > 0)
-        {
-            foreach (var child in children[pending.Dequeue().SpanId])
-            {
-                if (seen.Add(child.SpanId))
-                {
-                    result.Add(child);
-                    pending.Enqueue(child);
-                }
-            }
-        }
-
-        return result;
-    }
 }

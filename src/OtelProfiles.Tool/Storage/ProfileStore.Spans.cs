@@ -10,8 +10,8 @@ namespace OtelProfiles.Tool.Storage;
 /// </summary>
 internal sealed partial class ProfileStore
 {
-    /// <summary>Spans of one trace read at most, when collecting a span's descendants.</summary>
-    public const int MaxSpansPerTrace = 100_000;
+    /// <summary>Spans collected at most for one span and its descendants.</summary>
+    public const int MaxSpansPerTrace = 10_000;
 
     /// <summary>Profiles read at most for one span's flame graph.</summary>
     public const int MaxProfilesPerSpan = 2_000;
@@ -140,14 +140,44 @@ internal sealed partial class ProfileStore
         return (long)command.ExecuteScalar()!;
     }
 
-    /// <summary>The spans of trace <paramref name="traceId"/> (lowercase hex), at most <see cref="MaxSpansPerTrace"/>.</summary>
-    public IReadOnlyList<StoredSpan> TraceSpans(string traceId)
+    /// <summary>Span <paramref name="spanId"/> of trace <paramref name="traceId"/> (lowercase hex), or null when it is not stored.</summary>
+    public StoredSpan? FindSpan(string traceId, string spanId)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SpanColumns} FROM spans WHERE trace_id = $trace ORDER BY id LIMIT {MaxSpansPerTrace}";
+        command.CommandText = $"SELECT {SpanColumns} FROM spans WHERE trace_id = $trace AND span_id = $span ORDER BY id LIMIT 1";
         command.Parameters.AddWithValue("$trace", traceId);
-        return ReadSpans(command);
+        command.Parameters.AddWithValue("$span", spanId);
+        return ReadSpans(command).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// <paramref name="span"/> and the spans below it (by <c>parent_span_id</c> within its trace), breadth first and
+    /// at most <see cref="MaxSpansPerTrace"/>. One indexed lookup per span found, so the cost follows the size of
+    /// the subtree, not of the trace; a cycle in bad data ends the walk.
+    /// </summary>
+    public IReadOnlyList<StoredSpan> SpanWithDescendants(StoredSpan span)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {SpanColumns} FROM spans WHERE trace_id = $trace AND parent_span_id = $parent ORDER BY id LIMIT {MaxSpansPerTrace}";
+        command.Parameters.AddWithValue("$trace", span.TraceId);
+        var parent = command.Parameters.Add("$parent", SqliteType.Text);
+        var seen = new HashSet<string>(StringComparer.Ordinal) { span.SpanId };
+        var result = new List<StoredSpan> { span };
+        for (var next = 0; next < result.Count && result.Count < MaxSpansPerTrace; next++)
+        {
+            parent.Value = result[next].SpanId;
+            foreach (var child in ReadSpans(command))
+            {
+                if (result.Count < MaxSpansPerTrace && seen.Add(child.SpanId))
+                {
+                    result.Add(child);
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -198,8 +228,9 @@ internal sealed partial class ProfileStore
     }
 
     /// <summary>
-    /// Adds the span tables to a database of this schema version; a database written before spans existed gains
-    /// them on open, and older builds that do not know them still read their profiles.
+    /// Adds the span tables to a database of this schema version: a database written before spans existed gains
+    /// them on open, and a build from before spans still reads its profiles (that build's retention would delete
+    /// span batches but leave their span rows behind).
     /// </summary>
     private static void CreateSpanTables(SqliteConnection connection)
     {
@@ -220,6 +251,7 @@ internal sealed partial class ProfileStore
                 status_code INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS spans_by_batch ON spans(batch_id);
             CREATE INDEX IF NOT EXISTS spans_by_trace ON spans(trace_id, span_id);
+            CREATE INDEX IF NOT EXISTS spans_by_parent ON spans(trace_id, parent_span_id);
             CREATE INDEX IF NOT EXISTS spans_by_duration ON spans(duration_ns);
             """;
         command.ExecuteNonQuery();

@@ -24,7 +24,7 @@ public class SpanStoreTests : IDisposable
         StoreSpans(store, new OtlpTraceBuilder().Span("shop", "GET /new", "1af7651916cd43dd8448eb211c80319c", "a1ad6b7169203331", null, time.Now, TimeSpan.FromSeconds(1)));
         Assert.Equal(1, store.SpanCount());
         Assert.Equal("GET /new", Assert.Single(store.ListSpans(new SpanQuery())).Name);
-        Assert.Empty(store.TraceSpans(LinkedTrace.TraceId));
+        Assert.Null(store.FindSpan(LinkedTrace.TraceId, LinkedTrace.Root));
         Assert.Equal(0, store.Statistics().Profiles);
     }
 
@@ -45,6 +45,24 @@ public class SpanStoreTests : IDisposable
         Assert.Contains("svc59", services);
         Assert.DoesNotContain("svc0", services);
         Assert.True(store.SpanCount() is > 100 and < 6000, $"{store.SpanCount()} spans kept");
+    }
+
+    [Fact]
+    public void Descendants_are_found_by_parent_id_within_the_trace_and_a_parent_cycle_ends_the_walk()
+    {
+        using var store = new ProfileStore(Path.Combine(_directory, "tree.db"), RetentionPolicy.Default);
+        var now = DateTimeOffset.UtcNow;
+        StoreSpans(store, LinkedTrace.Spans(now)
+            .Span("shop", "cycle a", LinkedTrace.TraceId, "a000000000000001", "a000000000000002", now, TimeSpan.FromSeconds(1))
+            .Span("shop", "cycle b", LinkedTrace.TraceId, "a000000000000002", "a000000000000001", now, TimeSpan.FromSeconds(1))
+            .Span("shop", "self", LinkedTrace.TraceId, "a000000000000003", "a000000000000003", now, TimeSpan.FromSeconds(1))
+            .Span("shop", "same parent id, other trace", LinkedTrace.OtherTraceId, "a000000000000004", LinkedTrace.Root, now, TimeSpan.FromSeconds(1)));
+
+        var root = store.FindSpan(LinkedTrace.TraceId, LinkedTrace.Root)!;
+        Assert.Equal(["GET /checkout", "checkout", "score risk"], store.SpanWithDescendants(root).Select(s => s.Name));
+        Assert.Equal(["cycle a", "cycle b"], store.SpanWithDescendants(store.FindSpan(LinkedTrace.TraceId, "a000000000000001")!).Select(s => s.Name));
+        Assert.Equal(["self"], store.SpanWithDescendants(store.FindSpan(LinkedTrace.TraceId, "a000000000000003")!).Select(s => s.Name));
+        Assert.Null(store.FindSpan(LinkedTrace.OtherTraceId, LinkedTrace.Root));
     }
 
     public void Dispose()

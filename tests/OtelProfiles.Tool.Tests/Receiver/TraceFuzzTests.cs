@@ -80,11 +80,12 @@ public class TraceFuzzTests
         Assert.Equal(referenceBefore, await ReferenceSpansAsync(http, ReferenceQuery));
 
         // Whatever was accepted lists and opens.
-        var listed = JsonDocument.Parse(await http.GetStringAsync("/api/spans?limit=30")).RootElement.GetProperty("spans");
+        var listed = JsonDocument.Parse(await http.GetStringAsync("/api/spans?limit=1000")).RootElement.GetProperty("spans");
         Assert.True(listed.GetArrayLength() > 1);
-        foreach (var span in listed.EnumerateArray())
+        foreach (var (span, index) in listed.EnumerateArray().Select((s, i) => (s, i)))
         {
-            using var opened = await http.GetAsync($"/api/span?trace={span.GetProperty("traceId").GetString()}&span={span.GetProperty("spanId").GetString()}&children=true");
+            var children = index < 50 ? "&children=true" : "";
+            using var opened = await http.GetAsync($"/api/span?trace={span.GetProperty("traceId").GetString()}&span={span.GetProperty("spanId").GetString()}{children}");
             Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
         }
 
