@@ -21,7 +21,7 @@ internal static class ServeCommand
         var maxRequest = new Option<string>("--max-request-size") { Description = "Reject requests larger than this (after decompression)", DefaultValueFactory = _ => "16MiB" };
         var readyFile = new Option<string?>("--ready-file") { Description = "Write a JSON file with the listening URLs here once the receiver accepts requests" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every request" };
-        var command = new Command("serve", "Run the local OTLP profiles receiver (gRPC 4317, HTTP 4318) with the flame graph web UI")
+        var command = new Command("serve", "Run the local OTLP profiles and traces receiver (gRPC 4317, HTTP 4318) with the flame graph and span web UI")
         {
             host, token, grpcPort, httpPort, db, retention, maxStorage, maxRequest, maxConcurrent, readyFile, verbose,
         };
