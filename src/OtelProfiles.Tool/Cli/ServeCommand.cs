@@ -21,7 +21,7 @@ internal static class ServeCommand
         var maxRequest = new Option<string>("--max-request-size") { Description = "Reject requests larger than this (after decompression)", DefaultValueFactory = _ => "16MiB" };
         var readyFile = new Option<string?>("--ready-file") { Description = "Write a JSON file with the listening URLs here once the receiver accepts requests" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every request" };
-        var command = new Command("serve", "Run the local OTLP profiles receiver (gRPC 4317, HTTP 4318) with the flame graph web UI")
+        var command = new Command("serve", "Run the local OTLP profiles and traces receiver (gRPC 4317, HTTP 4318) with the flame graph and span web UI")
         {
             host, token, grpcPort, httpPort, db, retention, maxStorage, maxRequest, maxConcurrent, readyFile, verbose,
         };
@@ -84,6 +84,7 @@ internal static class ServeCommand
         Console.WriteLine("otel-profiles receiver is running");
         Console.WriteLine($"  OTLP/gRPC  {server.GrpcEndpoint.ToString().TrimEnd('/')}");
         Console.WriteLine($"  OTLP/HTTP  {server.OtlpHttpProfilesUrl}");
+        Console.WriteLine($"  OTLP/HTTP  {server.OtlpHttpTracesUrl} (traces, for the span view)");
         Console.WriteLine($"  Web UI     {server.HttpEndpoint}");
         Console.WriteLine($"  Database   {Path.GetFullPath(server.Store.DatabasePath)}");
     }

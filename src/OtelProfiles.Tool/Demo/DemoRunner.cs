@@ -27,6 +27,11 @@ internal static class DemoRunner
 
             // Every kind of profile, so the demo shows them all; --app-env OTEL_PROFILES_TYPES=... narrows it.
             ["OTEL_PROFILES_TYPES"] = DemoSummary.AllKinds,
+            // The app's traces go to the same receiver, for the span view.
+            ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = demo.Protocol,
+            ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = demo.Protocol == "grpc"
+                ? server.GrpcEndpoint.ToString().TrimEnd('/')
+                : server.OtlpHttpTracesUrl.ToString(),
         };
         foreach (var (key, value) in demo.AppEnvironment)
         {
@@ -80,6 +85,7 @@ internal static class DemoRunner
         var url = $"{server.HttpEndpoint}?service={Uri.EscapeDataString(service.Service)}&type={Uri.EscapeDataString(type)}";
         Console.WriteLine($"Flame graph: {url}");
         Console.WriteLine($"HTML file:   {Path.GetFullPath(demo.OutputHtml)}");
+        await SpanSummary.PrintAsync(server, TimeSpan.FromSeconds(10), Console.Out, cancellationToken);
 
         if (!demo.ExitWhenDone)
         {

@@ -19,13 +19,17 @@ internal sealed class IngestGate(int maxConcurrent, TimeSpan queueTimeout, long 
     /// <summary>The path of the gRPC export method.</summary>
     public const string GrpcExportPath = "/" + RawProfilesServiceBase.ServiceName + "/Export";
 
+    /// <summary>The path of the gRPC trace export method: spans cost the same per byte to decode, so they share the slots.</summary>
+    public const string GrpcTraceExportPath = "/" + RawTraceServiceBase.ServiceName + "/Export";
+
     private readonly SemaphoreSlim _slots = new(maxConcurrent, maxConcurrent);
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var path = context.Request.Path;
-        var isGrpc = path.Equals(GrpcExportPath, StringComparison.Ordinal);
-        if (!isGrpc && !(HttpMethods.IsPost(context.Request.Method) && path.Equals(OtlpHttpEndpoint.Path, StringComparison.Ordinal)))
+        var isGrpc = path.Equals(GrpcExportPath, StringComparison.Ordinal) || path.Equals(GrpcTraceExportPath, StringComparison.Ordinal);
+        var isHttpExport = path.Equals(OtlpHttpEndpoint.Path, StringComparison.Ordinal) || path.Equals(OtlpTraceHttpEndpoint.Path, StringComparison.Ordinal);
+        if (!isGrpc && !(HttpMethods.IsPost(context.Request.Method) && isHttpExport))
         {
             await next(context);
             return;

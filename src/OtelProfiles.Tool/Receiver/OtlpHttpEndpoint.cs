@@ -21,7 +21,8 @@ internal static class OtlpHttpEndpoint
 
     public static void Map(IEndpointRouteBuilder routes, IngestService ingest, long maxRequestBytes)
     {
-        routes.MapPost(Path, (HttpContext context) => HandleAsync(context, ingest, maxRequestBytes));
+        routes.MapPost(Path, (HttpContext context) =>
+            HandleExportAsync(context, body => ingest.Ingest(body, "HTTP"), new ExportProfilesServiceResponse(), maxRequestBytes));
 
         // Producers built against other versions of the experimental signal post elsewhere; tell them why it fails.
         routes.MapPost("/{version}/profiles", (HttpContext context, string version) => WriteErrorAsync(
@@ -31,7 +32,11 @@ internal static class OtlpHttpEndpoint
             $"OTLP profiles '{version}' is not supported: this receiver speaks opentelemetry-proto v1.11 profiles at POST {Path}"));
     }
 
-    private static async Task HandleAsync(HttpContext context, IngestService ingest, long maxRequestBytes)
+    /// <summary>
+    /// One OTLP/HTTP export of any signal: media type and encoding checked, the body read within the limit (after
+    /// decompression too), handed to <paramref name="ingest"/>, and the outcome answered with an OTLP status.
+    /// </summary>
+    internal static async Task HandleExportAsync(HttpContext context, Func<byte[], IngestResult> ingest, IMessage emptyResponse, long maxRequestBytes)
     {
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim() ?? "";
         if (!string.Equals(mediaType, ProtobufContentType, StringComparison.OrdinalIgnoreCase))
@@ -76,7 +81,7 @@ internal static class OtlpHttpEndpoint
             return;
         }
 
-        var result = ingest.Ingest(body, "HTTP");
+        var result = ingest(body);
         if (result.Unavailable)
         {
             context.Response.Headers.RetryAfter = "5";
@@ -92,7 +97,7 @@ internal static class OtlpHttpEndpoint
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = ProtobufContentType;
-        await context.Response.Body.WriteAsync(new ExportProfilesServiceResponse().ToByteArray(), context.RequestAborted);
+        await context.Response.Body.WriteAsync(emptyResponse.ToByteArray(), context.RequestAborted);
     }
 
     private static async Task<byte[]> ReadLimitedAsync(Stream source, long limit, CancellationToken cancellationToken)

@@ -40,6 +40,9 @@ internal sealed class ReceiverServer : IAsyncDisposable
     /// <summary>The full OTLP/HTTP profiles URL.</summary>
     public Uri OtlpHttpProfilesUrl => new(HttpEndpoint, OtlpHttpEndpoint.Path);
 
+    /// <summary>The full OTLP/HTTP traces URL.</summary>
+    public Uri OtlpHttpTracesUrl => new(HttpEndpoint, OtlpTraceHttpEndpoint.Path);
+
     /// <summary>Builds and starts the receiver; returns once both listeners accept connections.</summary>
     public static async Task<ReceiverServer> StartAsync(ReceiverOptions options, CancellationToken cancellationToken = default)
     {
@@ -65,6 +68,7 @@ internal sealed class ReceiverServer : IAsyncDisposable
         var store = new ProfileStore(options.DatabasePath, options.Retention, maxPageCount: options.MaxPageCount);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IngestService>();
+        builder.Services.AddSingleton<TraceIngestService>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, options.MaxRequestBytes);
@@ -85,8 +89,11 @@ internal sealed class ReceiverServer : IAsyncDisposable
         // The gRPC port speaks HTTP/2 only and the HTTP port HTTP/1.1 only, so each route is reachable only where it belongs.
         app.MapGrpcService<OtlpGrpcService>();
         OtlpHttpEndpoint.Map(app, ingest, options.MaxRequestBytes);
+        app.MapGrpcService<OtlpTraceGrpcService>();
+        OtlpTraceHttpEndpoint.Map(app, app.Services.GetRequiredService<TraceIngestService>(), options.MaxRequestBytes);
         WebUiEndpoints.Map(app);
         QueryApi.Map(app, store, ingest);
+        SpanApi.Map(app, store);
 
         await app.StartAsync(cancellationToken);
 
@@ -148,6 +155,7 @@ internal sealed class ReceiverServer : IAsyncDisposable
             ["grpc"] = GrpcEndpoint.ToString().TrimEnd('/'),
             ["http"] = HttpEndpoint.ToString().TrimEnd('/'),
             ["otlpHttpProfiles"] = OtlpHttpProfilesUrl.ToString(),
+            ["otlpHttpTraces"] = OtlpHttpTracesUrl.ToString(),
             ["ui"] = HttpEndpoint.ToString(),
             ["healthz"] = new Uri(HttpEndpoint, "/healthz").ToString(),
             ["database"] = Path.GetFullPath(Store.DatabasePath),

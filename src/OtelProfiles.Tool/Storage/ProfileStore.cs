@@ -11,7 +11,7 @@ namespace OtelProfiles.Tool.Storage;
 /// can never leave half a batch behind. Queries find batches through the index and decode them on demand; decoded
 /// batches are cached because the UI asks for the same range repeatedly.
 /// </summary>
-internal sealed class ProfileStore : IDisposable
+internal sealed partial class ProfileStore : IDisposable
 {
     private const int SchemaVersion = 1;
     private const int DecodedCacheSize = 256;
@@ -360,7 +360,7 @@ internal sealed class ProfileStore : IDisposable
         using (var delete = connection.CreateCommand())
         {
             delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM profiles WHERE batch_id = $id; DELETE FROM batches WHERE id = $id;";
+            delete.CommandText = "DELETE FROM profiles WHERE batch_id = $id; DELETE FROM spans WHERE batch_id = $id; DELETE FROM batches WHERE id = $id;";
             var id = delete.Parameters.Add("$id", SqliteType.Integer);
             foreach (var batchId in batchIds.Distinct())
             {
@@ -427,6 +427,8 @@ internal sealed class ProfileStore : IDisposable
             throw new StoreUnavailableException(
                 $"The database {DatabasePath} has schema version {version}, this otel-profiles expects {SchemaVersion}; use another --db path.");
         }
+
+        CreateSpanTables(connection);
     }
 
     private SqliteConnection Open()
