@@ -16,12 +16,23 @@ using Shop;
 // needs no server at all.
 var builder = WebApplication.CreateBuilder(args);
 int selfLoadSeconds = SelfLoad.SecondsFrom(args);
-bool hasCollector = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
-    || !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT"]);
+bool hasSharedEndpoint = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+bool hasCollector = hasSharedEndpoint || !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT"]);
+
+// Without a shared endpoint (the demo gives only the receiver's profiles and traces URLs, since `otel-profiles serve`
+// takes no metrics or logs) traces alone are exported, rather than metrics and logs to a localhost:4317 that is not there.
+bool tracesOnly = !hasSharedEndpoint && !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
 
 var openTelemetry = builder.Services.AddOpenTelemetry()
     .ConfigureResource(resource => resource.AddService("shop-sample", serviceVersion: "1.0.0"))
-    .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource(ShopTelemetry.Source.Name))
+    .WithTracing(tracing =>
+    {
+        tracing.AddAspNetCoreInstrumentation().AddSource(ShopTelemetry.Source.Name);
+        if (tracesOnly)
+        {
+            tracing.AddOtlpExporter();
+        }
+    })
     .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(ShopTelemetry.Meter.Name))
     .WithLogging()
     .AddOtlpProfiles(options =>
@@ -31,7 +42,7 @@ var openTelemetry = builder.Services.AddOpenTelemetry()
             options.Exporters = ProfileExporters.File;
         }
     });
-if (hasCollector)
+if (hasSharedEndpoint || (hasCollector && !tracesOnly))
 {
     openTelemetry.UseOtlpExporter();
 }
