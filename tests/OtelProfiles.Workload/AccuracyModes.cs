@@ -23,18 +23,28 @@ internal static class AccuracyModes
     public static async Task RunAsync(string mode, int seconds, IHost host)
     {
         var profiler = host.Services.GetRequiredService<ContinuousProfiler>();
-        if (!SpinWait.SpinUntil(() => profiler.IsRunning, TimeSpan.FromSeconds(30)))
+        void WaitForProfiler()
         {
-            Console.WriteLine("PROFILER NOT RUNNING");
+            if (!SpinWait.SpinUntil(() => profiler.IsRunning, TimeSpan.FromSeconds(30)))
+            {
+                Console.WriteLine("PROFILER NOT RUNNING");
+            }
         }
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        using var stop = new CancellationTokenSource();
         if (mode == "cpushare")
         {
-            CpuShare(stop.Token);
+            // The threads start before the profiler does, so they are alive through every interval but the last.
+            CpuShare(() =>
+            {
+                WaitForProfiler();
+                stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+            }, stop.Token);
         }
         else
         {
+            WaitForProfiler();
+            stop.CancelAfter(TimeSpan.FromSeconds(seconds));
             LockWait(stop.Token);
         }
 
@@ -42,7 +52,7 @@ internal static class AccuracyModes
         Console.WriteLine("WORKLOAD DONE mode=" + mode);
     }
 
-    private static void CpuShare(CancellationToken token)
+    private static void CpuShare(Action started, CancellationToken token)
     {
         using var semaphore = new SemaphoreSlim(0);
         using var signal = new ManualResetEventSlim();
@@ -58,8 +68,13 @@ internal static class AccuracyModes
             ("monitor", () => Accuracy.MonitorWaiter(monitor, token)),
         };
 
-        var threads = roles.Select(r => Measured(r.Name, r.Body)).ToList();
+        var tids = new System.Collections.Concurrent.ConcurrentBag<long>();
+        var threads = roles.Select(r => Measured(r.Name, r.Body, tids)).ToList();
         threads.ForEach(t => t.Start());
+        SpinWait.SpinUntil(() => tids.Count == threads.Count);
+        var timeline = new Thread(() => RecordTimeline(tids.ToArray(), threads)) { Name = "timeline", IsBackground = true };
+        timeline.Start();
+        started();
 
         // Wakes the waiters every 2 ms until the end, then once more so each sees the stop.
         while (!token.IsCancellationRequested)
@@ -74,6 +89,47 @@ internal static class AccuracyModes
             {
                 Accuracy.Wake(semaphore, signal, monitor);
             }
+        }
+
+        timeline.Join();
+    }
+
+    /// <summary>
+    /// Reads every measured thread's CPU time (the kernel's, from /proc) every 20 ms until they end and prints it as
+    /// a timeline, so the tests can tell what each thread used within each exported interval.
+    /// </summary>
+    private static void RecordTimeline(long[] tids, List<Thread> threads)
+    {
+        var points = tids.ToDictionary(t => t, _ => new System.Text.StringBuilder());
+        while (threads.Exists(t => t.IsAlive))
+        {
+            foreach (long tid in tids)
+            {
+                if (ThreadCpuNs(tid) is { } cpu)
+                {
+                    points[tid].Append(Invariant($"{UnixNowNs()}:{cpu},"));
+                }
+            }
+
+            Thread.Sleep(20);
+        }
+
+        foreach ((long tid, System.Text.StringBuilder line) in points)
+        {
+            Console.WriteLine(Invariant($"CPU TIMELINE tid={tid} points={line}"));
+        }
+    }
+
+    private static long? ThreadCpuNs(long tid)
+    {
+        try
+        {
+            string text = File.ReadAllText(Invariant($"/proc/self/task/{tid}/schedstat"));
+            return long.Parse(text.AsSpan(0, text.IndexOf(' ')), CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null; // the thread has ended
         }
     }
 
@@ -97,9 +153,10 @@ internal static class AccuracyModes
     }
 
     /// <summary>A thread that runs <paramref name="body"/> and prints what the kernel says it used, and when it lived.</summary>
-    private static Thread Measured(string name, Action body) => new(() =>
+    private static Thread Measured(string name, Action body, System.Collections.Concurrent.ConcurrentBag<long> tids) => new(() =>
     {
         long tid = Accuracy.OsThreadId();
+        tids.Add(tid);
         long startUnixNs = UnixNowNs();
         long startCpu = Accuracy.OwnCpuNs();
         long started = Stopwatch.GetTimestamp();
