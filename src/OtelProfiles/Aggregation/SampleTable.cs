@@ -4,7 +4,8 @@ namespace OtelProfiles.Aggregation;
 
 /// <summary>
 /// The samples of one export interval: how often each {stack, thread} was seen running managed code (CPU) and
-/// seen at all (wall), and, once the interval has ended, the CPU time each row stands for. Filled by the sampler's reader thread; once handed to the builder it is read-only.
+/// seen at all (wall), and, once the interval has ended, the CPU time each row stands for. Filled by the sampler's
+/// reader thread; once handed to the builder it is read-only.
 /// </summary>
 internal sealed class SampleTable
 {
