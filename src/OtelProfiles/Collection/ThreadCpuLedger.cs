@@ -15,8 +15,9 @@ namespace OtelProfiles.Collection;
 /// sampler caught; the samples only say where, within the thread, the time went.
 /// </para>
 /// <para>
-/// Cost: one read per sampled thread and interval (at the cut, on the interval thread) and one per thread the first
-/// time it is sampled without a reading from the previous cut (on the sample reader thread). Both are profiler threads
+/// Cost: one read per sampled thread and interval (at the cut, on the interval thread), one per thread the first
+/// time it is sampled without a reading from the previous cut (on the sample reader thread), and one per thread of
+/// the process when profiling starts (on the profiler's start thread). All are profiler threads
 /// (<see cref="ProfilerThreads"/>), so the <see cref="ProfilerCpuMeter"/> already charges these reads to the sampler's
 /// budget and to the interval's <c>dotnet.profiler.cpu</c>, like the rest of their work; charging them here as well
 /// would count them twice. (The very last cut, at shutdown, runs on the disposing thread and is not charged.)
@@ -52,6 +53,35 @@ internal sealed class ThreadCpuLedger
 
     /// <summary>Threads whose CPU time had to be estimated from samples at the last cut (no usable reading).</summary>
     public int LastEstimated { get; private set; }
+
+    /// <summary>
+    /// Reads every thread of the process once, when the first interval starts: threads that exist before profiling
+    /// does are then measured exactly from the first interval on, instead of from their first sample. Afterwards only
+    /// sampled threads are read. Where the threads cannot be listed, nothing happens (first samples are read instead).
+    /// </summary>
+    public void ReadAllThreads()
+    {
+        try
+        {
+            IEnumerable<long> threadIds = OperatingSystem.IsLinux()
+                ? Directory.EnumerateDirectories("/proc/self/task").Select(d => long.TryParse(Path.GetFileName(d), out long id) ? id : 0)
+                : OperatingSystem.IsWindows()
+                    ? Process.GetCurrentProcess().Threads.Cast<ProcessThread>().Select(t => (long)t.Id).ToList()
+                    : [];
+            long now = _timestamp();
+            foreach (long threadId in threadIds)
+            {
+                if (threadId > 0 && _readCpu(threadId) is { } cpu)
+                {
+                    _readings[threadId] = new Reading(cpu.Ticks * 100, _interval, AtCut: true, now, Rate: -1);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException)
+        {
+            // No list of threads here: each is read at its first sample instead.
+        }
+    }
 
     /// <summary>
     /// Called on the first sample of a thread in the interval: a thread without a reading from the last cut (new,

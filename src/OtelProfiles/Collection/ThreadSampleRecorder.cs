@@ -38,6 +38,7 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
         _ownThreads = ownThreads;
         _intervalStartUtc = startUtc;
         _cpuLedger = cpuLedger ?? new ThreadCpuLedger();
+        _cpuLedger.ReadAllThreads();
     }
 
     /// <summary>
