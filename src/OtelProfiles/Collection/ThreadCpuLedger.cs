@@ -32,6 +32,9 @@ internal sealed class ThreadCpuLedger
     /// </summary>
     internal static readonly TimeSpan MinimumObservedSpan = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How many intervals the reading of a thread no longer sampled is kept (for its rate) before it is dropped.</summary>
+    internal const int MaxIdleIntervals = 10;
+
     private readonly Func<long, TimeSpan?> _readCpu;
     private readonly Func<long> _timestamp;
     private readonly Dictionary<long, Reading> _readings = new();
@@ -89,14 +92,16 @@ internal sealed class ThreadCpuLedger
     /// </summary>
     public void OnThreadSeen(long threadId)
     {
-        if (_readings.TryGetValue(threadId, out Reading reading) && reading.Interval == _interval)
+        bool had = _readings.TryGetValue(threadId, out Reading reading);
+        if (had && reading.Interval == _interval)
         {
             return;
         }
 
         if (_readCpu(threadId) is { } cpu)
         {
-            _readings[threadId] = new Reading(cpu.Ticks * 100, _interval, AtCut: false, _timestamp(), Rate: -1);
+            // A reading older than the last cut cannot measure this interval; its rate is kept for the thread's end.
+            _readings[threadId] = new Reading(cpu.Ticks * 100, _interval, AtCut: false, _timestamp(), Rate: had ? reading.Rate : -1);
         }
     }
 
@@ -152,10 +157,11 @@ internal sealed class ThreadCpuLedger
             }
         }
 
-        // Readings of threads not sampled in this interval go: the next sample of such a thread reads it afresh.
+        // A thread not sampled in this interval is read afresh at its next sample; its old reading is kept a while
+        // for its rate (an interval without samples, then the thread ends), and dropped after MaxIdleIntervals.
         foreach (long threadId in _readings.Keys)
         {
-            if (_readings[threadId].Interval != next)
+            if (_readings[threadId].Interval < next - MaxIdleIntervals)
             {
                 _readings.Remove(threadId);
             }
@@ -169,15 +175,16 @@ internal sealed class ThreadCpuLedger
 
     private long? Measure(long threadId, in ThreadCounts thread, long durationNs, long periodNs, long now, long next)
     {
-        bool known = _readings.TryGetValue(threadId, out Reading start) && start.Interval == _interval;
+        bool had = _readings.TryGetValue(threadId, out Reading start);
+        bool known = had && start.Interval == _interval;
         long sampledNs = thread.All * periodNs;
         if (_readCpu(threadId) is not { } cpu)
         {
             // The thread ended (or cannot be read any more) since its last reading: what it used after that is not
             // known. Its last reading stands in: the share of a core it used in its last measured interval, over the
             // time the sampler saw it alive in this one. Without one, its samples are weighted as before, once.
-            // (The reading itself is dropped at the end of this cut, as it is not renewed.)
-            return known && start.Rate >= 0 ? (long)Math.Min(durationNs, start.Rate * sampledNs) : null;
+            // (The reading itself is dropped later, as it is not renewed.)
+            return had && start.Rate >= 0 ? (long)Math.Min(durationNs, start.Rate * sampledNs) : null;
         }
 
         long cpuNs = cpu.Ticks * 100;
@@ -200,7 +207,7 @@ internal sealed class ThreadCpuLedger
             }
         }
 
-        double lastRate = used is { } u && sampledNs > 0 ? Math.Min(1, u / (double)sampledNs) : -1;
+        double lastRate = used is { } u && sampledNs > 0 ? Math.Min(1, u / (double)sampledNs) : had ? start.Rate : -1;
         _readings[threadId] = new Reading(cpuNs, next, AtCut: true, now, lastRate);
         return used;
     }

@@ -75,7 +75,7 @@ public sealed class ThreadCpuLedgerTests
     }
 
     [Fact]
-    public void A_thread_that_ends_keeps_its_last_rate_and_one_never_read_is_weighted_by_its_samples()
+    public void A_thread_that_ends_keeps_its_last_rate_even_after_an_unsampled_interval_and_one_never_read_is_weighted_by_its_samples()
     {
         // Thread 1 is read at two cuts, then ends (its reading fails); thread 2 cannot be read at all.
         long cpu1 = 0;
@@ -91,7 +91,10 @@ public sealed class ThreadCpuLedgerTests
         ledger.Charge(table, IntervalNs, measure: true);
         Assert.Equal(250_000_000, CpuOf(table, 1));
 
-        // Ended after half the interval (5 of 10 ticks): its last rate over the time it was seen.
+        // An interval without samples of it (the budget let the sampler rest), then it ends after half the next
+        // interval (5 of 10 ticks): its last rate over the time it was seen.
+        table = Samples(ledger, (3, 10, 0));
+        ledger.Charge(table, IntervalNs, measure: true);
         ended = true;
         table = Samples(ledger, (1, 5, 5), (3, 10, 0));
         ledger.Charge(table, IntervalNs, measure: true);
