@@ -7,7 +7,7 @@ using OpenTelemetry.Resources;
 using OtelProfiles;
 using Shop;
 
-// Usage: OtelProfiles.Workload <seconds> [cpu|json|alloc|retain|lock|throw|export-faults|sockets] [warmup-seconds]
+// Usage: OtelProfiles.Workload <seconds> [cpu|json|alloc|retain|lock|throw|export-faults|sockets|cpushare|lockwait] [warmup-seconds]
 // Profiling settings come from OTEL_* environment variables set by the test. With a warmup (cpu and json modes), the
 // workload runs that much longer and reports only what happened after it: the steady state, once the profiler's
 // start (rundown, its own JIT compilation) is over; the CPU time of the warmup is reported apart.
@@ -39,6 +39,14 @@ if (EventModes.Handles(mode))
     await EventModes.RunAsync(mode, seconds, host);
     await host.StopAsync();
     GC.KeepAlive(Cache.Retained);
+    return;
+}
+
+// The accuracy suite's modes (AccuracyModes.cs): known CPU shares, sleepers and waiters, lock waits.
+if (AccuracyModes.Handles(mode))
+{
+    await AccuracyModes.RunAsync(mode, seconds, host);
+    await host.StopAsync();
     return;
 }
 

@@ -18,7 +18,7 @@ internal static class CommonOptions
 
     public static Option<string?> Type() => new("--type")
     {
-        Description = "Only this profile type, \"[<period type>:]<sample type>/<unit>\", for example cpu:samples/count or wall:samples/count",
+        Description = "Only this profile type, \"[<period type>:]<sample type>/<unit>\", for example cpu/nanoseconds or wall:samples/count",
     };
 
     public static Option<string[]> Filter() => new("--filter")

@@ -2,9 +2,10 @@ namespace OtelProfiles.Tool.Model;
 
 /// <summary>
 /// Helpers for profile type strings: <c>"&lt;sample type&gt;/&lt;unit&gt;"</c>, prefixed with <c>"&lt;period type&gt;:"</c>
-/// when the period type says more than the sample type. The prefix matters: the OtelProfiles library sends CPU and
-/// wall-clock profiles both as <c>samples/count</c>, told apart only by their period types (cpu, wall), so they
-/// become <c>cpu:samples/count</c> and <c>wall:samples/count</c> and are never merged.
+/// when the period type says more than the sample type. The prefix matters: profilers send CPU and wall-clock profiles
+/// both as <c>samples/count</c> (the OtelProfiles library its wall profile; its CPU profile is <c>cpu/nanoseconds</c>),
+/// told apart only by their period types (cpu, wall), so they become <c>cpu:samples/count</c> and
+/// <c>wall:samples/count</c> and are never merged.
 /// </summary>
 internal static class ProfileTypeNames
 {

@@ -4,7 +4,8 @@ namespace OtelProfiles.Aggregation;
 
 /// <summary>
 /// The samples of one export interval: how often each {stack, thread} was seen running managed code (CPU) and
-/// seen at all (wall). Filled by the sampler's reader thread; once handed to the builder it is read-only.
+/// seen at all (wall), and, once the interval has ended, the CPU time each row stands for. Filled by the sampler's
+/// reader thread; once handed to the builder it is read-only.
 /// </summary>
 internal sealed class SampleTable
 {
@@ -43,6 +44,27 @@ internal sealed class SampleTable
     /// <summary>The sample count of the most-sampled thread: the number of sampler ticks the interval saw.</summary>
     public long MaxSamplesPerThread { get; private set; }
 
+    /// <summary>
+    /// Sets every row's <see cref="SampleCounts.CpuNs"/> once the interval has ended: its managed samples × the CPU
+    /// nanoseconds one managed sample of its thread stands for, plus all its samples × those one sample of any kind
+    /// stands for (<see cref="Collection.ThreadCpuLedger"/> decides which, per thread).
+    /// </summary>
+    public void ChargeCpu(Func<long, (double PerManagedSample, double PerSample)> weightOf)
+    {
+        foreach (SampleKey key in _counts.Keys)
+        {
+            // Updated in place: only values change while the keys are enumerated.
+            ref SampleCounts counts = ref CollectionsMarshal.GetValueRefOrNullRef(_counts, key);
+            (double perManaged, double perSample) = weightOf(key.ThreadId);
+            counts.CpuNs = (long)Math.Round((counts.Cpu * perManaged) + (counts.Wall * perSample));
+        }
+
+        CpuCharged = true;
+    }
+
+    /// <summary>Whether <see cref="ChargeCpu"/> has set the rows' CPU time.</summary>
+    public bool CpuCharged { get; private set; }
+
     /// <summary>Every row, in no particular order.</summary>
     public IEnumerable<KeyValuePair<SampleKey, SampleCounts>> Rows => _counts;
 
@@ -54,6 +76,7 @@ internal sealed class SampleTable
         Stacks.Clear();
         SampleCount = 0;
         MaxSamplesPerThread = 0;
+        CpuCharged = false;
     }
 }
 
@@ -68,4 +91,10 @@ internal struct SampleCounts
 
     /// <summary>All samples, running or waiting.</summary>
     public long Wall;
+
+    /// <summary>
+    /// The CPU time, in nanoseconds, this row stands for: its share of its thread's CPU time in the interval as the
+    /// kernel counted it (set by <see cref="SampleTable.ChargeCpu"/> when the interval ends).
+    /// </summary>
+    public long CpuNs;
 }

@@ -5,7 +5,8 @@ namespace OtelProfiles.Collection;
 
 /// <summary>
 /// Turns SampleProfiler events into rows of the current interval's <see cref="SampleTable"/> and keeps the
-/// runtime's sampling interval in force (the builder derives each sample's weight from it and the ticks seen).
+/// runtime's sampling interval in force (the builder derives each sample's weight from it and the ticks seen). When an
+/// interval ends, the <see cref="ThreadCpuLedger"/> gives each row the CPU time its thread really used.
 /// Runs on the sampler's reader thread; the only allocation is for a table row or stack never seen before.
 /// </summary>
 internal sealed class ThreadSampleRecorder : INetTraceEventSink
@@ -23,6 +24,8 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     private readonly HashSet<long> _threadsSeen = new();
     private readonly List<long> _newThreads = new();
     private long _intervalProfilerCpuNs;
+    private readonly ThreadCpuLedger _cpuLedger;
+    private volatile bool _measureThreadCpu = true;
 
     /// <summary>The sampler's pauses of the app: the cost each window is charged against the overhead budget.</summary>
     public SamplerPauseMeter Pauses { get; } = new();
@@ -30,10 +33,22 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     /// <summary>Adds CPU time the profiler's own threads used (the sampler's control thread, once a period) to the interval's account.</summary>
     public void AddProfilerCpu(TimeSpan cpu) => Interlocked.Add(ref _intervalProfilerCpuNs, cpu.Ticks * 100);
 
-    public ThreadSampleRecorder(ProfilerThreads ownThreads, DateTime startUtc)
+    public ThreadSampleRecorder(ProfilerThreads ownThreads, DateTime startUtc, ThreadCpuLedger? cpuLedger = null)
     {
         _ownThreads = ownThreads;
         _intervalStartUtc = startUtc;
+        _cpuLedger = cpuLedger ?? new ThreadCpuLedger();
+        _cpuLedger.ReadAllThreads();
+    }
+
+    /// <summary>
+    /// Whether the sampled threads' CPU times are read to weight the CPU profile (on while the CPU profile is; with
+    /// only the wall profile on, nothing is read).
+    /// </summary>
+    public bool MeasureThreadCpu
+    {
+        get => _measureThreadCpu;
+        set => _measureThreadCpu = value;
     }
 
     /// <summary>Samples dropped because they were taken on the profiler's own threads.</summary>
@@ -77,6 +92,10 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
             if (_threadsSeen.Add(traceEvent.ThreadId))
             {
                 _newThreads.Add(traceEvent.ThreadId);
+                if (_measureThreadCpu)
+                {
+                    _cpuLedger.OnThreadSeen(traceEvent.ThreadId);
+                }
             }
         }
     }
@@ -129,6 +148,8 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     {
         lock (_gate)
         {
+            // Each row's CPU time, from what its thread really used in the interval (read now, once per sampled thread).
+            _cpuLedger.Charge(_current, Math.Max(0, (nowUtc - _intervalStartUtc).Ticks * 100), _measureThreadCpu);
             var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs, Pauses.TakeIntervalPausedNs(), Interlocked.Exchange(ref _intervalProfilerCpuNs, 0));
             _current = _spare ?? new SampleTable();
             _spare = null;

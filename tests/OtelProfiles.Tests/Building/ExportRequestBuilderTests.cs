@@ -56,12 +56,12 @@ public sealed class ExportRequestBuilderTests
         var profiles = DecodedProfile.Decode(request);
         DecodedProfile cpu = profiles.Single(p => p.PeriodType == "cpu/nanoseconds");
         DecodedProfile wall = profiles.Single(p => p.PeriodType == "wall/nanoseconds");
-        Assert.Equal(40, cpu.Samples.Sum(s => s.Value));
+        Assert.Equal(40 * 100_000_000L, cpu.Samples.Sum(s => s.Value)); // a table not ended by the recorder: managed samples × period
         Assert.Equal(90, wall.Samples.Sum(s => s.Value));
         Assert.Equal(100_000_000, cpu.Period); // 3 s over 30 ticks
         Assert.Equal(3_000_000_000UL, cpu.DurationNano);
-        Assert.Equal(30, new[] { cpu }.SelfByFunction().Single(p => p.Key == "Shop.Checkout.ComputePrices").Value);
-        Assert.Equal(10, new[] { cpu }.SelfByFunction().Single(p => p.Key == "Shop.Checkout.PayAsync").Value);
+        Assert.Equal(30 * 100_000_000L, new[] { cpu }.SelfByFunction().Single(p => p.Key == "Shop.Checkout.ComputePrices").Value);
+        Assert.Equal(10 * 100_000_000L, new[] { cpu }.SelfByFunction().Single(p => p.Key == "Shop.Checkout.PayAsync").Value);
         Assert.Contains(wall.Samples, s => s.Leaf == FrameResolver.UnknownFrame);
         Assert.All(cpu.Samples, s => Assert.Equal("System.Threading.Thread.StartCallback", s.Frames[^1].Name));
         Assert.Equal(180, statistics.Frames);

@@ -14,6 +14,8 @@ internal sealed class DecodedProfile
 
     public required ulong DurationNano { get; init; }
 
+    public ulong TimeUnixNano { get; init; }
+
     public required IReadOnlyList<DecodedSample> Samples { get; init; }
 
     public static IReadOnlyList<DecodedProfile> Decode(ExportProfilesServiceRequest request)
@@ -41,6 +43,7 @@ internal sealed class DecodedProfile
                 PeriodType = $"{S(profile.PeriodType.TypeStrindex)}/{S(profile.PeriodType.UnitStrindex)}",
                 Period = profile.Period,
                 DurationNano = profile.DurationNano,
+                TimeUnixNano = profile.TimeUnixNano,
                 Samples = samples,
             });
         }

@@ -9,7 +9,6 @@ namespace OtelProfiles.ProfileSources.Sampler;
 /// <param name="Wall">Whether the wall-clock profile is built.</param>
 internal sealed record SampledIntervalProfiles(IntervalSamples Interval, bool Cpu, bool Wall) : IIntervalProfiles
 {
-    private static readonly SampledProfile CpuProfile = new(SamplerSource.Cpu, counts => counts.Cpu);
     private static readonly SampledProfile WallProfile = new(SamplerSource.Wall, counts => counts.Wall);
 
     public bool HasData => Interval.Samples.SampleCount > 0;
@@ -22,7 +21,12 @@ internal sealed record SampledIntervalProfiles(IntervalSamples Interval, bool Cp
         var profiles = new List<SampledProfile>(2);
         if (Cpu)
         {
-            profiles.Add(CpuProfile);
+            // A table the recorder ended has each row's CPU time from its thread's; one made elsewhere (tests,
+            // benchmarks) is weighted the way a thread without a CPU reading is: managed samples × the period.
+            long periodNs = Interval.EffectivePeriodNs;
+            profiles.Add(Interval.Samples.CpuCharged
+                ? new SampledProfile(SamplerSource.Cpu, counts => counts.CpuNs)
+                : new SampledProfile(SamplerSource.Cpu, counts => counts.Cpu * periodNs));
         }
 
         if (Wall)

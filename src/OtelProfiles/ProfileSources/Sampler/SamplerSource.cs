@@ -6,13 +6,18 @@ namespace OtelProfiles.ProfileSources.Sampler;
 
 /// <summary>
 /// The CPU and wall-clock profiles: both come from the duty-cycled sampler of the run's
-/// <see cref="ProfilingSession"/>, which runs while either is on (one sample of a thread counts as wall time, and as
-/// CPU time when the thread was running managed code). Switching between the two only changes what is built.
+/// <see cref="ProfilingSession"/>, which runs while either is on (one sample of a thread counts as wall time; the CPU
+/// time each thread really used in the interval is spread over its samples, see <see cref="ThreadCpuLedger"/>).
+/// Switching between the two only changes what is built, and whether thread CPU times are read.
 /// </summary>
 internal sealed class SamplerSource : IProfileSource
 {
-    /// <summary>CPU: samples taken while a thread ran managed code; count × period ≈ CPU time.</summary>
-    public static readonly ProfileTypeDescriptor Cpu = new("samples", "count", "cpu", "nanoseconds");
+    /// <summary>
+    /// CPU: nanoseconds of CPU time each thread used (the kernel's count), spread over its samples. The values are
+    /// nanoseconds, not sample counts: Grafana Pyroscope's OTLP ingestion multiplies values by the period only for
+    /// <c>samples</c>/<c>count</c> and takes any other sample type as is, naming the profile after the period type.
+    /// </summary>
+    public static readonly ProfileTypeDescriptor Cpu = new("cpu", "nanoseconds", "cpu", "nanoseconds");
 
     /// <summary>Wall clock: every sample, running or waiting; count × period ≈ thread time.</summary>
     public static readonly ProfileTypeDescriptor Wall = new("samples", "count", "wall", "nanoseconds");
@@ -57,6 +62,12 @@ internal sealed class SamplerSource : IProfileSource
         lock (_gate)
         {
             ProfileTypes wanted = types & SamplerTypes;
+            if (_session is not null)
+            {
+                // Thread CPU times are read only for the CPU profile.
+                _session.Recorder.MeasureThreadCpu = (wanted & ProfileTypes.Cpu) != 0;
+            }
+
             _session?.SetSampling(wanted != 0);
             _active = wanted;
             return wanted;
