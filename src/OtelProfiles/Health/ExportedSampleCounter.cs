@@ -5,8 +5,7 @@ using ProfileValueType = OpenTelemetry.Proto.Profiles.V1Development.ValueType;
 namespace OtelProfiles.Health;
 
 /// <summary>
-/// Counts, per profile type, the samples one export request holds: the stack samples of the CPU and wall-clock
-/// profiles, the sampled allocations (estimated objects) of the allocation profile, the lock contentions and the
+/// Counts, per profile type, the samples one export request holds: the stack samples of the wall-clock profile, the sampled allocations (estimated objects) of the allocation profile, the lock contentions and the
 /// exceptions. Read from the request itself (its count-valued profiles, told apart by sample and period type as
 /// docs/profile-types.md lists them), so what is counted is exactly what was handed to the exporters. In-use memory
 /// is a snapshot of the live heap, not samples taken, and is not counted.
@@ -41,6 +40,16 @@ internal static class ExportedSampleCounter
         }
     }
 
+    /// <summary>Whether the request holds a CPU profile (sample type <c>cpu</c>/<c>nanoseconds</c>).</summary>
+    public static bool HasCpuProfile(ExportProfilesServiceRequest request)
+    {
+        var strings = request.Dictionary?.StringTable;
+        return strings is not null && request.ResourceProfiles
+            .SelectMany(r => r.ScopeProfiles)
+            .SelectMany(s => s.Profiles)
+            .Any(p => Name(strings, p.SampleType) == "cpu" && Unit(strings, p.SampleType) == "nanoseconds");
+    }
+
     private static int TypeIndex(string sampleType, string sampleUnit, string periodType)
     {
         if (sampleUnit != "count")
@@ -48,9 +57,10 @@ internal static class ExportedSampleCounter
             return -1;
         }
 
+        // The CPU profile's values are nanoseconds of CPU time, not samples: ProfilerHealth counts its samples from
+        // the interval's sample table instead (see HasCpuProfile).
         return (sampleType, periodType) switch
         {
-            ("samples", "cpu") => 0,
             ("samples", "wall") => 1,
             ("alloc_objects", _) => 2,
             ("contentions", _) => 3,

@@ -38,6 +38,16 @@ internal sealed class ProfilerHealth
             if (request is not null)
             {
                 ExportedSampleCounter.AddTo(request, _samples);
+
+                // CPU samples: those taken while a thread ran managed code (the CPU profile spreads each thread's
+                // kernel-counted CPU time over them, so its values are nanoseconds, not a count).
+                if (ExportedSampleCounter.HasCpuProfile(request))
+                {
+                    foreach (KeyValuePair<SampleKey, SampleCounts> row in interval.Samples.Rows)
+                    {
+                        _samples[0] += row.Value.Cpu;
+                    }
+                }
             }
         }
     }
