@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.Aggregation;
 
@@ -20,11 +21,11 @@ internal sealed class SampleTable
     /// <summary>Distinct {stack, thread} rows.</summary>
     public int RowCount => _counts.Count;
 
-    /// <summary>Records one thread sample.</summary>
-    public void Record(ReadOnlySpan<ulong> stack, long threadId, bool runningManagedCode)
+    /// <summary>Records one thread sample, taken with <paramref name="context"/> current on the thread.</summary>
+    public void Record(ReadOnlySpan<ulong> stack, long threadId, bool runningManagedCode, SampleContext context = default)
     {
         int stackId = Stacks.Intern(stack);
-        ref SampleCounts counts = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, new SampleKey(stackId, threadId), out _);
+        ref SampleCounts counts = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, new SampleKey(stackId, threadId, context), out _);
         counts.Wall++;
         if (runningManagedCode)
         {
@@ -57,8 +58,8 @@ internal sealed class SampleTable
     }
 }
 
-/// <summary>Which stack on which OS thread.</summary>
-internal readonly record struct SampleKey(int StackId, long ThreadId);
+/// <summary>Which stack on which OS thread, with which span and tags current.</summary>
+internal readonly record struct SampleKey(int StackId, long ThreadId, SampleContext Context = default);
 
 /// <summary>Sample counts of one row.</summary>
 internal struct SampleCounts

@@ -9,6 +9,7 @@ using OtelProfiles.Diagnostics;
 using OtelProfiles.ProfileSources;
 using OtelProfiles.Symbols;
 using OtelProfiles.Tags;
+using OtelProfiles.Tracing;
 using OtelResource = OpenTelemetry.Resources.Resource;
 
 namespace OtelProfiles.Hosting;
@@ -84,6 +85,10 @@ internal sealed class ProfilingRun
         ProfilingSession? session = null;
         try
         {
+            // Spans and tags are tracked from before the first sample, for the recorders to join samples with.
+            ProfileTagValueLimit.SetLogger(logger);
+            SampleContextTracker.Start(options.SpanLinks);
+
             // The sampler source switches the sampler on once the session (and its first rundown) is ready.
             session = ProfilingSession.Start(
                 new ProfilingSessionSettings(
@@ -112,6 +117,7 @@ internal sealed class ProfilingRun
             }
 
             session?.Dispose();
+            SampleContextTracker.Stop();
             queues.Dispose(TimeSpan.Zero);
             throw;
         }
@@ -155,6 +161,7 @@ internal sealed class ProfilingRun
 
         _session.Dispose();
         Cut(final: true);
+        SampleContextTracker.Stop();
         _queues.Dispose(shutdownTimeout);
     }
 
@@ -178,6 +185,7 @@ internal sealed class ProfilingRun
             try
             {
                 _onCut(CutLocked(final));
+                SampleContextTracker.Trim();
             }
             catch (Exception ex)
             {
