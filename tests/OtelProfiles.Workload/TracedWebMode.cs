@@ -127,12 +127,15 @@ internal static class BackgroundWork
         {
             using (Source.StartActivity("background-tick"))
             {
-                RequestWork.BurnInRequest(TimeSpan.FromMilliseconds(2));
+                BurnInBackgroundSpan(TimeSpan.FromMilliseconds(2));
             }
 
             BurnOutsideSpans(TimeSpan.FromMilliseconds(30));
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static double BurnInBackgroundSpan(TimeSpan duration) => BurnOutsideSpans(duration);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static double BurnOutsideSpans(TimeSpan duration)
