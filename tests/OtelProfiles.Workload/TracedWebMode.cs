@@ -80,6 +80,8 @@ internal static class RequestWork
             {
                 threads.Add(Native.ThreadId());
                 BurnInRequest(TimeSpan.FromMilliseconds(80));
+                FailInRequest();
+                Checksum += AllocateInRequest();
                 if (part % 2 == 0)
                 {
                     await Task.Delay(5);
@@ -92,6 +94,36 @@ internal static class RequestWork
         }
 
         return Results.Text($"{id} {span.TraceId.ToHexString()} {span.SpanId.ToHexString()} {string.Join(',', threads)}");
+    }
+
+    public static long Checksum;
+
+    /// <summary>An exception thrown and caught inside the request (the exceptions profile).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void FailInRequest()
+    {
+        try
+        {
+            throw new InvalidOperationException("expected by the span link test");
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    /// <summary>About 4 MB of short-lived arrays inside the request (the allocations profile).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long AllocateInRequest()
+    {
+        long sum = 0;
+        for (int i = 0; i < 512; i++)
+        {
+            byte[] buffer = new byte[8192];
+            buffer[i % buffer.Length] = 1;
+            sum += buffer.Length;
+        }
+
+        return sum;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -35,6 +35,7 @@ public sealed class SpanLinkIntegrationTests
             ["OTEL_PROFILES_EXPORT_INTERVAL"] = "2000",
             ["OTEL_PROFILES_SAMPLING_FREQUENCY"] = "1000",
             ["OTEL_PROFILES_SAMPLING_OVERHEAD"] = "100",
+            ["OTEL_PROFILES_TYPES"] = "cpu,wall,alloc,exception",
             ["WORKLOAD_TRACES_ENDPOINT"] = traces.Endpoint.ToString(),
         });
         await using (app)
@@ -87,6 +88,15 @@ public sealed class SpanLinkIntegrationTests
             var hopped = answers.Where(a => a.Threads.Distinct().Count() > 1).ToList();
             Assert.NotEmpty(hopped);
             Assert.Contains(hopped, a => inRequests.Where(s => s.SpanId == a.SpanId).Select(s => s.ThreadId).Distinct().Count() > 1);
+
+            // Allocation and exception samples taken in the request link to its span too.
+            foreach ((string type, string method) in new[] { ("memory", "RequestWork.AllocateInRequest"), ("exceptions", "RequestWork.FailInRequest") })
+            {
+                var events = samples.Where(s => s.PeriodType == type && s.Frames.Any(f => f.EndsWith(method, StringComparison.Ordinal))).ToList();
+                _output.WriteLine($"{events.Count} {type} samples in {method}, {events.Count(s => s.SpanId is not null)} linked");
+                Assert.NotEmpty(events);
+                Assert.All(events, s => Assert.Contains(answers, a => a.SpanId == s.SpanId && a.TraceId == s.TraceId));
+            }
 
             // Work between spans links to nothing and carries no span name or request tag.
             Assert.All(outside, s =>
