@@ -59,7 +59,7 @@ internal sealed partial class ExportRequestBuilder
                 attributes.Add(dictionary.Attribute(labelAttribute, labels.Name(key.Label)));
             }
 
-            int link = AddContext(dictionary, attributes, key.Context, stack.Tags);
+            int link = AddContext(dictionary, attributes, table.Contexts.Get(key.ContextId), stack.Tags);
             string attributeKey = string.Join(',', attributes);
             Accumulate(first, (stack.StackIndex, attributeKey, link), attributes, values.First);
             Accumulate(second, (stack.StackIndex, attributeKey, link), attributes, values.Second);

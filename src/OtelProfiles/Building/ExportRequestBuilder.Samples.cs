@@ -40,7 +40,7 @@ internal sealed partial class ExportRequestBuilder
             sampleCount += counts.Wall;
 
             List<int> attributes = SampleAttributes(dictionary, key.ThreadId, stack.Tags);
-            int link = AddContext(dictionary, attributes, key.Context, stack.Tags);
+            int link = AddContext(dictionary, attributes, interval.Samples.Contexts.Get(key.ContextId), stack.Tags);
             string attributeKey = string.Join(',', attributes);
             for (int i = 0; i < profiles.Count; i++)
             {

@@ -4,7 +4,7 @@ namespace OtelProfiles.Tracing;
 
 /// <summary>
 /// What was current on a thread when a sample was taken: the span (after the <see cref="ProfileSpanLinks"/> choice)
-/// and the request-scoped tags. Part of a sample table's row key, so samples merge by {stack, thread, context}.
+/// and the request-scoped tags. A sample table keeps one id per distinct context in its row keys (<see cref="SampleContextTable"/>).
 /// Both compare by reference: one span or one tag scope is one object however many threads it hops across.
 /// </summary>
 /// <param name="Span">The span the sample links to, or null.</param>

@@ -30,6 +30,9 @@ internal static class SampleContextTracker
     private static ThreadContextHistory? t_history;
 
     private static volatile bool s_tracking;
+
+    // False until some thread records a change: until then (an app without spans or tags) a sample's lookup is one read.
+    private static volatile bool s_anyHistory;
     private static int s_generation;
     private static ProfileSpanLinks s_links;
     private static long s_unknown;
@@ -80,6 +83,7 @@ internal static class SampleContextTracker
                 }
 
                 Histories.Clear();
+                s_anyHistory = false;
                 Interlocked.Increment(ref s_generation);
             }
         }
@@ -92,7 +96,7 @@ internal static class SampleContextTracker
     /// </summary>
     public static SampleContext At(long osThreadId, long timestamp)
     {
-        if (!s_tracking || !Histories.TryGetValue(osThreadId, out ThreadContextHistory? history))
+        if (!s_anyHistory || !s_tracking || !Histories.TryGetValue(osThreadId, out ThreadContextHistory? history))
         {
             return default;
         }
@@ -137,7 +141,14 @@ internal static class SampleContextTracker
         // Setting the mirror calls OnSpanChanged on this thread, and from now on wherever the context flows.
         if (s_tracking)
         {
-            CurrentSpan.Value = change.Current;
+            try
+            {
+                CurrentSpan.Value = change.Current;
+            }
+            catch (Exception)
+            {
+                // The app's Activity.Current setter must never fail because of the profiler.
+            }
         }
     }
 
@@ -191,6 +202,7 @@ internal static class SampleContextTracker
         if (history.OsThreadId > 0)
         {
             Histories[history.OsThreadId] = history;
+            s_anyHistory = true;
         }
 
         return history;
