@@ -36,6 +36,15 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    /// <summary>A constant <c>ProfileTags.Set</c> key the runtime check rejects.</summary>
+    public static readonly DiagnosticDescriptor ScopedTagKeyInvalid = new(
+        id: "OTP013",
+        title: "ProfileTags.Set key is not a valid attribute name",
+        messageFormat: "'{0}' is not a valid profile tag key (lowercase, dot-separated namespaces, snake_case words, not 'otel.'); ProfileTags.Set throws ArgumentException for it{1}",
+        category: Naming,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
     /// <summary>A tag needs a key.</summary>
     public static readonly DiagnosticDescriptor TagKeyMissing = new(
         id: "OTP004",

@@ -12,7 +12,7 @@ using OtelProfiles.Benchmarks.Workloads;
 // Usage (see bench/README.md):
 //   OtelProfiles.Benchmarks workloads [--quick] [--jobs default,dotnet-trace] [--only Cpu,Kestrel] [--settle 45]
 //   OtelProfiles.Benchmarks micro [--quick] [--only Ingestion]
-//   OtelProfiles.Benchmarks demo-export [--seconds 60]
+//   OtelProfiles.Benchmarks demo-export [--seconds 60] [--span-links all|recorded|local_root|none] [--overhead PERCENT]
 //   OtelProfiles.Benchmarks all [--quick]
 //   OtelProfiles.Benchmarks <BenchmarkDotNet arguments>     (plain BenchmarkSwitcher, e.g. --list flat)
 //   OtelProfiles.Benchmarks steady <Workload> <seconds> <warmup-seconds>   (one process of the A/B harness)
@@ -83,7 +83,7 @@ switch (command)
         RunMicro();
         break;
     case "demo-export":
-        RunDemoExport(int.Parse(Option("--seconds") ?? "60", CultureInfo.InvariantCulture));
+        RunDemoExport(int.Parse(Option("--seconds") ?? "60", CultureInfo.InvariantCulture), Option("--span-links"), Option("--overhead"));
         break;
     case "all":
         RunMicro();
@@ -120,10 +120,10 @@ void RunMicro()
     Run(Suites.MicroTypes, Suites.Micro(quick, artifacts), report);
 }
 
-void RunDemoExport(int seconds)
+void RunDemoExport(int seconds, string? spanLinks = null, string? overheadPercent = null)
 {
     var report = new ResultsMarkdown(results, "demo-export", "Export size of the demo under load", invocation);
-    string table = DemoExportSize.Run(seconds);
+    string table = DemoExportSize.Run(seconds, spanLinks, overheadPercent);
     Console.WriteLine(table);
     report.AddText(table);
     Console.WriteLine("Results: " + report.Save());

@@ -32,6 +32,7 @@ internal static class Suites
         typeof(SampleIngestionBenchmarks),
         typeof(NetTraceReaderBenchmarks),
         typeof(ExportBuildBenchmarks),
+        typeof(SpanLinkBenchmarks),
     ];
 
     /// <summary>

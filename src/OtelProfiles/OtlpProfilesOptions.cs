@@ -173,6 +173,17 @@ public sealed class OtlpProfilesOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Which trace spans samples link to: CPU, wall, allocation, lock and exception samples taken while an
+    /// <see cref="System.Diagnostics.Activity"/> is current on the sampled thread (across <c>await</c>) carry an OTLP
+    /// link to it, and the name of its local root span (<c>GET /checkout</c>: the method and <c>http.route</c> where
+    /// there is one, else the span's display name) as the string attribute <c>span_name</c>, which Grafana Pyroscope
+    /// turns into a label, as it turns the link into <c>span_id</c> and <c>trace_id</c>. Environment:
+    /// <c>OTEL_PROFILES_SPAN_LINKS</c>: <c>all</c>, <c>recorded</c>, <c>local_root</c> or <c>none</c>. Default:
+    /// <see cref="ProfileSpanLinks.All"/>. Read when profiling starts.
+    /// </summary>
+    public ProfileSpanLinks SpanLinks { get; set; } = ProfileSpanLinks.All;
+
     /// <summary>Which setting each value came from, and the warnings; see <see cref="SettingSources"/>.</summary>
     internal SettingSources Sources => this.sources ??= new SettingSources(this);
 

@@ -15,6 +15,13 @@ int seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureI
 string mode = args.Length > 1 ? args[1] : "cpu";
 int warmup = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
+// The traced web app builds its own host (Kestrel, OTLP traces): TracedWebMode.cs.
+if (TracedWebMode.Handles(mode))
+{
+    await TracedWebMode.RunAsync(seconds);
+    return;
+}
+
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
 builder.Services.AddOpenTelemetry()

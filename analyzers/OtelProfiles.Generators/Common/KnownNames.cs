@@ -3,6 +3,9 @@ namespace OtelProfiles.Generators.Common;
 /// <summary>Names of the library types the generator and analyzers look for.</summary>
 internal static class KnownNames
 {
+    /// <summary>The request-scoped tags API (<c>ProfileTags.Set(key, value)</c>).</summary>
+    public const string ProfileTags = "OtelProfiles.ProfileTags";
+
     /// <summary>The attribute users put on members.</summary>
     public const string ProfileTagAttribute = "OtelProfiles.Tags.ProfileTagAttribute";
 

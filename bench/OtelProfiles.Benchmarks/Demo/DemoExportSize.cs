@@ -11,7 +11,10 @@ namespace OtelProfiles.Benchmarks.Demo;
 /// </summary>
 internal static class DemoExportSize
 {
-    public static string Run(int seconds)
+    /// <param name="seconds">How long the demo runs under load.</param>
+    /// <param name="spanLinks">OTEL_PROFILES_SPAN_LINKS for the demo (all, recorded, local_root, none); null: the default.</param>
+    /// <param name="overheadPercent">OTEL_PROFILES_SAMPLING_OVERHEAD for the demo (100: the full sampling rate); null: the default.</param>
+    public static string Run(int seconds, string? spanLinks = null, string? overheadPercent = null)
     {
         string dll = FindSampleDll();
         string directory = Path.Combine(Path.GetTempPath(), "otelprofiles-demo-export-" + Guid.NewGuid().ToString("N"));
@@ -25,6 +28,16 @@ internal static class DemoExportSize
         start.Environment["OTEL_PROFILES_FILE_DIRECTORY"] = directory;
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (spanLinks is not null)
+        {
+            start.Environment["OTEL_PROFILES_SPAN_LINKS"] = spanLinks;
+        }
+
+        if (overheadPercent is not null)
+        {
+            start.Environment["OTEL_PROFILES_SAMPLING_OVERHEAD"] = overheadPercent;
+        }
+
         Console.WriteLine($"Running the demo under load for {seconds} s ...");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("the demo did not start");
         Task<string> error = process.StandardError.ReadToEndAsync();
@@ -49,6 +62,8 @@ internal static class DemoExportSize
             | demo under load | value |
             |---|---|
             | load | {seconds} s of self-driven requests ({requests.TrimEnd('.')}) |
+            | span links | {spanLinks ?? "all (default)"} |
+            | sampling overhead budget | {overheadPercent ?? "1 (default)"} % |
             | export requests | {exports.Requests} over {exports.ProfiledSeconds:0} s of profiled time |
             | raw protobuf | {exports.RawBytes / 1024.0:0.0} KB |
             | gzip (as sent) | {exports.GzipBytes / 1024.0:0.0} KB |

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.Aggregation;
 
@@ -15,6 +16,9 @@ internal sealed class EventSampleTable
     /// <summary>Distinct raw stacks of this table.</summary>
     public StackInterner Stacks { get; } = new();
 
+    /// <summary>The spans and tags current when this table's events happened (<see cref="EventSampleKey.ContextId"/>).</summary>
+    public SampleContextTable Contexts { get; } = new();
+
     /// <summary>Events recorded.</summary>
     public long EventCount { get; private set; }
 
@@ -25,21 +29,21 @@ internal sealed class EventSampleTable
     public IEnumerable<KeyValuePair<EventSampleKey, EventSampleValues>> Rows => _rows;
 
     /// <summary>Adds <paramref name="first"/> and <paramref name="second"/> to the row of this stack, thread and label.</summary>
-    public void Add(ReadOnlySpan<ulong> stack, long threadId, int label, double first, double second) =>
-        AddToStack(Stacks.Intern(stack), threadId, label, first, second);
+    public void Add(ReadOnlySpan<ulong> stack, long threadId, int label, double first, double second, SampleContext context = default) =>
+        AddToStack(Stacks.Intern(stack), threadId, label, first, second, context);
 
     /// <summary>Like <see cref="Add"/> for a stack already interned in <see cref="Stacks"/>.</summary>
-    public void AddToStack(int stackId, long threadId, int label, double first, double second)
+    public void AddToStack(int stackId, long threadId, int label, double first, double second, SampleContext context = default)
     {
-        ref EventSampleValues values = ref CollectionsMarshal.GetValueRefOrAddDefault(_rows, new EventSampleKey(stackId, threadId, label), out _);
+        ref EventSampleValues values = ref CollectionsMarshal.GetValueRefOrAddDefault(_rows, new EventSampleKey(stackId, threadId, label, Contexts.Intern(context)), out _);
         values.First += first;
         values.Second += second;
         EventCount++;
     }
 }
 
-/// <summary>Which stack, on which OS thread (0 when the profile has no thread), with which label.</summary>
-internal readonly record struct EventSampleKey(int StackId, long ThreadId, int Label);
+/// <summary>Which stack, on which OS thread (0 when the profile has no thread), with which label, span and tags.</summary>
+internal readonly record struct EventSampleKey(int StackId, long ThreadId, int Label, int ContextId = 0);
 
 /// <summary>The two accumulated values of a row; their meaning depends on the profile.</summary>
 internal struct EventSampleValues

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.Aggregation;
 
@@ -15,17 +16,21 @@ internal sealed class SampleTable
     /// <summary>Distinct raw stacks of this interval.</summary>
     public StackInterner Stacks { get; } = new();
 
+    /// <summary>The spans and tags current when this interval's samples were taken (<see cref="SampleKey.ContextId"/>).</summary>
+    public SampleContextTable Contexts { get; } = new();
+
     /// <summary>Samples recorded (all kinds).</summary>
     public long SampleCount { get; private set; }
 
     /// <summary>Distinct {stack, thread} rows.</summary>
     public int RowCount => _counts.Count;
 
-    /// <summary>Records one thread sample.</summary>
-    public void Record(ReadOnlySpan<ulong> stack, long threadId, bool runningManagedCode)
+    /// <summary>Records one thread sample, taken with <paramref name="context"/> current on the thread.</summary>
+    public void Record(ReadOnlySpan<ulong> stack, long threadId, bool runningManagedCode, SampleContext context = default)
     {
         int stackId = Stacks.Intern(stack);
-        ref SampleCounts counts = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, new SampleKey(stackId, threadId), out _);
+        int contextId = Contexts.Intern(context);
+        ref SampleCounts counts = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, new SampleKey(stackId, threadId, contextId), out _);
         counts.Wall++;
         if (runningManagedCode)
         {
@@ -74,14 +79,15 @@ internal sealed class SampleTable
         _counts.Clear();
         _samplesPerThread.Clear();
         Stacks.Clear();
+        Contexts.Clear();
         SampleCount = 0;
         MaxSamplesPerThread = 0;
         CpuCharged = false;
     }
 }
 
-/// <summary>Which stack on which OS thread.</summary>
-internal readonly record struct SampleKey(int StackId, long ThreadId);
+/// <summary>Which stack on which OS thread, with which span and tags current (an id of the table's <see cref="SampleTable.Contexts"/>).</summary>
+internal readonly record struct SampleKey(int StackId, long ThreadId, int ContextId = 0);
 
 /// <summary>Sample counts of one row.</summary>
 internal struct SampleCounts

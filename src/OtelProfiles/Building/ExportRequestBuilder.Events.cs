@@ -27,15 +27,15 @@ internal sealed partial class ExportRequestBuilder
     /// The table's rows as samples of its two values, merged by {stack, attributes}: distinct raw stacks can name
     /// the same frames. Values stay fractional until the merge is done.
     /// </summary>
-    private (Dictionary<(int, string), (List<int>, double)> First, Dictionary<(int, string), (List<int>, double)> Second) Merge(
+    private (Dictionary<(int, string, int), (List<int>, double)> First, Dictionary<(int, string, int), (List<int>, double)> Second) Merge(
         ProfilesDictionaryBuilder dictionary,
         Dictionary<(EventSampleTable, int), (int StackIndex, List<KeyValuePair<string, string>> Tags)> stacks,
         EventSampleTable table,
         string? labelAttribute,
         LabelTable? labels)
     {
-        var first = new Dictionary<(int, string), (List<int>, double)>();
-        var second = new Dictionary<(int, string), (List<int>, double)>();
+        var first = new Dictionary<(int, string, int), (List<int>, double)>();
+        var second = new Dictionary<(int, string, int), (List<int>, double)>();
         foreach ((EventSampleKey key, EventSampleValues values) in table.Rows)
         {
             ReadOnlySpan<ulong> rawStack = table.Stacks.Get(key.StackId);
@@ -59,15 +59,16 @@ internal sealed partial class ExportRequestBuilder
                 attributes.Add(dictionary.Attribute(labelAttribute, labels.Name(key.Label)));
             }
 
+            int link = AddContext(dictionary, attributes, table.Contexts.Get(key.ContextId), stack.Tags);
             string attributeKey = string.Join(',', attributes);
-            Accumulate(first, (stack.StackIndex, attributeKey), attributes, values.First);
-            Accumulate(second, (stack.StackIndex, attributeKey), attributes, values.Second);
+            Accumulate(first, (stack.StackIndex, attributeKey, link), attributes, values.First);
+            Accumulate(second, (stack.StackIndex, attributeKey, link), attributes, values.Second);
         }
 
         return (first, second);
     }
 
-    private static void Accumulate(Dictionary<(int, string), (List<int> Attributes, double Value)> samples, (int, string) key, List<int> attributes, double value)
+    private static void Accumulate(Dictionary<(int, string, int), (List<int> Attributes, double Value)> samples, (int, string, int) key, List<int> attributes, double value)
     {
         samples[key] = samples.TryGetValue(key, out var existing) ? (existing.Attributes, existing.Value + value) : (attributes, value);
     }
@@ -98,7 +99,7 @@ internal sealed partial class ExportRequestBuilder
         ProfileTypeDescriptor type,
         IntervalSamples interval,
         long period,
-        Dictionary<(int, string), (List<int> Attributes, double Value)> samples,
+        Dictionary<(int, string, int), (List<int> Attributes, double Value)> samples,
         params (string Key, string Value)[] attributes)
     {
         var profile = new Profile
@@ -116,11 +117,11 @@ internal sealed partial class ExportRequestBuilder
             profile.AttributeIndices.Add(dictionary.Attribute(key, value));
         }
 
-        foreach (((int stack, _), (List<int> sampleAttributes, double value)) in samples)
+        foreach (((int stack, _, int link), (List<int> sampleAttributes, double value)) in samples)
         {
             // Estimates are fractional; a sample that rounds to nothing still happened once.
             long rounded = Math.Max(1, (long)Math.Round(value));
-            var sample = new Sample { StackIndex = stack };
+            var sample = new Sample { StackIndex = stack, LinkIndex = link };
             sample.AttributeIndices.Add(sampleAttributes);
             sample.Values.Add(rounded);
             profile.Samples.Add(sample);

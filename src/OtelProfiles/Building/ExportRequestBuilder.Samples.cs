@@ -18,10 +18,10 @@ internal sealed partial class ExportRequestBuilder
         IntervalSamples interval = request.Interval;
         ProfilesDictionaryBuilder dictionary = request.Dictionary;
         var stackCache = new Dictionary<int, (int StackIndex, List<KeyValuePair<string, string>> Tags, int Frames, int Named)>();
-        var samples = new Dictionary<(int Stack, string Attributes), (List<int> Attributes, long Value)>[profiles.Count];
+        var samples = new Dictionary<(int Stack, string Attributes, int Link), (List<int> Attributes, long Value)>[profiles.Count];
         for (int i = 0; i < samples.Length; i++)
         {
-            samples[i] = new Dictionary<(int Stack, string Attributes), (List<int> Attributes, long Value)>();
+            samples[i] = new Dictionary<(int Stack, string Attributes, int Link), (List<int> Attributes, long Value)>();
         }
 
         long frames = 0;
@@ -40,13 +40,14 @@ internal sealed partial class ExportRequestBuilder
             sampleCount += counts.Wall;
 
             List<int> attributes = SampleAttributes(dictionary, key.ThreadId, stack.Tags);
+            int link = AddContext(dictionary, attributes, interval.Samples.Contexts.Get(key.ContextId), stack.Tags);
             string attributeKey = string.Join(',', attributes);
             for (int i = 0; i < profiles.Count; i++)
             {
                 long value = profiles[i].Value(counts);
                 if (value > 0)
                 {
-                    Add(samples[i], (stack.StackIndex, attributeKey), attributes, value);
+                    Add(samples[i], (stack.StackIndex, attributeKey, link), attributes, value);
                 }
             }
         }
@@ -60,7 +61,7 @@ internal sealed partial class ExportRequestBuilder
     }
 
     private static void Add(
-        Dictionary<(int, string), (List<int> Attributes, long Value)> samples, (int, string) key, List<int> attributes, long value)
+        Dictionary<(int, string, int), (List<int> Attributes, long Value)> samples, (int, string, int) key, List<int> attributes, long value)
     {
         samples[key] = samples.TryGetValue(key, out var existing) ? (existing.Attributes, existing.Value + value) : (attributes, value);
     }
@@ -69,7 +70,7 @@ internal sealed partial class ExportRequestBuilder
         ProfilesDictionaryBuilder dictionary,
         ProfileTypeDescriptor type,
         IntervalSamples interval,
-        Dictionary<(int Stack, string Attributes), (List<int> Attributes, long Value)> samples)
+        Dictionary<(int Stack, string Attributes, int Link), (List<int> Attributes, long Value)> samples)
     {
         var profile = new Profile
         {
@@ -92,9 +93,9 @@ internal sealed partial class ExportRequestBuilder
         // ...and the CPU the profiler's own threads used to decode, aggregate and export (the budget charges both).
         profile.AttributeIndices.Add(dictionary.Attribute(ProfilerCpuAttribute, interval.ProfilerCpuNs, "ns"));
 
-        foreach (((int stack, _), (List<int> attributes, long value)) in samples)
+        foreach (((int stack, _, int link), (List<int> attributes, long value)) in samples)
         {
-            var sample = new Sample { StackIndex = stack };
+            var sample = new Sample { StackIndex = stack, LinkIndex = link };
             sample.AttributeIndices.Add(attributes);
             sample.Values.Add(value);
             profile.Samples.Add(sample);

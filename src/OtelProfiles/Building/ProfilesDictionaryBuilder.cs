@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Google.Protobuf;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Profiles.V1Development;
 
@@ -17,6 +19,7 @@ internal sealed class ProfilesDictionaryBuilder
     private readonly Dictionary<(int Mapping, int Function), int> _locations = new();
     private readonly Dictionary<string, int> _stacks = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Key, string? Text, long? Number, int Unit), int> _attributes = new();
+    private readonly Dictionary<(ActivityTraceId Trace, ActivitySpanId Span), int> _links = new();
     private readonly int _frameTypeAttribute;
 
     public ProfilesDictionaryBuilder()
@@ -104,6 +107,23 @@ internal sealed class ProfilesDictionaryBuilder
             stack.LocationIndices.Add(locations);
             _dictionary.StackTable.Add(stack);
             _stacks[key] = index;
+        }
+
+        return index;
+    }
+
+    /// <summary>A link to a span (16-byte trace id, 8-byte span id); index 0 is the empty link, "no span".</summary>
+    public int Link(ActivityTraceId traceId, ActivitySpanId spanId)
+    {
+        if (!_links.TryGetValue((traceId, spanId), out int index))
+        {
+            Span<byte> trace = stackalloc byte[16];
+            Span<byte> span = stackalloc byte[8];
+            traceId.CopyTo(trace);
+            spanId.CopyTo(span);
+            index = _dictionary.LinkTable.Count;
+            _dictionary.LinkTable.Add(new Link { TraceId = ByteString.CopyFrom(trace), SpanId = ByteString.CopyFrom(span) });
+            _links[(traceId, spanId)] = index;
         }
 
         return index;

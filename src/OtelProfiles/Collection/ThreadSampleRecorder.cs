@@ -1,5 +1,6 @@
 using OtelProfiles.Aggregation;
 using OtelProfiles.Collection.NetTrace;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.Collection;
 
@@ -86,9 +87,10 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
         }
 
         int kind = BitConverter.ToInt32(traceEvent.Payload);
+        SampleContext context = SampleContextTracker.At(traceEvent.ThreadId, traceEvent.Timestamp);
         lock (_gate)
         {
-            _current.Record(traceEvent.Stack, traceEvent.ThreadId, kind == RuntimeEvents.SampleKindManaged);
+            _current.Record(traceEvent.Stack, traceEvent.ThreadId, kind == RuntimeEvents.SampleKindManaged, context);
             if (_threadsSeen.Add(traceEvent.ThreadId))
             {
                 _newThreads.Add(traceEvent.ThreadId);

@@ -27,6 +27,7 @@ internal static class OptionProperties
         nameof(OtlpProfilesOptions.FileDirectory) => options.FileDirectory,
         nameof(OtlpProfilesOptions.MaxQueueSize) => options.MaxQueueSize,
         nameof(OtlpProfilesOptions.ShutdownTimeout) => options.ShutdownTimeout,
+        nameof(OtlpProfilesOptions.SpanLinks) => options.SpanLinks,
         _ => throw new ArgumentOutOfRangeException(nameof(property), property, "Not a property of OtlpProfilesOptions."),
     };
 
@@ -51,6 +52,7 @@ internal static class OptionProperties
             case nameof(OtlpProfilesOptions.FileDirectory): options.FileDirectory = defaults.FileDirectory; break;
             case nameof(OtlpProfilesOptions.MaxQueueSize): options.MaxQueueSize = defaults.MaxQueueSize; break;
             case nameof(OtlpProfilesOptions.ShutdownTimeout): options.ShutdownTimeout = defaults.ShutdownTimeout; break;
+            case nameof(OtlpProfilesOptions.SpanLinks): options.SpanLinks = defaults.SpanLinks; break;
             default: throw new ArgumentOutOfRangeException(nameof(property), property, "Not a property of OtlpProfilesOptions.");
         }
     }

@@ -37,4 +37,5 @@ internal static class OtelSettingNames
     public const string Exporter = "OTEL_PROFILES_EXPORTER";
     public const string FileDirectory = "OTEL_PROFILES_FILE_DIRECTORY";
     public const string MaxQueueSize = "OTEL_PROFILES_MAX_QUEUE_SIZE";
+    public const string SpanLinks = "OTEL_PROFILES_SPAN_LINKS";
 }

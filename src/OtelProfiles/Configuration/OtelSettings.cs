@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using OtelProfiles.Tracing;
 using N = OtelProfiles.Configuration.OtelSettingNames;
 
 namespace OtelProfiles.Configuration;
@@ -56,6 +57,7 @@ internal static class OtelSettings
             [N.MaxQueueSize],
             WholeNumber("a whole number", OptionLimits.Range(OptionLimits.MinQueueSize, OptionLimits.MaxQueueSize)),
             (o, v) => o.MaxQueueSize = v),
+        OtelSetting.Of<ProfileSpanLinks>(nameof(OtlpProfilesOptions.SpanLinks), [N.SpanLinks], SpanLinksSetting.TryParse, (o, v) => o.SpanLinks = v),
     ];
 
     // OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT is used as is; OTEL_EXPORTER_OTLP_ENDPOINT is a base URL to which

@@ -27,7 +27,8 @@ internal static class OtlpProfilesOptionsDescription
         text.Append(CultureInfo.InvariantCulture, $"Exporters={Exporters(options.Exporters)}, ");
         text.Append(CultureInfo.InvariantCulture, $"FileDirectory={options.FileDirectory ?? "(default ./profiles)"}, ");
         text.Append(CultureInfo.InvariantCulture, $"MaxQueueSize={options.MaxQueueSize}, ");
-        text.Append(CultureInfo.InvariantCulture, $"ShutdownTimeout={Duration(options.ShutdownTimeout)}");
+        text.Append(CultureInfo.InvariantCulture, $"ShutdownTimeout={Duration(options.ShutdownTimeout)}, ");
+        text.Append(CultureInfo.InvariantCulture, $"SpanLinks={Tracing.SpanLinksSetting.Format(options.SpanLinks)}");
         return text.Append(" }").ToString();
     }
 

@@ -54,6 +54,7 @@ internal static class OtlpProfilesOptionsValidation
         check.FileDirectory();
         check.Range(nameof(options.MaxQueueSize), options.MaxQueueSize, OptionLimits.MinQueueSize, OptionLimits.MaxQueueSize);
         check.Range(nameof(options.ShutdownTimeout), options.ShutdownTimeout, OptionLimits.MinShutdownTimeout, OptionLimits.MaxShutdownTimeout);
+        check.Defined(nameof(options.SpanLinks), options.SpanLinks, Tracing.SpanLinksSetting.Accepted);
         return problems;
     }
 

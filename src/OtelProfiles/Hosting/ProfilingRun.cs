@@ -10,6 +10,7 @@ using OtelProfiles.Health;
 using OtelProfiles.ProfileSources;
 using OtelProfiles.Symbols;
 using OtelProfiles.Tags;
+using OtelProfiles.Tracing;
 using OtelResource = OpenTelemetry.Resources.Resource;
 
 namespace OtelProfiles.Hosting;
@@ -85,6 +86,10 @@ internal sealed class ProfilingRun
         ProfilingSession? session = null;
         try
         {
+            // Spans and tags are tracked from before the first sample, for the recorders to join samples with.
+            ProfileTagValueLimit.SetLogger(logger);
+            SampleContextTracker.Start(options.SpanLinks);
+
             // The sampler source switches the sampler on once the session (and its first rundown) is ready.
             session = ProfilingSession.Start(
                 new ProfilingSessionSettings(
@@ -113,6 +118,7 @@ internal sealed class ProfilingRun
             }
 
             session?.Dispose();
+            SampleContextTracker.Stop();
             queues.Dispose(TimeSpan.Zero);
             throw;
         }
@@ -156,6 +162,7 @@ internal sealed class ProfilingRun
 
         _session.Dispose();
         Cut(final: true);
+        SampleContextTracker.Stop();
         _queues.Dispose(shutdownTimeout);
     }
 
@@ -179,6 +186,7 @@ internal sealed class ProfilingRun
             try
             {
                 _onCut(CutLocked(final));
+                SampleContextTracker.Trim();
             }
             catch (Exception ex)
             {

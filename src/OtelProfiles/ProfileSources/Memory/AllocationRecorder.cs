@@ -1,5 +1,6 @@
 using OtelProfiles.Aggregation;
 using OtelProfiles.Collection.Events;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.ProfileSources.Memory;
 
@@ -13,13 +14,13 @@ internal sealed class AllocationRecorder
     private EventSampleTable _current = new();
 
     /// <summary>Records one AllocationSampled object of <paramref name="size"/> bytes with its unbiased weight.</summary>
-    public void RecordSampled(ReadOnlySpan<ulong> stack, long threadId, int typeLabel, ulong size)
+    public void RecordSampled(ReadOnlySpan<ulong> stack, long threadId, int typeLabel, ulong size, SampleContext context = default)
     {
         double objects = AllocationWeights.Objects(size);
         double bytes = AllocationWeights.Bytes(size);
         lock (_gate)
         {
-            _current.Add(stack, threadId, typeLabel, objects, bytes);
+            _current.Add(stack, threadId, typeLabel, objects, bytes, context);
         }
     }
 

@@ -4,6 +4,7 @@ using OtelProfiles.Collection;
 using OtelProfiles.Collection.Events;
 using OtelProfiles.Collection.LiveHeap;
 using OtelProfiles.Collection.NetTrace;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.ProfileSources.Memory;
 
@@ -134,7 +135,7 @@ internal sealed class MemoryEventsSink : INetTraceEventSink
         }
 
         int label = _types.ForHandle(typeHandle, typeName);
-        Allocations?.RecordSampled(traceEvent.Stack, traceEvent.ThreadId, label, size);
+        Allocations?.RecordSampled(traceEvent.Stack, traceEvent.ThreadId, label, size, SampleContextTracker.At(traceEvent.ThreadId, traceEvent.Timestamp));
         _liveHeap?.OnAllocation(traceEvent.Timestamp, traceEvent.Stack, label, heapKind, address, size);
     }
 }

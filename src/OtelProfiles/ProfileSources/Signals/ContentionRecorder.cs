@@ -1,4 +1,5 @@
 using OtelProfiles.Aggregation;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.ProfileSources.Signals;
 
@@ -22,7 +23,7 @@ internal sealed class ContentionRecorder
     /// <summary>The stream's clock: QPC ticks per second.</summary>
     public void SetClock(long qpcFrequency) => _nanosecondsPerTick = qpcFrequency > 0 ? 1e9 / qpcFrequency : 1;
 
-    public void OnStart(long threadId, long timestamp, ReadOnlySpan<ulong> stack)
+    public void OnStart(long threadId, long timestamp, ReadOnlySpan<ulong> stack, SampleContext context = default)
     {
         lock (_gate)
         {
@@ -32,7 +33,7 @@ internal sealed class ContentionRecorder
                 _pending[threadId] = wait;
             }
 
-            wait.Set(timestamp, stack);
+            wait.Set(timestamp, stack, context);
         }
     }
 
@@ -50,8 +51,9 @@ internal sealed class ContentionRecorder
             }
 
             double waited = durationNs >= 0 ? durationNs : Math.Max(0, (timestamp - wait.Timestamp) * _nanosecondsPerTick);
-            _current.Add(wait.Stack, threadId, 0, 1, waited);
+            _current.Add(wait.Stack, threadId, 0, 1, waited, wait.Context);
             wait.Active = false;
+            wait.Context = default;
         }
     }
 
@@ -84,10 +86,14 @@ internal sealed class ContentionRecorder
 
         public long Timestamp { get; private set; }
 
+        /// <summary>The span and tags current when the wait began (dropped once it is recorded).</summary>
+        public SampleContext Context { get; set; }
+
         public ReadOnlySpan<ulong> Stack => _stack.AsSpan(0, _length);
 
-        public void Set(long timestamp, ReadOnlySpan<ulong> stack)
+        public void Set(long timestamp, ReadOnlySpan<ulong> stack, SampleContext context)
         {
+            Context = context;
             if (stack.Length > _stack.Length)
             {
                 _stack = new ulong[stack.Length];

@@ -1,4 +1,5 @@
 using OtelProfiles.Aggregation;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.ProfileSources.Signals;
 
@@ -8,11 +9,11 @@ internal sealed class ExceptionRecorder
     private readonly object _gate = new();
     private EventSampleTable _current = new();
 
-    public void OnThrown(ReadOnlySpan<ulong> stack, long threadId, int typeLabel)
+    public void OnThrown(ReadOnlySpan<ulong> stack, long threadId, int typeLabel, SampleContext context = default)
     {
         lock (_gate)
         {
-            _current.Add(stack, threadId, typeLabel, 1, 0);
+            _current.Add(stack, threadId, typeLabel, 1, 0, context);
         }
     }
 

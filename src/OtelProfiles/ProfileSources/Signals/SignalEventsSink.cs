@@ -2,6 +2,7 @@ using OtelProfiles.Aggregation;
 using OtelProfiles.Collection;
 using OtelProfiles.Collection.Events;
 using OtelProfiles.Collection.NetTrace;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.ProfileSources.Signals;
 
@@ -41,7 +42,7 @@ internal sealed class SignalEventsSink : INetTraceEventSink
         switch (traceEvent.Metadata.EventId)
         {
             case ProfileEvents.ContentionStart:
-                _contention?.OnStart(traceEvent.ThreadId, traceEvent.Timestamp, traceEvent.Stack);
+                _contention?.OnStart(traceEvent.ThreadId, traceEvent.Timestamp, traceEvent.Stack, SampleContextTracker.At(traceEvent.ThreadId, traceEvent.Timestamp));
                 break;
             case ProfileEvents.ContentionStop:
                 double durationNs = traceEvent.Metadata.Version >= 1 && traceEvent.Payload.Length >= 11
@@ -51,7 +52,11 @@ internal sealed class SignalEventsSink : INetTraceEventSink
                 break;
             case ProfileEvents.ExceptionThrown when _exceptions is not null:
                 var reader = new PayloadReader(traceEvent.Payload);
-                _exceptions.OnThrown(traceEvent.Stack, traceEvent.ThreadId, _exceptionTypes.ForName(reader.ReadStringSpan()));
+                _exceptions.OnThrown(
+                    traceEvent.Stack,
+                    traceEvent.ThreadId,
+                    _exceptionTypes.ForName(reader.ReadStringSpan()),
+                    SampleContextTracker.At(traceEvent.ThreadId, traceEvent.Timestamp));
                 break;
         }
     }

@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using OtelProfiles.Collection;
+
+namespace OtelProfiles.Tracing;
+
+/// <summary>
+/// Keeps, for every OS thread, the history of its current span and tags, for the recorders to join samples with
+/// (<see cref="At"/>).
+/// </summary>
+/// <remarks>
+/// <see cref="Activity.CurrentChanged"/> fires only when code sets <see cref="Activity.Current"/>, not when an
+/// <c>await</c> resumes on another thread (Activity keeps its current value in an AsyncLocal without a change
+/// callback). So the tracker mirrors each set into an AsyncLocal of its own that has one: the mirror flows with the
+/// execution context exactly like <see cref="Activity.Current"/>, and the runtime calls the callback on the thread
+/// whenever the mirrored value changes there, including when a continuation starts or ends. The same holds for the
+/// <see cref="ProfileTags"/> scopes. The callback costs a thread-static lookup, a clock read and three stores.
+/// Nothing runs while no profiler is running; a mirror value still flowing after a stop is ignored.
+/// </remarks>
+internal static class SampleContextTracker
+{
+    /// <summary>How far back samples may arrive (EventPipe delivers them within a few seconds).</summary>
+    private static readonly long KeepTimestamps = Stopwatch.Frequency * 30;
+
+    private static readonly AsyncLocal<Activity?> CurrentSpan = new(OnSpanChanged);
+    private static readonly ConcurrentDictionary<long, ThreadContextHistory> Histories = new();
+    private static readonly object Gate = new();
+
+    [ThreadStatic]
+    private static ThreadContextHistory? t_history;
+
+    private static volatile bool s_tracking;
+
+    // False until some thread records a change: until then (an app without spans or tags) a sample's lookup is one read.
+    private static volatile bool s_anyHistory;
+    private static int s_generation;
+    private static ProfileSpanLinks s_links;
+    private static long s_unknown;
+
+    /// <summary>True while a profiler run keeps histories.</summary>
+    public static bool IsTracking => s_tracking;
+
+    /// <summary>The span choice in force.</summary>
+    public static ProfileSpanLinks Links => s_links;
+
+    /// <summary>Samples whose context could not be told (the thread's history no longer reached back to them).</summary>
+    public static long UnknownContexts => Interlocked.Read(ref s_unknown);
+
+    /// <summary>Starts keeping histories, linking the spans <paramref name="links"/> selects.</summary>
+    public static void Start(ProfileSpanLinks links)
+    {
+        lock (Gate)
+        {
+            if (s_tracking)
+            {
+                Activity.CurrentChanged -= OnActivityCurrentChanged;
+            }
+
+            s_links = links;
+            if (links != ProfileSpanLinks.None)
+            {
+                Activity.CurrentChanged += OnActivityCurrentChanged;
+            }
+
+            s_tracking = true;
+        }
+    }
+
+    /// <summary>Stops keeping histories and lets go of them.</summary>
+    public static void Stop()
+    {
+        lock (Gate)
+        {
+            if (s_tracking)
+            {
+                Activity.CurrentChanged -= OnActivityCurrentChanged;
+                s_tracking = false;
+
+                // Threads keep their history object until they record again: it lets go of what it holds now.
+                foreach (ThreadContextHistory history in Histories.Values)
+                {
+                    history.Forget(long.MaxValue);
+                }
+
+                Histories.Clear();
+                s_anyHistory = false;
+                Interlocked.Increment(ref s_generation);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What was current on OS thread <paramref name="osThreadId"/> at <paramref name="timestamp"/> (a
+    /// <see cref="Stopwatch.GetTimestamp"/> value, as EventPipe timestamps are). Empty when nothing was, or when it
+    /// cannot be told: a sample then carries no link rather than a wrong one.
+    /// </summary>
+    public static SampleContext At(long osThreadId, long timestamp)
+    {
+        if (!s_anyHistory || !s_tracking || !Histories.TryGetValue(osThreadId, out ThreadContextHistory? history))
+        {
+            return default;
+        }
+
+        if (!history.TryFind(timestamp, out SampleContext context))
+        {
+            Interlocked.Increment(ref s_unknown);
+            return default;
+        }
+
+        return context.Span is null ? context : context with { Span = Select(context.Span) };
+    }
+
+    /// <summary>Forgets ended threads and what idle threads recorded long ago. Called once an interval.</summary>
+    public static void Trim()
+    {
+        long olderThan = Stopwatch.GetTimestamp() - KeepTimestamps;
+        foreach ((long osThreadId, ThreadContextHistory history) in Histories)
+        {
+            if (!history.Thread.IsAlive)
+            {
+                Histories.TryRemove(new KeyValuePair<long, ThreadContextHistory>(osThreadId, history));
+            }
+            else
+            {
+                history.Forget(olderThan);
+            }
+        }
+    }
+
+    /// <summary>Called on the thread whose <see cref="ProfileTags"/> scope changed (set, ended, or flowed in or out).</summary>
+    internal static void OnTagsChanged(ProfileTagSet? tags)
+    {
+        if (s_tracking)
+        {
+            Record(null, tags, spanChanged: false);
+        }
+    }
+
+    private static void OnActivityCurrentChanged(object? sender, ActivityChangedEventArgs change)
+    {
+        // Setting the mirror calls OnSpanChanged on this thread, and from now on wherever the context flows.
+        if (s_tracking)
+        {
+            try
+            {
+                CurrentSpan.Value = change.Current;
+            }
+            catch (Exception)
+            {
+                // The app's Activity.Current setter must never fail because of the profiler.
+            }
+        }
+    }
+
+    private static void OnSpanChanged(AsyncLocalValueChangedArgs<Activity?> change)
+    {
+        if (s_tracking)
+        {
+            Record(change.CurrentValue, null, spanChanged: true);
+        }
+    }
+
+    private static void Record(Activity? span, ProfileTagSet? tags, bool spanChanged)
+    {
+        try
+        {
+            ThreadContextHistory? history = t_history;
+            if (history is null || history.Generation != s_generation)
+            {
+                history = CreateHistory();
+            }
+
+            if (spanChanged)
+            {
+                history.CurrentSpan = span;
+            }
+            else
+            {
+                history.CurrentTags = tags;
+            }
+
+            history.Append(Stopwatch.GetTimestamp());
+        }
+        catch (Exception)
+        {
+            // A change callback that throws fails the app's code (the runtime treats it as fatal): never.
+        }
+    }
+
+    private static ThreadContextHistory CreateHistory()
+    {
+        var history = new ThreadContextHistory(OsThreadId.Current(), Thread.CurrentThread, s_generation)
+        {
+            // What flowed in before this thread's first change (or before this start of the profiler).
+            CurrentSpan = CurrentSpan.Value,
+            CurrentTags = ProfileTags.Current,
+        };
+        t_history = history;
+
+        // A new thread may reuse the id of one that ended: the new history replaces the old one. Without an OS
+        // thread id (an unsupported OS) samples cannot be joined: the history is kept but never read.
+        if (history.OsThreadId > 0)
+        {
+            Histories[history.OsThreadId] = history;
+            s_anyHistory = true;
+        }
+
+        return history;
+    }
+
+    private static Activity? Select(Activity span) => s_links switch
+    {
+        ProfileSpanLinks.All => span,
+        ProfileSpanLinks.Recorded => span.Recorded ? span : null,
+        ProfileSpanLinks.LocalRoot => LocalRoot(span),
+        _ => null,
+    };
+
+    /// <summary>The outermost span of this process above <paramref name="span"/> (its parent may be remote).</summary>
+    public static Activity LocalRoot(Activity span)
+    {
+        Activity root = span;
+        for (int depth = 0; depth < 64 && root.Parent is { } parent; depth++)
+        {
+            root = parent;
+        }
+
+        return root;
+    }
+}

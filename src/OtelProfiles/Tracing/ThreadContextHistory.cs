@@ -1,0 +1,145 @@
+using System.Diagnostics;
+
+namespace OtelProfiles.Tracing;
+
+/// <summary>
+/// One OS thread's recent changes of its current span and tags, with the time of each, so that a sample delivered
+/// later by EventPipe (timestamped on the same monotonic clock as <see cref="Stopwatch.GetTimestamp"/>) can be
+/// joined to what was current when it was taken. A fixed ring: written only by its own thread, without locks or
+/// allocation; read by the profiler's reader threads, which detect an entry overwritten while they read it and
+/// then answer "unknown" rather than a wrong span.
+/// </summary>
+internal sealed class ThreadContextHistory
+{
+    /// <summary>Entries kept per thread: at 24 bytes each, 24 KB for a thread that ever ran inside a span.</summary>
+    public const int Capacity = 1024;
+
+    private const int Mask = Capacity - 1;
+
+    private readonly Entry[] _entries = new Entry[Capacity];
+    private long _written;
+
+    public ThreadContextHistory(long osThreadId, Thread thread, int generation)
+    {
+        OsThreadId = osThreadId;
+        Thread = thread;
+        Generation = generation;
+    }
+
+    /// <summary>The profiler start this history belongs to (a later start begins new histories).</summary>
+    public int Generation { get; }
+
+    /// <summary>The OS thread id EventPipe reports for this thread.</summary>
+    public long OsThreadId { get; }
+
+    /// <summary>The managed thread (to forget the history once the thread has ended).</summary>
+    public Thread Thread { get; }
+
+    /// <summary>The span current on this thread now (kept by the owning thread only).</summary>
+    public Activity? CurrentSpan { get; set; }
+
+    /// <summary>The tags current on this thread now (kept by the owning thread only).</summary>
+    public ProfileTagSet? CurrentTags { get; set; }
+
+    /// <summary>Appends the thread's current span and tags as of <paramref name="timestamp"/>. Owning thread only.</summary>
+    public void Append(long timestamp)
+    {
+        long index = _written;
+        ref Entry entry = ref _entries[index & Mask];
+        entry.Timestamp = timestamp;
+        entry.Span = CurrentSpan;
+        entry.Tags = CurrentTags;
+
+        // Publishes the entry: a reader that sees the new count sees its fields.
+        Volatile.Write(ref _written, index + 1);
+    }
+
+    /// <summary>
+    /// What was current at <paramref name="timestamp"/>: false when the history no longer reaches back that far
+    /// (or was overwritten while being read), true with an empty context when nothing was current.
+    /// </summary>
+    public bool TryFind(long timestamp, out SampleContext context)
+    {
+        context = default;
+        long written = Volatile.Read(ref _written);
+        if (written == 0)
+        {
+            return true; // nothing was ever current on this thread
+        }
+
+        long oldest = Math.Max(0, written - Capacity + 1);
+        long low = oldest;
+        long high = written - 1;
+        long found = -1;
+
+        // The last entry at or before the timestamp; entries are in time order (one writer, monotonic clock).
+        while (low <= high)
+        {
+            long middle = low + ((high - low) >> 1);
+            if (Volatile.Read(ref _entries[middle & Mask].Timestamp) <= timestamp)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        if (found < 0)
+        {
+            // Before the first entry ever written nothing was current; before the oldest one kept, it is unknown.
+            return oldest == 0;
+        }
+
+        Entry entry = _entries[found & Mask];
+
+        // The entry's fields are read before the count is read again; the writer may have reused the slot meanwhile.
+        Interlocked.MemoryBarrier();
+        if (found <= Volatile.Read(ref _written) - Capacity)
+        {
+            return false;
+        }
+
+        context = new SampleContext(entry.Span, entry.Tags);
+        return true;
+    }
+
+    /// <summary>
+    /// Lets go of spans and tags recorded before <paramref name="olderThan"/> (no sample that old is still on its
+    /// way), so that the history of an idle thread does not keep finished requests alive. The newest entry stays:
+    /// it is what is current. A slot the owner reuses meanwhile is left alone.
+    /// </summary>
+    public void Forget(long olderThan)
+    {
+        long written = Volatile.Read(ref _written);
+        for (long index = Math.Max(0, written - Capacity + 1); index < written - 1; index++)
+        {
+            ref Entry entry = ref _entries[index & Mask];
+            if (Volatile.Read(ref entry.Timestamp) >= olderThan)
+            {
+                break;
+            }
+
+            Activity? span = entry.Span;
+            if (span is not null)
+            {
+                Interlocked.CompareExchange(ref entry.Span, null, span);
+            }
+
+            ProfileTagSet? tags = entry.Tags;
+            if (tags is not null)
+            {
+                Interlocked.CompareExchange(ref entry.Tags, null, tags);
+            }
+        }
+    }
+
+    private struct Entry
+    {
+        public long Timestamp;
+        public Activity? Span;
+        public ProfileTagSet? Tags;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using OtelProfiles.Collection;
+using OtelProfiles.Tracing;
+
+namespace OtelProfiles.Tests.Tracing;
+
+/// <summary>
+/// The tracker joins a thread and a timestamp (what EventPipe gives each sample) to the span and tags current there
+/// and then: across awaits that resume on other threads, and to nothing once a thread has gone back to the pool.
+/// Real thread-pool threads, real awaits, the real OS thread ids and clock the samples carry.
+/// </summary>
+[Collection(TrackerCollection.Name)]
+public sealed class SampleContextTrackerTests : IDisposable
+{
+    public SampleContextTrackerTests() => SampleContextTracker.Start(ProfileSpanLinks.All);
+
+    public void Dispose() => SampleContextTracker.Stop();
+
+    [Fact]
+    public async Task Parts_of_an_async_flow_on_other_threads_join_to_its_span_and_idle_threads_to_nothing()
+    {
+        (Activity span, List<Point> points) = await RunFlowThatHops(() => new Activity("request").Start());
+
+        Assert.True(points.Select(p => p.ThreadId).Distinct().Count() > 1, "the flow never resumed on another thread");
+        Assert.All(points, p => Assert.Same(span, SampleContextTracker.At(p.ThreadId, p.Timestamp).Span));
+
+        // Every thread the flow ran on has gone back to the pool (or on to this test's own code): nothing current.
+        await Task.Delay(100);
+        long now = Stopwatch.GetTimestamp();
+        Assert.All(points.Select(p => p.ThreadId).Distinct(), thread => Assert.Null(SampleContextTracker.At(thread, now).Span));
+
+        // A moment before the flow began, nothing was current on its first thread either.
+        Assert.Null(SampleContextTracker.At(points[0].ThreadId, points[0].Timestamp - Stopwatch.Frequency * 5).Span);
+    }
+
+    [Fact]
+    public async Task Tags_flow_with_the_span_across_hops_inner_scopes_winning()
+    {
+        var points = new List<(Point Point, string Tier, string? Region)>();
+        await Task.Run(async () =>
+        {
+            using (ProfileTags.Set("test.region", "eu"))
+            using (ProfileTags.Set("test.tier", "gold"))
+            {
+                for (int i = 0; i < 8; i++)
+                {
+                    points.Add((Point.Here(), "gold", "eu"));
+                    await Hop(i);
+                }
+
+                using (ProfileTags.Set("test.tier", "platinum"))
+                {
+                    await Hop(1);
+                    points.Add((Point.Here(), "platinum", "eu"));
+                }
+
+                await Hop(0);
+                points.Add((Point.Here(), "gold", "eu"));
+            }
+        });
+
+        foreach ((Point point, string tier, string? region) in points)
+        {
+            ProfileTagSet tags = SampleContextTracker.At(point.ThreadId, point.Timestamp).Tags!;
+            Assert.NotNull(tags);
+            Assert.Equal(tier, tags.Tags.Single(t => t.Key == "test.tier").Value);
+            Assert.Equal(region, tags.Tags.Single(t => t.Key == "test.region").Value);
+        }
+    }
+
+    [Fact]
+    public async Task Recorded_only_leaves_spans_dropped_by_sampling_unlinked()
+    {
+        SampleContextTracker.Start(ProfileSpanLinks.Recorded);
+        (Activity dropped, List<Point> droppedPoints) = await RunFlowThatHops(() => new Activity("dropped") { ActivityTraceFlags = ActivityTraceFlags.None }.Start());
+        (Activity recorded, List<Point> recordedPoints) = await RunFlowThatHops(() => new Activity("recorded") { ActivityTraceFlags = ActivityTraceFlags.Recorded }.Start());
+
+        Assert.False(dropped.Recorded);
+        Assert.All(droppedPoints, p => Assert.Null(SampleContextTracker.At(p.ThreadId, p.Timestamp).Span));
+        Assert.All(recordedPoints, p => Assert.Same(recorded, SampleContextTracker.At(p.ThreadId, p.Timestamp).Span));
+    }
+
+    [Fact]
+    public async Task Local_root_links_a_child_span_to_the_request_span()
+    {
+        SampleContextTracker.Start(ProfileSpanLinks.LocalRoot);
+        Activity? root = null;
+        (Activity child, List<Point> points) = await RunFlowThatHops(() =>
+        {
+            root = new Activity("GET /checkout").Start();
+            return new Activity("db query").Start();
+        });
+
+        Assert.Same(root, child.Parent);
+        Assert.All(points, p => Assert.Same(root, SampleContextTracker.At(p.ThreadId, p.Timestamp).Span));
+    }
+
+    [Fact]
+    public void Nothing_is_joined_while_the_tracker_is_stopped()
+    {
+        SampleContextTracker.Stop();
+        using var span = new Activity("untracked").Start();
+        Point here = Point.Here();
+        Assert.Null(SampleContextTracker.At(here.ThreadId, here.Timestamp).Span);
+    }
+
+    /// <summary>Starts a span in a fresh flow, then awaits until the flow has run on at least two threads.</summary>
+    private static async Task<(Activity Span, List<Point> Points)> RunFlowThatHops(Func<Activity> start)
+    {
+        var points = new List<Point>();
+        Activity span = await Task.Run(async () =>
+        {
+            Activity current = start();
+            try
+            {
+                for (int i = 0; i < 200 && (i < 6 || points.Select(p => p.ThreadId).Distinct().Count() < 2); i++)
+                {
+                    points.Add(Point.Here());
+                    await Hop(i);
+                    points.Add(Point.Here());
+                }
+
+                return current;
+            }
+            finally
+            {
+                for (Activity? a = current; a is not null; a = a.Parent)
+                {
+                    a.Stop();
+                }
+            }
+        });
+        return (span, points);
+    }
+
+    private static Task Hop(int i) => i % 2 == 0 ? Task.Delay(1) : Task.Run(() => Thread.SpinWait(1000));
+
+    private readonly record struct Point(long ThreadId, long Timestamp)
+    {
+        public static Point Here() => new(OsThreadId.Current(), Stopwatch.GetTimestamp());
+    }
+}
