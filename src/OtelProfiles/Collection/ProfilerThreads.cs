@@ -16,6 +16,11 @@ internal sealed class ProfilerThreads
     private readonly ConcurrentDictionary<long, byte> _retired = new();
     private readonly ConcurrentQueue<long> _retiredOrder = new();
 
+    // Threads of the app lent to the profiler for a while (see Borrow): their samples are dropped like those of the
+    // profiler's own threads, but they are not in LiveIds, whose CPU is charged from each thread's first reading on
+    // and would charge a borrowed thread all the CPU it ever used for the app.
+    private readonly ConcurrentDictionary<long, string> _borrowed = new();
+
     /// <summary>Starts a dedicated background thread whose OS id is registered before <paramref name="body"/> runs.</summary>
     public Thread Start(string name, Action body)
     {
@@ -51,8 +56,35 @@ internal sealed class ProfilerThreads
         return thread;
     }
 
+    /// <summary>
+    /// Counts the calling thread as one of the profiler's until the result is disposed: for profiler work done on a
+    /// thread the profiler does not own (stopping the sampler on the thread that disposes the profiler). The thread is
+    /// forgotten at once afterwards, not retired, since it goes back to the app's work; the samples it had while
+    /// borrowed are all read by then, because stopping the sampler waits for its stream to be read to the end.
+    /// </summary>
+    public IDisposable Borrow(string name)
+    {
+        long id = OsThreadId.Current();
+        return id >= 0 && !_threads.ContainsKey(id) && _borrowed.TryAdd(id, name) ? new Borrowed(_borrowed, id) : NothingBorrowed.Instance;
+    }
+
+    private sealed class Borrowed(ConcurrentDictionary<long, string> threads, long id) : IDisposable
+    {
+        public void Dispose() => threads.TryRemove(id, out _);
+    }
+
+    private sealed class NothingBorrowed : IDisposable
+    {
+        public static readonly NothingBorrowed Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
     /// <summary>Whether <paramref name="osThreadId"/> is one of ours (alive, or among the last ones that ended).</summary>
-    public bool Contains(long osThreadId) => _threads.ContainsKey(osThreadId) || _retired.ContainsKey(osThreadId);
+    public bool Contains(long osThreadId) =>
+        _threads.ContainsKey(osThreadId) || _retired.ContainsKey(osThreadId) || _borrowed.ContainsKey(osThreadId);
 
     private void Retire(long id)
     {

@@ -207,8 +207,14 @@ internal sealed class ProfilingSession : IDisposable
 
     public void Dispose()
     {
-        SetSampling(false);
-        _runtimeEvents.Dispose();
+        // Stopping the sampler waits for its last window and stream on whatever thread disposes the profiler (often
+        // the app's own, at host shutdown), and the sampler still samples that thread meanwhile: while it does the
+        // profiler's work its samples are the profiler's, not the app's.
+        using (_threads.Borrow("OtelProfiles.Shutdown"))
+        {
+            SetSampling(false);
+            _runtimeEvents.Dispose();
+        }
     }
 }
 
