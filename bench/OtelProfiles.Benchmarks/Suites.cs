@@ -2,7 +2,6 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Exporters;
-using Perfolizer.Horology;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Order;
@@ -12,6 +11,7 @@ using OtelProfiles.Benchmarks.Jobs;
 using OtelProfiles.Benchmarks.Measurement;
 using OtelProfiles.Benchmarks.Micro;
 using OtelProfiles.Benchmarks.Workloads;
+using Perfolizer.Horology;
 
 namespace OtelProfiles.Benchmarks;
 

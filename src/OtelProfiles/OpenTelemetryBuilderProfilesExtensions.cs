@@ -58,8 +58,8 @@ public static class OpenTelemetryBuilderProfilesExtensions
     /// two values here. As there, OTLP/HTTP appends the signal path (<c>/v1development/profiles</c>) to the base URL,
     /// the base URL and protocol replace <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> and <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>,
     /// and settings meant for profiles alone win over them: <c>OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT</c> and
-    /// <c>OTEL_EXPORTER_OTLP_PROFILES_PROTOCOL</c>, the <c>OpenTelemetry:Profiles</c> section and
-    /// <paramref name="configure"/>. Headers and timeout still come from the shared <c>OTEL_EXPORTER_OTLP_HEADERS</c>
+    /// <c>OTEL_EXPORTER_OTLP_PROFILES_PROTOCOL</c>, the <c>OpenTelemetry:Profiles</c> section and the
+    /// <c>configure</c> delegate of the overload that takes one. Headers and timeout still come from the shared <c>OTEL_EXPORTER_OTLP_HEADERS</c>
     /// and <c>OTEL_EXPORTER_OTLP_TIMEOUT</c> (environment or <c>IConfiguration</c>), which the other signals read too.
     /// Otherwise the same as <see cref="AddOtlpProfiles(IOpenTelemetryBuilder, Action{OtlpProfilesOptions})"/>.
     /// </summary>

@@ -37,10 +37,10 @@ public sealed class OtlpProfilesOptions
 
     internal const string DefaultFileDirectory = "profiles";
 
-    private Uri? endpoint;
-    private bool appendSignalPath;
-    private IDictionary<string, string> headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-    private SettingSources? sources;
+    private Uri? _endpoint;
+    private bool _appendSignalPath;
+    private IDictionary<string, string> _headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    private SettingSources? _sources;
 
     /// <summary>
     /// Whether profiling runs at all. Environment: <c>OTEL_PROFILES_ENABLED</c> (<c>true</c> or <c>false</c>).
@@ -58,12 +58,12 @@ public sealed class OtlpProfilesOptions
     /// </summary>
     public Uri Endpoint
     {
-        get => this.endpoint ?? new Uri(this.Protocol == OtlpProfilesProtocol.HttpProtobuf ? DefaultHttpEndpoint : DefaultGrpcEndpoint);
+        get => _endpoint ?? new Uri(this.Protocol == OtlpProfilesProtocol.HttpProtobuf ? DefaultHttpEndpoint : DefaultGrpcEndpoint);
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            this.endpoint = value;
-            this.appendSignalPath = false;
+            _endpoint = value;
+            _appendSignalPath = false;
         }
     }
 
@@ -82,11 +82,11 @@ public sealed class OtlpProfilesOptions
     /// </summary>
     public IDictionary<string, string> Headers
     {
-        get => this.headers;
+        get => _headers;
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            this.headers = value;
+            _headers = value;
         }
     }
 
@@ -185,10 +185,10 @@ public sealed class OtlpProfilesOptions
     public ProfileSpanLinks SpanLinks { get; set; } = ProfileSpanLinks.All;
 
     /// <summary>Which setting each value came from, and the warnings; see <see cref="SettingSources"/>.</summary>
-    internal SettingSources Sources => this.sources ??= new SettingSources(this);
+    internal SettingSources Sources => _sources ??= new SettingSources(this);
 
     /// <summary>Whether <see cref="GetExportEndpoint"/> appends the signal path (a generic base endpoint with OTLP/HTTP).</summary>
-    internal bool AppendsSignalPath => this.appendSignalPath && this.Protocol == OtlpProfilesProtocol.HttpProtobuf;
+    internal bool AppendsSignalPath => _appendSignalPath && this.Protocol == OtlpProfilesProtocol.HttpProtobuf;
 
     /// <summary>
     /// The URL exports actually go to: <see cref="Endpoint"/>, with <c>/v1development/profiles</c> appended when it is
@@ -242,16 +242,16 @@ public sealed class OtlpProfilesOptions
     internal void SetBaseEndpoint(Uri value)
     {
         this.Endpoint = value;
-        this.appendSignalPath = true;
+        _appendSignalPath = true;
     }
 
     /// <summary>What decides the export URL besides the protocol: the endpoint as given and whether it is a base.</summary>
-    internal (string? Endpoint, bool IsBase) EndpointSnapshot => (this.endpoint?.OriginalString, this.appendSignalPath);
+    internal (string? Endpoint, bool IsBase) EndpointSnapshot => (_endpoint?.OriginalString, _appendSignalPath);
 
     /// <summary>Back to the default endpoint, which follows the protocol.</summary>
     internal void ResetEndpoint()
     {
-        this.endpoint = null;
-        this.appendSignalPath = false;
+        _endpoint = null;
+        _appendSignalPath = false;
     }
 }

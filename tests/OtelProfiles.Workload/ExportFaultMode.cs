@@ -73,13 +73,13 @@ internal static class ExportFaultMode
     /// <summary>Counts the profiler's events by name, and adds up the dropped requests and samples they report.</summary>
     private sealed class CountingListener : EventListener
     {
-        private readonly ConcurrentDictionary<string, long> counts = new();
-        private long requestsDropped;
-        private long samplesDropped;
+        private readonly ConcurrentDictionary<string, long> _counts = new();
+        private long _requestsDropped;
+        private long _samplesDropped;
 
         public string Describe() =>
-            string.Join(" ", this.counts.OrderBy(c => c.Key).Select(c => $"{c.Key}={c.Value}"))
-            + FormattableString.Invariant($" requests_dropped={Interlocked.Read(ref this.requestsDropped)} samples_dropped={Interlocked.Read(ref this.samplesDropped)}");
+            string.Join(" ", _counts.OrderBy(c => c.Key).Select(c => $"{c.Key}={c.Value}"))
+            + FormattableString.Invariant($" requests_dropped={Interlocked.Read(ref _requestsDropped)} samples_dropped={Interlocked.Read(ref _samplesDropped)}");
 
         protected override void OnEventSourceCreated(EventSource eventSource)
         {
@@ -91,19 +91,19 @@ internal static class ExportFaultMode
 
         protected override void OnEventWritten(EventWrittenEventArgs e)
         {
-            if (e.EventName is null || this.counts is null)
+            if (e.EventName is null || _counts is null)
             {
                 return;
             }
 
-            this.counts.AddOrUpdate(e.EventName, 1, (_, n) => n + 1);
+            _counts.AddOrUpdate(e.EventName, 1, (_, n) => n + 1);
             if (e.EventName == "QueueDropped")
             {
-                Interlocked.Add(ref this.requestsDropped, Convert.ToInt64(e.Payload![1], CultureInfo.InvariantCulture));
+                Interlocked.Add(ref _requestsDropped, Convert.ToInt64(e.Payload![1], CultureInfo.InvariantCulture));
             }
             else if (e.EventName == "SamplesDropped")
             {
-                Interlocked.Add(ref this.samplesDropped, Convert.ToInt64(e.Payload![0], CultureInfo.InvariantCulture));
+                Interlocked.Add(ref _samplesDropped, Convert.ToInt64(e.Payload![0], CultureInfo.InvariantCulture));
             }
         }
     }

@@ -54,7 +54,7 @@ internal sealed class DotnetTracePeer : IDisposable
                 peer._recording.TrySetResult();
             }
         };
-        process.ErrorDataReceived += (_, e) => { if (!string.IsNullOrWhiteSpace(e.Data)) Console.Error.WriteLine("dotnet-trace: " + e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (!string.IsNullOrWhiteSpace(e.Data)) { Console.Error.WriteLine("dotnet-trace: " + e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         if (!peer._recording.Task.Wait(TimeSpan.FromSeconds(60)))

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Profiles.V1Development;

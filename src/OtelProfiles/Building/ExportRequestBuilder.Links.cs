@@ -16,6 +16,9 @@ internal sealed partial class ExportRequestBuilder
     public const string SpanNameAttribute = "span_name";
 
     /// <summary>Adds the context's attributes to <paramref name="attributes"/> and returns its link index (0: none).</summary>
+    /// <param name="dictionary">The request's dictionary, which gets the link and the attributes.</param>
+    /// <param name="attributes">The sample's attribute indexes, added to.</param>
+    /// <param name="context">The span and request tags current when the sample was taken.</param>
     /// <param name="frameTags">The sample's <c>[ProfileTag]</c> tags: a key they set wins over a request tag.</param>
     private static int AddContext(
         ProfilesDictionaryBuilder dictionary, List<int> attributes, SampleContext context, List<KeyValuePair<string, string>> frameTags)

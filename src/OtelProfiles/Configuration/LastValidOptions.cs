@@ -11,14 +11,14 @@ namespace OtelProfiles.Configuration;
 /// </summary>
 internal sealed class LastValidOptions
 {
-    private readonly IOptionsMonitor<OtlpProfilesOptions> monitor;
-    private OtlpProfilesOptions lastValid;
+    private readonly IOptionsMonitor<OtlpProfilesOptions> _monitor;
+    private OtlpProfilesOptions _lastValid;
 
     /// <exception cref="OptionsValidationException">The options are invalid at startup.</exception>
     public LastValidOptions(IOptionsMonitor<OtlpProfilesOptions> monitor)
     {
-        this.monitor = monitor;
-        this.lastValid = monitor.CurrentValue;
+        _monitor = monitor;
+        _lastValid = monitor.CurrentValue;
     }
 
     /// <summary>The current options, or the last valid ones while the configuration is invalid.</summary>
@@ -28,11 +28,11 @@ internal sealed class LastValidOptions
         {
             try
             {
-                return this.lastValid = this.monitor.CurrentValue;
+                return _lastValid = _monitor.CurrentValue;
             }
             catch (OptionsValidationException)
             {
-                return this.lastValid;
+                return _lastValid;
             }
         }
     }

@@ -29,38 +29,38 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
     // How long a send may take to notice its cancellation once shutdown's time is up, before the thread is left behind.
     private static readonly TimeSpan CancellationGrace = TimeSpan.FromMilliseconds(500);
 
-    private readonly IProfilesExporter exporter;
-    private readonly ILogger logger;
-    private readonly ExportQueueOptions options;
-    private readonly TimeProvider timeProvider;
-    private readonly Thread sender;
+    private readonly IProfilesExporter _exporter;
+    private readonly ILogger _logger;
+    private readonly ExportQueueOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly Thread _sender;
 
     // Cancelled when shutdown's time is up: ends the send in flight.
-    private readonly CancellationTokenSource stopping = new();
+    private readonly CancellationTokenSource _stopping = new();
 
     // Everything below is guarded by gate, except the counters (read without the lock by diagnostics). The sender
     // waits on gate (Monitor) for work; Enqueue and shutdown pulse it.
-    private readonly object gate = new();
-    private readonly Queue<Pending> pending = new();
-    private readonly List<FlushWaiter> flushWaiters = [];
-    private readonly FailureLogThrottle failureLog;
-    private readonly FailureLogThrottle partialSuccessLog;
-    private long lastSequence;
-    private int failuresSinceSuccess;
-    private Pending? inFlight;
-    private bool shuttingDown;
-    private bool shutDown;
+    private readonly object _gate = new();
+    private readonly Queue<Pending> _pending = new();
+    private readonly List<FlushWaiter> _flushWaiters = [];
+    private readonly FailureLogThrottle _failureLog;
+    private readonly FailureLogThrottle _partialSuccessLog;
+    private long _lastSequence;
+    private int _failuresSinceSuccess;
+    private Pending? _inFlight;
+    private bool _shuttingDown;
+    private bool _shutDown;
 
     // Set when shutdown gave up on the sender: an outcome it reports later was already counted as dropped.
-    private bool abandoned;
-    private int droppedWhileShuttingDown;
-    private string? shutdownFailure;
+    private bool _abandoned;
+    private int _droppedWhileShuttingDown;
+    private string? _shutdownFailure;
 
-    private long exportedCount;
-    private long failedCount;
-    private long droppedCount;
-    private long rejectedProfilesCount;
-    private long exportedBytes;
+    private long _exportedCount;
+    private long _failedCount;
+    private long _droppedCount;
+    private long _rejectedProfilesCount;
+    private long _exportedBytes;
 
     /// <param name="exporter">Sends the requests; owned and disposed by the queue.</param>
     /// <param name="logger">Failures, summaries and drops.</param>
@@ -74,45 +74,45 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
         TimeProvider? timeProvider = null,
         ProfilerThreads? threads = null)
     {
-        this.exporter = exporter ?? throw new ArgumentNullException(nameof(exporter));
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        this.options = options ?? ExportQueueOptions.Default;
-        ArgumentOutOfRangeException.ThrowIfLessThan(this.options.Capacity, 1, nameof(options));
-        this.timeProvider = timeProvider ?? TimeProvider.System;
-        this.failureLog = new FailureLogThrottle(this.options.FailureLogInterval, this.timeProvider);
-        this.partialSuccessLog = new FailureLogThrottle(this.options.FailureLogInterval, this.timeProvider);
-        this.sender = (threads ?? new ProfilerThreads()).Start(ThreadName, this.SendLoop);
+        _exporter = exporter ?? throw new ArgumentNullException(nameof(exporter));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _options = options ?? ExportQueueOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Capacity, 1, nameof(options));
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _failureLog = new FailureLogThrottle(_options.FailureLogInterval, _timeProvider);
+        _partialSuccessLog = new FailureLogThrottle(_options.FailureLogInterval, _timeProvider);
+        _sender = (threads ?? new ProfilerThreads()).Start(ThreadName, this.SendLoop);
     }
 
     /// <summary>Where requests go, for logs and diagnostics (credentials in the URL masked, never headers).</summary>
-    public string Target => this.exporter.Target;
+    public string Target => _exporter.Target;
 
     /// <summary>Requests waiting to be sent (at most <see cref="ExportQueueOptions.Capacity"/>); the one being sent not included.</summary>
     public int Count
     {
         get
         {
-            lock (this.gate)
+            lock (_gate)
             {
-                return this.pending.Count;
+                return _pending.Count;
             }
         }
     }
 
     /// <summary>Requests the receiver accepted (partial successes included).</summary>
-    public long ExportedCount => Interlocked.Read(ref this.exportedCount);
+    public long ExportedCount => Interlocked.Read(ref _exportedCount);
 
     /// <summary>Requests given up on: a non-retryable failure, or retries exhausted.</summary>
-    public long FailedCount => Interlocked.Read(ref this.failedCount);
+    public long FailedCount => Interlocked.Read(ref _failedCount);
 
     /// <summary>Requests never sent: pushed out of a full queue, enqueued after shutdown, or left at shutdown.</summary>
-    public long DroppedCount => Interlocked.Read(ref this.droppedCount);
+    public long DroppedCount => Interlocked.Read(ref _droppedCount);
 
     /// <summary>Serialized size (protobuf, before compression) of the requests the receiver accepted.</summary>
-    public long ExportedBytes => Interlocked.Read(ref this.exportedBytes);
+    public long ExportedBytes => Interlocked.Read(ref _exportedBytes);
 
     /// <summary>Profiles that receivers rejected inside partially successful requests.</summary>
-    public long RejectedProfilesCount => Interlocked.Read(ref this.rejectedProfilesCount);
+    public long RejectedProfilesCount => Interlocked.Read(ref _rejectedProfilesCount);
 
     /// <summary>
     /// Queues <paramref name="request"/> without blocking. Returns false when something was dropped to make room
@@ -124,9 +124,9 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
         FailureLogDecision? queueFullLog = null;
         ExportProfilesServiceRequest? droppedRequest;
         bool refused;
-        lock (this.gate)
+        lock (_gate)
         {
-            refused = this.shuttingDown;
+            refused = _shuttingDown;
             if (refused)
             {
                 droppedRequest = request;
@@ -134,23 +134,23 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
             else
             {
                 droppedRequest = null;
-                if (this.pending.Count >= this.options.Capacity)
+                if (_pending.Count >= _options.Capacity)
                 {
-                    droppedRequest = this.pending.Dequeue().Request;
-                    queueFullLog = this.failureLog.Record(QueueFullKind);
+                    droppedRequest = _pending.Dequeue().Request;
+                    queueFullLog = _failureLog.Record(QueueFullKind);
                     this.CompleteSettledFlushes();
                 }
 
-                this.pending.Enqueue(new Pending(++this.lastSequence, request));
+                _pending.Enqueue(new Pending(++_lastSequence, request));
 
                 // Wakes the sender if it waits for work.
-                Monitor.Pulse(this.gate);
+                Monitor.Pulse(_gate);
             }
         }
 
         if (droppedRequest is not null)
         {
-            Interlocked.Increment(ref this.droppedCount);
+            Interlocked.Increment(ref _droppedCount);
             ExportEvents.Dropped(this.Target, droppedRequest, refused ? "enqueued after the export queue shut down" : "the export queue is full");
         }
 
@@ -182,7 +182,7 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
 
         try
         {
-            return await waiter.Completion.Task.WaitAsync(timeout, this.timeProvider).ConfigureAwait(false);
+            return await waiter.Completion.Task.WaitAsync(timeout, _timeProvider).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -240,12 +240,12 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
     /// </summary>
     public void Dispose()
     {
-        this.Shutdown(Stopwatch.GetTimestamp(), this.options.ShutdownTimeout);
-        this.exporter.Dispose();
-        if (!this.sender.IsAlive)
+        this.Shutdown(Stopwatch.GetTimestamp(), _options.ShutdownTimeout);
+        _exporter.Dispose();
+        if (!_sender.IsAlive)
         {
             // A sender left behind in an exporter that ignored cancellation may still read the token.
-            this.stopping.Dispose();
+            _stopping.Dispose();
         }
     }
 
@@ -256,7 +256,7 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
         return ValueTask.CompletedTask;
     }
 
-    public override string ToString() => $"ExportQueue({this.Target}, {this.Count}/{this.options.Capacity})";
+    public override string ToString() => $"ExportQueue({this.Target}, {this.Count}/{_options.Capacity})";
 
     /// <summary>
     /// Starts draining without waiting: new requests are refused, retry waits end, each queued request gets one
@@ -264,70 +264,70 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
     /// </summary>
     internal void BeginShutdown()
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            if (this.shuttingDown)
+            if (_shuttingDown)
             {
                 return;
             }
 
-            this.shuttingDown = true;
-            Monitor.Pulse(this.gate);
+            _shuttingDown = true;
+            Monitor.Pulse(_gate);
         }
 
-        this.exporter.StopRetrying();
+        _exporter.StopRetrying();
     }
 
     /// <summary>Drains until <paramref name="timeout"/> after <paramref name="started"/>, then cancels and drops the rest.</summary>
     private void Shutdown(long started, TimeSpan timeout)
     {
         this.BeginShutdown();
-        lock (this.gate)
+        lock (_gate)
         {
-            if (this.shutDown)
+            if (_shutDown)
             {
                 return;
             }
 
-            this.shutDown = true;
+            _shutDown = true;
         }
 
         // The sender ends by itself once the queue is empty, so joining it is waiting for the queue to drain.
         var left = timeout - Stopwatch.GetElapsedTime(started);
-        var drained = left > TimeSpan.Zero ? this.sender.Join(left) : !this.sender.IsAlive;
+        var drained = left > TimeSpan.Zero ? _sender.Join(left) : !_sender.IsAlive;
         var timedOut = false;
         if (!drained)
         {
             timedOut = true;
-            this.stopping.Cancel();
-            this.sender.Join(CancellationGrace);
+            _stopping.Cancel();
+            _sender.Join(CancellationGrace);
         }
 
         List<ExportProfilesServiceRequest> leftBehind;
         int droppedEarlier;
         string? failure;
-        lock (this.gate)
+        lock (_gate)
         {
-            this.abandoned = true;
-            leftBehind = this.pending.Select(p => p.Request).ToList();
-            if (this.inFlight is { } current)
+            _abandoned = true;
+            leftBehind = _pending.Select(p => p.Request).ToList();
+            if (_inFlight is { } current)
             {
                 leftBehind.Insert(0, current.Request);
             }
 
-            this.pending.Clear();
-            this.inFlight = null;
-            foreach (var waiter in this.flushWaiters)
+            _pending.Clear();
+            _inFlight = null;
+            foreach (var waiter in _flushWaiters)
             {
                 waiter.Completion.TrySetResult(false);
             }
 
-            this.flushWaiters.Clear();
-            droppedEarlier = this.droppedWhileShuttingDown;
-            failure = this.shutdownFailure;
+            _flushWaiters.Clear();
+            droppedEarlier = _droppedWhileShuttingDown;
+            failure = _shutdownFailure;
         }
 
-        Interlocked.Add(ref this.droppedCount, leftBehind.Count);
+        Interlocked.Add(ref _droppedCount, leftBehind.Count);
         var dropped = droppedEarlier + leftBehind.Count;
         if (dropped == 0)
         {
@@ -360,9 +360,9 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
             try
             {
                 // The sends are asynchronous APIs; this thread exists to run them, so it waits for each one.
-                outcome = this.exporter.ExportAsync(item.Request, this.stopping.Token).AsTask().GetAwaiter().GetResult();
+                outcome = _exporter.ExportAsync(item.Request, _stopping.Token).AsTask().GetAwaiter().GetResult();
             }
-            catch (OperationCanceledException) when (this.stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 // Shutdown's time ran out mid-send; Shutdown counts the in-flight request as dropped.
                 return;
@@ -380,19 +380,19 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
     /// <summary>The next request to send, waiting for one; null when shutdown has drained the queue or ran out of time.</summary>
     private Pending? TakeNext()
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            while (this.pending.Count == 0 && !this.shuttingDown)
+            while (_pending.Count == 0 && !_shuttingDown)
             {
-                Monitor.Wait(this.gate);
+                Monitor.Wait(_gate);
             }
 
-            if (this.stopping.IsCancellationRequested || !this.pending.TryDequeue(out var item))
+            if (_stopping.IsCancellationRequested || !_pending.TryDequeue(out var item))
             {
                 return null;
             }
 
-            this.inFlight = item;
+            _inFlight = item;
             return item;
         }
     }
@@ -405,39 +405,39 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
 
         // Measured outside the lock: it walks the request (once per export, on this thread, never the app's).
         long acceptedBytes = outcome.Success ? item.Request.CalculateSize() : 0;
-        lock (this.gate)
+        lock (_gate)
         {
-            if (this.abandoned)
+            if (_abandoned)
             {
                 return;
             }
 
             if (outcome.Success)
             {
-                Interlocked.Add(ref this.exportedBytes, acceptedBytes);
-                Interlocked.Increment(ref this.exportedCount);
-                Interlocked.Add(ref this.rejectedProfilesCount, outcome.RejectedProfiles);
-                recoveredAfter = this.failuresSinceSuccess;
-                this.failuresSinceSuccess = 0;
-                this.failureLog.Reset();
+                Interlocked.Add(ref _exportedBytes, acceptedBytes);
+                Interlocked.Increment(ref _exportedCount);
+                Interlocked.Add(ref _rejectedProfilesCount, outcome.RejectedProfiles);
+                recoveredAfter = _failuresSinceSuccess;
+                _failuresSinceSuccess = 0;
+                _failureLog.Reset();
                 if (outcome.IsPartialSuccess)
                 {
-                    decision = this.partialSuccessLog.Record("partial success");
+                    decision = _partialSuccessLog.Record("partial success");
                 }
             }
             else
             {
-                Interlocked.Increment(ref this.failedCount);
-                this.failuresSinceSuccess++;
-                decision = this.failureLog.Record(outcome.FailureKind ?? "error");
-                if (this.shuttingDown && this.pending.Count > 0)
+                Interlocked.Increment(ref _failedCount);
+                _failuresSinceSuccess++;
+                decision = _failureLog.Record(outcome.FailureKind ?? "error");
+                if (_shuttingDown && _pending.Count > 0)
                 {
                     // The app is waiting for shutdown: the next requests would meet the same receiver.
-                    failFast = this.pending.Select(p => p.Request).ToList();
-                    this.pending.Clear();
-                    this.droppedWhileShuttingDown += failFast.Count;
-                    this.shutdownFailure = outcome.FailureKind ?? "error";
-                    Interlocked.Add(ref this.droppedCount, failFast.Count);
+                    failFast = _pending.Select(p => p.Request).ToList();
+                    _pending.Clear();
+                    _droppedWhileShuttingDown += failFast.Count;
+                    _shutdownFailure = outcome.FailureKind ?? "error";
+                    Interlocked.Add(ref _droppedCount, failFast.Count);
                 }
             }
         }
@@ -471,43 +471,43 @@ internal sealed partial class ExportQueue : IAsyncDisposable, IDisposable
             // A broken log sink must not stop the sender; the counters still tell the story.
         }
 
-        lock (this.gate)
+        lock (_gate)
         {
-            this.inFlight = null;
+            _inFlight = null;
             this.CompleteSettledFlushes();
         }
     }
 
     private FlushWaiter? RegisterFlush()
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            var waiter = new FlushWaiter(this.lastSequence);
+            var waiter = new FlushWaiter(_lastSequence);
             if (this.OldestUnsettledSequence() > waiter.LastSequence)
             {
                 return null;
             }
 
-            this.flushWaiters.Add(waiter);
+            _flushWaiters.Add(waiter);
             return waiter;
         }
     }
 
     private void ForgetFlush(FlushWaiter waiter)
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            this.flushWaiters.Remove(waiter);
+            _flushWaiters.Remove(waiter);
         }
     }
 
     private long OldestUnsettledSequence() =>
-        this.inFlight?.Sequence ?? (this.pending.TryPeek(out var next) ? next.Sequence : long.MaxValue);
+        _inFlight?.Sequence ?? (_pending.TryPeek(out var next) ? next.Sequence : long.MaxValue);
 
     private void CompleteSettledFlushes()
     {
         var oldest = this.OldestUnsettledSequence();
-        this.flushWaiters.RemoveAll(waiter =>
+        _flushWaiters.RemoveAll(waiter =>
         {
             if (waiter.LastSequence >= oldest)
             {

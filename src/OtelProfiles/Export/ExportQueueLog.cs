@@ -10,7 +10,7 @@ internal sealed partial class ExportQueue
         switch (decision.Action)
         {
             case FailureLogAction.LogFirst:
-                this.LogFirstFailure(this.Target, outcome.Error, this.options.FailureLogInterval.TotalMinutes);
+                this.LogFirstFailure(this.Target, outcome.Error, _options.FailureLogInterval.TotalMinutes);
                 break;
             case FailureLogAction.LogSummary:
                 this.LogRepeatedFailure(this.Target, decision.Occurrences, outcome.FailureKind, decision.SinceLastLogged.TotalMinutes, outcome.Error);
@@ -36,7 +36,7 @@ internal sealed partial class ExportQueue
         switch (decision.Action)
         {
             case FailureLogAction.LogFirst:
-                this.LogFirstQueueFull(this.Target, this.options.Capacity);
+                this.LogFirstQueueFull(this.Target, _options.Capacity);
                 break;
             case FailureLogAction.LogSummary:
                 this.LogRepeatedQueueFull(this.Target, decision.Occurrences, decision.SinceLastLogged.TotalMinutes);

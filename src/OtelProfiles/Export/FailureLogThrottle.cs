@@ -7,39 +7,39 @@ namespace OtelProfiles.Export;
 /// </summary>
 internal sealed class FailureLogThrottle
 {
-    private readonly TimeSpan summaryInterval;
-    private readonly TimeProvider timeProvider;
-    private readonly Dictionary<string, KindState> kinds = new(StringComparer.Ordinal);
+    private readonly TimeSpan _summaryInterval;
+    private readonly TimeProvider _timeProvider;
+    private readonly Dictionary<string, KindState> _kinds = new(StringComparer.Ordinal);
 
     public FailureLogThrottle(TimeSpan summaryInterval, TimeProvider timeProvider)
     {
-        this.summaryInterval = summaryInterval;
-        this.timeProvider = timeProvider;
+        _summaryInterval = summaryInterval;
+        _timeProvider = timeProvider;
     }
 
     /// <summary>What to log for one failure of <paramref name="kind"/>.</summary>
     public FailureLogDecision Record(string kind)
     {
-        var now = this.timeProvider.GetTimestamp();
-        if (!this.kinds.TryGetValue(kind, out var state))
+        var now = _timeProvider.GetTimestamp();
+        if (!_kinds.TryGetValue(kind, out var state))
         {
-            this.kinds[kind] = new KindState(now, 0);
+            _kinds[kind] = new KindState(now, 0);
             return new FailureLogDecision(FailureLogAction.LogFirst, 0, TimeSpan.Zero);
         }
 
-        var since = this.timeProvider.GetElapsedTime(state.LastLogged, now);
-        if (since < this.summaryInterval)
+        var since = _timeProvider.GetElapsedTime(state.LastLogged, now);
+        if (since < _summaryInterval)
         {
-            this.kinds[kind] = state with { Suppressed = state.Suppressed + 1 };
+            _kinds[kind] = state with { Suppressed = state.Suppressed + 1 };
             return new FailureLogDecision(FailureLogAction.Suppress, 0, since);
         }
 
-        this.kinds[kind] = new KindState(now, 0);
+        _kinds[kind] = new KindState(now, 0);
         return new FailureLogDecision(FailureLogAction.LogSummary, state.Suppressed + 1, since);
     }
 
     /// <summary>Forgets all kinds after a success, so the next outage is reported in full again.</summary>
-    public void Reset() => this.kinds.Clear();
+    public void Reset() => _kinds.Clear();
 
     private readonly record struct KindState(long LastLogged, int Suppressed);
 }

@@ -19,10 +19,10 @@ internal sealed class FileProfilesExporter : IProfilesExporter
 
     private const string TempPrefix = ".writing-";
 
-    private readonly string directory;
-    private readonly int maxFiles;
-    private readonly TimeProvider timeProvider;
-    private int sequence;
+    private readonly string _directory;
+    private readonly int _maxFiles;
+    private readonly TimeProvider _timeProvider;
+    private int _sequence;
 
     /// <param name="directory">Created if missing.</param>
     /// <param name="maxFiles">Keep at most this many files; the oldest are deleted. Zero or less keeps everything.</param>
@@ -30,10 +30,10 @@ internal sealed class FileProfilesExporter : IProfilesExporter
     public FileProfilesExporter(string directory, int maxFiles = DefaultMaxFiles, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        this.directory = Path.GetFullPath(directory);
-        this.maxFiles = maxFiles;
-        this.timeProvider = timeProvider ?? TimeProvider.System;
-        this.Target = $"file {this.directory}";
+        _directory = Path.GetFullPath(directory);
+        _maxFiles = maxFiles;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        this.Target = $"file {_directory}";
     }
 
     public string Target { get; }
@@ -43,7 +43,7 @@ internal sealed class FileProfilesExporter : IProfilesExporter
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            Directory.CreateDirectory(this.directory);
+            Directory.CreateDirectory(_directory);
             this.WriteAtomically(request);
             this.DeleteOldest();
             return ValueTask.FromResult(ExportOutcome.Ok);
@@ -53,7 +53,7 @@ internal sealed class FileProfilesExporter : IProfilesExporter
             // A full disk or a read-only directory does not fix itself within the few seconds a retry waits.
             return ValueTask.FromResult(ExportOutcome.Failed(
                 "file write failed",
-                $"Could not write profiles into '{this.directory}': {ex.Message}",
+                $"Could not write profiles into '{_directory}': {ex.Message}",
                 retryable: false));
         }
     }
@@ -67,7 +67,7 @@ internal sealed class FileProfilesExporter : IProfilesExporter
     private void WriteAtomically(ExportProfilesServiceRequest request)
     {
         var finalPath = this.NextFileName();
-        var tempPath = Path.Combine(this.directory, TempPrefix + Path.GetFileName(finalPath));
+        var tempPath = Path.Combine(_directory, TempPrefix + Path.GetFileName(finalPath));
         try
         {
             using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -103,26 +103,26 @@ internal sealed class FileProfilesExporter : IProfilesExporter
     private string NextFileName()
     {
         // UTC with milliseconds, then a per-exporter sequence: names sort by time even within one millisecond.
-        var timestamp = this.timeProvider.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
-        var number = Interlocked.Increment(ref this.sequence);
-        return Path.Combine(this.directory, $"profiles-{timestamp}-{number.ToString("D4", CultureInfo.InvariantCulture)}.pb");
+        var timestamp = _timeProvider.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+        var number = Interlocked.Increment(ref _sequence);
+        return Path.Combine(_directory, $"profiles-{timestamp}-{number.ToString("D4", CultureInfo.InvariantCulture)}.pb");
     }
 
     private void DeleteOldest()
     {
-        if (this.maxFiles <= 0)
+        if (_maxFiles <= 0)
         {
             return;
         }
 
-        var files = Directory.GetFiles(this.directory, SearchPattern);
-        if (files.Length <= this.maxFiles)
+        var files = Directory.GetFiles(_directory, SearchPattern);
+        if (files.Length <= _maxFiles)
         {
             return;
         }
 
         Array.Sort(files, StringComparer.Ordinal);
-        foreach (var file in files.AsSpan(0, files.Length - this.maxFiles))
+        foreach (var file in files.AsSpan(0, files.Length - _maxFiles))
         {
             try
             {

@@ -16,12 +16,12 @@ internal sealed class OtlpGrpcProfilesExporter : IProfilesExporter
     private const string RequestEncodingKey = "grpc-internal-encoding-request";
     private const string StatusDetailsTrailer = "grpc-status-details-bin";
 
-    private readonly GrpcChannel channel;
-    private readonly ProfilesService.ProfilesServiceClient client;
-    private readonly IReadOnlyList<KeyValuePair<string, string>> headers;
-    private readonly SecretRedactor redactor;
-    private readonly TimeSpan timeout;
-    private readonly bool compress;
+    private readonly GrpcChannel _channel;
+    private readonly ProfilesService.ProfilesServiceClient _client;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _headers;
+    private readonly SecretRedactor _redactor;
+    private readonly TimeSpan _timeout;
+    private readonly bool _compress;
 
     /// <param name="endpoint">The receiver's base address, for example <c>http://localhost:4317</c>.</param>
     /// <param name="headers">Sent as metadata with every call; the values are treated as secrets.</param>
@@ -37,13 +37,13 @@ internal sealed class OtlpGrpcProfilesExporter : IProfilesExporter
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
 
-        this.headers = ExportHeaders.Validate(headers);
-        this.redactor = SecretRedactor.For(endpoint, this.headers);
-        this.timeout = timeout;
-        this.compress = compress;
+        _headers = ExportHeaders.Validate(headers);
+        _redactor = SecretRedactor.For(endpoint, _headers);
+        _timeout = timeout;
+        _compress = compress;
         this.Target = $"OTLP/gRPC {Redaction.Url(endpoint)}";
 
-        this.channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
+        _channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
             {
@@ -53,7 +53,7 @@ internal sealed class OtlpGrpcProfilesExporter : IProfilesExporter
             },
             DisposeHttpClient = true,
         });
-        this.client = new ProfilesService.ProfilesServiceClient(this.channel);
+        _client = new ProfilesService.ProfilesServiceClient(_channel);
     }
 
     public string Target { get; }
@@ -63,14 +63,14 @@ internal sealed class OtlpGrpcProfilesExporter : IProfilesExporter
         // The export's own HTTP/2 call must not show up as a span in the application's traces.
         using var suppress = SuppressInstrumentationScope.Begin();
 
-        var options = new CallOptions(this.CreateMetadata(), DateTime.UtcNow + this.timeout, cancellationToken);
+        var options = new CallOptions(this.CreateMetadata(), DateTime.UtcNow + _timeout, cancellationToken);
         try
         {
-            var response = await this.client.ExportAsync(request, options).ResponseAsync.ConfigureAwait(false);
+            var response = await _client.ExportAsync(request, options).ResponseAsync.ConfigureAwait(false);
             var partial = response.PartialSuccess;
             return partial is null
                 ? ExportOutcome.Ok
-                : ExportOutcome.Accepted(partial.RejectedProfiles, ErrorText.Excerpt(partial.ErrorMessage, this.redactor));
+                : ExportOutcome.Accepted(partial.RejectedProfiles, ErrorText.Excerpt(partial.ErrorMessage, _redactor));
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
         {
@@ -82,23 +82,23 @@ internal sealed class OtlpGrpcProfilesExporter : IProfilesExporter
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return ErrorText.UnexpectedFailure(ex, this.redactor);
+            return ErrorText.UnexpectedFailure(ex, _redactor);
         }
     }
 
-    public void Dispose() => this.channel.Dispose();
+    public void Dispose() => _channel.Dispose();
 
     public override string ToString() => this.Target;
 
     private Metadata CreateMetadata()
     {
         var metadata = new Metadata();
-        foreach (var (name, value) in this.headers)
+        foreach (var (name, value) in _headers)
         {
             metadata.Add(name, value);
         }
 
-        if (this.compress)
+        if (_compress)
         {
             metadata.Add(RequestEncodingKey, "gzip");
         }
@@ -113,15 +113,15 @@ internal sealed class OtlpGrpcProfilesExporter : IProfilesExporter
 
         // The client reports transport failures (connection refused, reset) as UNAVAILABLE with the cause in
         // DebugException; its message names the address, which is more useful than the generic detail.
-        var reason = ErrorText.Excerpt(ex.Status.Detail, this.redactor);
+        var reason = ErrorText.Excerpt(ex.Status.Detail, _redactor);
         if (ex.Status.DebugException is { } cause && cause.Message is { Length: > 0 } causeMessage)
         {
-            reason = $"{reason} ({ErrorText.Excerpt(causeMessage, this.redactor)})";
+            reason = $"{reason} ({ErrorText.Excerpt(causeMessage, _redactor)})";
         }
 
         var kind = ex.StatusCode == StatusCode.DeadlineExceeded ? "timeout" : $"gRPC {ex.StatusCode}";
         var error = ex.StatusCode == StatusCode.DeadlineExceeded
-            ? $"gRPC DeadlineExceeded: {reason} (the timeout is {this.timeout.TotalSeconds:0.###} s)"
+            ? $"gRPC DeadlineExceeded: {reason} (the timeout is {_timeout.TotalSeconds:0.###} s)"
             : $"gRPC {ex.StatusCode}: {reason}";
         return ExportOutcome.Failed(
             kind,

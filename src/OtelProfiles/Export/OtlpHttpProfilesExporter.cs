@@ -15,13 +15,13 @@ internal sealed class OtlpHttpProfilesExporter : IProfilesExporter
     // An ExportProfilesServiceResponse is a count and a message; anything bigger is not one.
     private const int MaxResponseBytes = 64 * 1024;
 
-    private readonly HttpClient httpClient;
-    private readonly Uri endpoint;
-    private readonly IReadOnlyList<KeyValuePair<string, string>> headers;
-    private readonly SecretRedactor redactor;
-    private readonly TimeSpan timeout;
-    private readonly bool compress;
-    private readonly TimeProvider timeProvider;
+    private readonly HttpClient _httpClient;
+    private readonly Uri _endpoint;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _headers;
+    private readonly SecretRedactor _redactor;
+    private readonly TimeSpan _timeout;
+    private readonly bool _compress;
+    private readonly TimeProvider _timeProvider;
 
     /// <param name="endpoint">The full URL to POST to, for example <c>http://localhost:4318/v1development/profiles</c>.</param>
     /// <param name="headers">Sent with every request; the values are treated as secrets.</param>
@@ -43,15 +43,15 @@ internal sealed class OtlpHttpProfilesExporter : IProfilesExporter
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
 
-        this.endpoint = endpoint;
-        this.headers = ExportHeaders.Validate(headers);
-        this.redactor = SecretRedactor.For(endpoint, this.headers);
-        this.timeout = timeout;
-        this.compress = compress;
-        this.timeProvider = timeProvider ?? TimeProvider.System;
+        _endpoint = endpoint;
+        _headers = ExportHeaders.Validate(headers);
+        _redactor = SecretRedactor.For(endpoint, _headers);
+        _timeout = timeout;
+        _compress = compress;
+        _timeProvider = timeProvider ?? TimeProvider.System;
         this.Target = $"OTLP/HTTP {Redaction.Url(endpoint)}";
 
-        this.httpClient = new HttpClient(new SocketsHttpHandler
+        _httpClient = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
@@ -70,11 +70,11 @@ internal sealed class OtlpHttpProfilesExporter : IProfilesExporter
         using var suppress = SuppressInstrumentationScope.Begin();
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(this.timeout);
+        timeoutSource.CancelAfter(_timeout);
         using var message = this.CreateRequest(request);
         try
         {
-            using var response = await this.httpClient
+            using var response = await _httpClient
                 .SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token)
                 .ConfigureAwait(false);
             return await this.DescribeAsync(response, timeoutSource.Token).ConfigureAwait(false);
@@ -87,7 +87,7 @@ internal sealed class OtlpHttpProfilesExporter : IProfilesExporter
         {
             return ExportOutcome.Failed(
                 "timeout",
-                $"HTTP request timed out: no answer within {this.timeout.TotalSeconds:0.###} s",
+                $"HTTP request timed out: no answer within {_timeout.TotalSeconds:0.###} s",
                 retryable: true);
         }
         catch (HttpRequestException ex)
@@ -96,32 +96,32 @@ internal sealed class OtlpHttpProfilesExporter : IProfilesExporter
             var cause = ex.InnerException?.Message is { Length: > 0 } inner && inner != ex.Message ? $" ({inner})" : string.Empty;
             return ExportOutcome.Failed(
                 "connection failed",
-                ErrorText.Excerpt($"HTTP request failed: {ex.Message}{cause}", this.redactor),
+                ErrorText.Excerpt($"HTTP request failed: {ex.Message}{cause}", _redactor),
                 retryable: true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return ErrorText.UnexpectedFailure(ex, this.redactor);
+            return ErrorText.UnexpectedFailure(ex, _redactor);
         }
     }
 
-    public void Dispose() => this.httpClient.Dispose();
+    public void Dispose() => _httpClient.Dispose();
 
     public override string ToString() => this.Target;
 
     private HttpRequestMessage CreateRequest(ExportProfilesServiceRequest request)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, this.endpoint)
+        var message = new HttpRequestMessage(HttpMethod.Post, _endpoint)
         {
-            Content = new ByteArrayContent(this.compress ? Gzip(request) : request.ToByteArray()),
+            Content = new ByteArrayContent(_compress ? Gzip(request) : request.ToByteArray()),
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue(ProtobufMediaType);
-        if (this.compress)
+        if (_compress)
         {
             message.Content.Headers.ContentEncoding.Add("gzip");
         }
 
-        foreach (var (name, value) in this.headers)
+        foreach (var (name, value) in _headers)
         {
             // Validated at construction; "without validation" keeps the value out of any parser exception message.
             message.Headers.TryAddWithoutValidation(name, value);
@@ -138,13 +138,13 @@ internal sealed class OtlpHttpProfilesExporter : IProfilesExporter
             return await this.ReadPartialSuccessAsync(response.Content, cancellationToken).ConfigureAwait(false);
         }
 
-        var reason = await HttpErrorBody.ReadReasonAsync(response.Content, this.redactor, cancellationToken).ConfigureAwait(false);
+        var reason = await HttpErrorBody.ReadReasonAsync(response.Content, _redactor, cancellationToken).ConfigureAwait(false);
         var error = reason.Length == 0
             ? $"HTTP {status} {response.ReasonPhrase}"
             : $"HTTP {status} {response.ReasonPhrase}: {reason}";
         var retryable = HttpRetryClassifier.IsRetryable(response.StatusCode);
-        var retryAfter = retryable ? HttpRetryClassifier.RetryAfter(response.Headers.RetryAfter, this.timeProvider.GetUtcNow()) : null;
-        return ExportOutcome.Failed($"HTTP {status}", ErrorText.Excerpt(error, this.redactor), retryable, retryAfter);
+        var retryAfter = retryable ? HttpRetryClassifier.RetryAfter(response.Headers.RetryAfter, _timeProvider.GetUtcNow()) : null;
+        return ExportOutcome.Failed($"HTTP {status}", ErrorText.Excerpt(error, _redactor), retryable, retryAfter);
     }
 
     private async Task<ExportOutcome> ReadPartialSuccessAsync(HttpContent content, CancellationToken cancellationToken)
@@ -160,7 +160,7 @@ internal sealed class OtlpHttpProfilesExporter : IProfilesExporter
             var partial = ExportProfilesServiceResponse.Parser.ParseFrom(bytes).PartialSuccess;
             return partial is null
                 ? ExportOutcome.Ok
-                : ExportOutcome.Accepted(partial.RejectedProfiles, ErrorText.Excerpt(partial.ErrorMessage, this.redactor));
+                : ExportOutcome.Accepted(partial.RejectedProfiles, ErrorText.Excerpt(partial.ErrorMessage, _redactor));
         }
         catch (InvalidProtocolBufferException)
         {

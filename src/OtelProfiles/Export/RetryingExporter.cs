@@ -11,15 +11,15 @@ namespace OtelProfiles.Export;
 /// </summary>
 internal sealed partial class RetryingExporter : IProfilesExporter
 {
-    private readonly IProfilesExporter inner;
-    private readonly RetryPolicy policy;
-    private readonly ExportDelay delay;
-    private readonly TimeProvider timeProvider;
-    private readonly Random random;
-    private readonly ILogger logger;
+    private readonly IProfilesExporter _inner;
+    private readonly RetryPolicy _policy;
+    private readonly ExportDelay _delay;
+    private readonly TimeProvider _timeProvider;
+    private readonly Random _random;
+    private readonly ILogger _logger;
 
     // Cancelled by StopRetrying (shutdown): ends a retry wait at once and lets no new retry start.
-    private readonly CancellationTokenSource retriesStopped = new();
+    private readonly CancellationTokenSource _retriesStopped = new();
 
     public RetryingExporter(
         IProfilesExporter inner,
@@ -29,35 +29,35 @@ internal sealed partial class RetryingExporter : IProfilesExporter
         Random? random = null,
         ILogger? logger = null)
     {
-        this.inner = inner ?? throw new ArgumentNullException(nameof(inner));
-        this.policy = policy ?? RetryPolicy.Default;
-        ArgumentOutOfRangeException.ThrowIfLessThan(this.policy.MaxAttempts, 1, nameof(policy));
-        this.delay = delay ?? RetryPolicy.RealDelay;
-        this.timeProvider = timeProvider ?? TimeProvider.System;
-        this.random = random ?? Random.Shared;
-        this.logger = logger ?? NullLogger.Instance;
+        _inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        _policy = policy ?? RetryPolicy.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_policy.MaxAttempts, 1, nameof(policy));
+        _delay = delay ?? RetryPolicy.RealDelay;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _random = random ?? Random.Shared;
+        _logger = logger ?? NullLogger.Instance;
     }
 
-    public string Target => this.inner.Target;
+    public string Target => _inner.Target;
 
     public async ValueTask<ExportOutcome> ExportAsync(ExportProfilesServiceRequest request, CancellationToken cancellationToken)
     {
-        var started = this.timeProvider.GetTimestamp();
+        var started = _timeProvider.GetTimestamp();
         using var deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadlineSource.CancelAfter(this.policy.TotalDeadline);
+        deadlineSource.CancelAfter(_policy.TotalDeadline);
 
         for (var attempt = 1; ; attempt++)
         {
             ExportOutcome outcome;
             try
             {
-                outcome = await this.inner.ExportAsync(request, deadlineSource.Token).ConfigureAwait(false);
+                outcome = await _inner.ExportAsync(request, deadlineSource.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 return ExportOutcome.Failed(
                     "retry deadline",
-                    $"Gave up after {attempt} attempt(s): the retry deadline of {this.policy.TotalDeadline.TotalSeconds:0.###} s passed during an attempt",
+                    $"Gave up after {attempt} attempt(s): the retry deadline of {_policy.TotalDeadline.TotalSeconds:0.###} s passed during an attempt",
                     retryable: false);
             }
 
@@ -66,13 +66,13 @@ internal sealed partial class RetryingExporter : IProfilesExporter
                 return outcome;
             }
 
-            if (attempt >= this.policy.MaxAttempts)
+            if (attempt >= _policy.MaxAttempts)
             {
                 return GiveUp(outcome, $"after {attempt} attempts");
             }
 
             var wait = this.NextWait(attempt, outcome);
-            var remaining = this.policy.TotalDeadline - this.timeProvider.GetElapsedTime(started);
+            var remaining = _policy.TotalDeadline - _timeProvider.GetElapsedTime(started);
             if (wait >= remaining)
             {
                 // Waiting past the deadline only to be cancelled would hold the queue for nothing.
@@ -82,7 +82,7 @@ internal sealed partial class RetryingExporter : IProfilesExporter
             // At shutdown only a receiver that answered and named its delay (Retry-After, RetryInfo) is waited for,
             // within shutdown's budget; refused, reset or silent receivers are not worth the app's shutdown time.
             var waitsAtShutdown = outcome.RetryAfter is not null;
-            if (this.retriesStopped.IsCancellationRequested && !waitsAtShutdown)
+            if (_retriesStopped.IsCancellationRequested && !waitsAtShutdown)
             {
                 return GiveUp(outcome, $"after {attempt} attempt(s): shutting down, no time to retry");
             }
@@ -90,16 +90,16 @@ internal sealed partial class RetryingExporter : IProfilesExporter
             this.LogRetrying(attempt, this.Target, outcome.Error, wait.TotalMilliseconds);
             OtelProfilesEventSource.Log.ExportRetrying(this.Target, (long)wait.TotalMilliseconds);
             using var waitSource = CancellationTokenSource.CreateLinkedTokenSource(
-                deadlineSource.Token, waitsAtShutdown ? CancellationToken.None : this.retriesStopped.Token);
+                deadlineSource.Token, waitsAtShutdown ? CancellationToken.None : _retriesStopped.Token);
             try
             {
-                await this.delay(wait, waitSource.Token).ConfigureAwait(false);
+                await _delay(wait, waitSource.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 return GiveUp(
                     outcome,
-                    this.retriesStopped.IsCancellationRequested
+                    _retriesStopped.IsCancellationRequested
                         ? $"after {attempt} attempt(s): shutting down, no time to retry"
                         : $"after {attempt} attempt(s): the retry deadline passed");
             }
@@ -110,7 +110,7 @@ internal sealed partial class RetryingExporter : IProfilesExporter
     {
         try
         {
-            this.retriesStopped.Cancel();
+            _retriesStopped.Cancel();
         }
         catch (ObjectDisposedException)
         {
@@ -120,11 +120,11 @@ internal sealed partial class RetryingExporter : IProfilesExporter
 
     public void Dispose()
     {
-        this.inner.Dispose();
-        this.retriesStopped.Dispose();
+        _inner.Dispose();
+        _retriesStopped.Dispose();
     }
 
-    public override string ToString() => $"Retrying({this.inner})";
+    public override string ToString() => $"Retrying({_inner})";
 
     private static ExportOutcome GiveUp(ExportOutcome last, string why) =>
         last with { Retryable = false, Error = $"{last.Error} (gave up {why})" };
@@ -133,10 +133,10 @@ internal sealed partial class RetryingExporter : IProfilesExporter
     {
         if (outcome.RetryAfter is { } requested)
         {
-            return requested > this.policy.MaxRetryAfter ? this.policy.MaxRetryAfter : requested;
+            return requested > _policy.MaxRetryAfter ? _policy.MaxRetryAfter : requested;
         }
 
-        return this.policy.Backoff(attempt, this.random);
+        return _policy.Backoff(attempt, _random);
     }
 
     [LoggerMessage(EventId = 18, EventName = "ExportRetrying", Level = LogLevel.Debug, Message = "Profiles export attempt {Attempt} to {Target} failed ({Error}); retrying in {DelayMs:0} ms.")]

@@ -15,7 +15,7 @@ internal sealed class SecretRedactor
     // "Basic c2VjcmV0" may come back as just "c2VjcmV0"; the scheme word itself ("Basic", "Bearer") is not secret.
     private const int MinimumTokenLength = 6;
 
-    private readonly string[] secrets;
+    private readonly string[] _secrets;
 
     public SecretRedactor(IEnumerable<string> headerValues)
     {
@@ -38,7 +38,7 @@ internal sealed class SecretRedactor
         }
 
         // Longest first so that a whole value is masked before one of its tokens could split it.
-        this.secrets = secrets.OrderByDescending(s => s.Length).ToArray();
+        _secrets = secrets.OrderByDescending(s => s.Length).ToArray();
     }
 
     public static SecretRedactor None { get; } = new([]);
@@ -84,7 +84,7 @@ internal sealed class SecretRedactor
 
     public string Redact(string text)
     {
-        foreach (var secret in this.secrets)
+        foreach (var secret in _secrets)
         {
             text = text.Replace(secret, Mask, StringComparison.OrdinalIgnoreCase);
         }
@@ -92,5 +92,5 @@ internal sealed class SecretRedactor
         return text;
     }
 
-    public override string ToString() => $"SecretRedactor({this.secrets.Length} values)";
+    public override string ToString() => $"SecretRedactor({_secrets.Length} values)";
 }

@@ -69,6 +69,15 @@ internal sealed class ProfilingRun
     /// Opens the sessions and collects <paramref name="types"/>. Throws when this process cannot be profiled
     /// (<see cref="ProfilerUnavailableException"/>) or an exporter setting is invalid; nothing is left open then.
     /// </summary>
+    /// <param name="options">The options in force for this run.</param>
+    /// <param name="types">The profile types to collect from the start.</param>
+    /// <param name="support">What this runtime supports.</param>
+    /// <param name="sources">The profile sources, one per family.</param>
+    /// <param name="threads">The profiler's own threads (their samples are dropped, their CPU charged).</param>
+    /// <param name="failures">Where failures of the run's threads are reported.</param>
+    /// <param name="exportInterval">The export interval in force, read at every cut.</param>
+    /// <param name="resource">The app's OpenTelemetry Resource, read when a request is built.</param>
+    /// <param name="logger">The profiler's log.</param>
     /// <param name="onCut">Called after every interval ended without failing (with what its build saw, or null when it sent nothing).</param>
     public static ProfilingRun Start(
         OtlpProfilesOptions options,

@@ -15,6 +15,9 @@ internal sealed class FrameResolver
     private readonly Func<NativeImageMap> _images;
     private readonly ReadyToRunImages _precompiled;
 
+    /// <param name="methods">The JIT-compiled and precompiled methods the runtime reported.</param>
+    /// <param name="images">The process's mapped native images, read again when an address falls outside every known one.</param>
+    /// <param name="modules">The managed modules' files, for frames no event names (named from the ReadyToRun image).</param>
     /// <param name="onFailure">Told once per image that cannot be read for names (its frames keep the file name).</param>
     public FrameResolver(MethodAddressMap methods, Func<NativeImageMap> images, ModuleFileMap? modules = null, Action<string, Exception>? onFailure = null)
     {

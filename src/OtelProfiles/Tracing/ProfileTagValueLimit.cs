@@ -24,8 +24,8 @@ internal static class ProfileTagValueLimit
     private static readonly ConcurrentDictionary<string, KeyValues> ValuesByKey = new(StringComparer.Ordinal);
     private static readonly object Gate = new();
     private static readonly List<string> PendingLines = [];
-    private static ILogger? s_logger;
-    private static int s_keysLogged;
+    private static ILogger? _logger;
+    private static int _keysLogged;
 
     /// <summary>Where the lines go (the profiler's logger, once it starts); lines waiting for it are written now.</summary>
     public static void SetLogger(ILogger logger)
@@ -33,7 +33,7 @@ internal static class ProfileTagValueLimit
         string[] pending;
         lock (Gate)
         {
-            s_logger = logger;
+            _logger = logger;
             pending = PendingLines.ToArray();
             PendingLines.Clear();
         }
@@ -54,7 +54,7 @@ internal static class ProfileTagValueLimit
         {
             if (ValuesByKey.Count >= MaxKeys)
             {
-                if (Interlocked.Exchange(ref s_keysLogged, 1) == 0)
+                if (Interlocked.Exchange(ref _keysLogged, 1) == 0)
                 {
                     Report($"profile tag key '{key}' and any later new key are dropped: at most {MaxKeys} distinct keys are exported");
                 }
@@ -90,7 +90,7 @@ internal static class ProfileTagValueLimit
         ILogger? logger;
         lock (Gate)
         {
-            logger = s_logger;
+            logger = _logger;
             if (logger is null)
             {
                 PendingLines.Add(line);

@@ -27,42 +27,42 @@ internal static class SampleContextTracker
     private static readonly object Gate = new();
 
     [ThreadStatic]
-    private static ThreadContextHistory? t_history;
+    private static ThreadContextHistory? _history;
 
-    private static volatile bool s_tracking;
+    private static volatile bool _tracking;
 
     // False until some thread records a change: until then (an app without spans or tags) a sample's lookup is one read.
-    private static volatile bool s_anyHistory;
-    private static int s_generation;
-    private static ProfileSpanLinks s_links;
-    private static long s_unknown;
+    private static volatile bool _anyHistory;
+    private static int _generation;
+    private static ProfileSpanLinks _links;
+    private static long _unknown;
 
     /// <summary>True while a profiler run keeps histories.</summary>
-    public static bool IsTracking => s_tracking;
+    public static bool IsTracking => _tracking;
 
     /// <summary>The span choice in force.</summary>
-    public static ProfileSpanLinks Links => s_links;
+    public static ProfileSpanLinks Links => _links;
 
     /// <summary>Samples whose context could not be told (the thread's history no longer reached back to them).</summary>
-    public static long UnknownContexts => Interlocked.Read(ref s_unknown);
+    public static long UnknownContexts => Interlocked.Read(ref _unknown);
 
     /// <summary>Starts keeping histories, linking the spans <paramref name="links"/> selects.</summary>
     public static void Start(ProfileSpanLinks links)
     {
         lock (Gate)
         {
-            if (s_tracking)
+            if (_tracking)
             {
                 Activity.CurrentChanged -= OnActivityCurrentChanged;
             }
 
-            s_links = links;
+            _links = links;
             if (links != ProfileSpanLinks.None)
             {
                 Activity.CurrentChanged += OnActivityCurrentChanged;
             }
 
-            s_tracking = true;
+            _tracking = true;
         }
     }
 
@@ -71,10 +71,10 @@ internal static class SampleContextTracker
     {
         lock (Gate)
         {
-            if (s_tracking)
+            if (_tracking)
             {
                 Activity.CurrentChanged -= OnActivityCurrentChanged;
-                s_tracking = false;
+                _tracking = false;
 
                 // Threads keep their history object until they record again: it lets go of what it holds now.
                 foreach (ThreadContextHistory history in Histories.Values)
@@ -83,8 +83,8 @@ internal static class SampleContextTracker
                 }
 
                 Histories.Clear();
-                s_anyHistory = false;
-                Interlocked.Increment(ref s_generation);
+                _anyHistory = false;
+                Interlocked.Increment(ref _generation);
             }
         }
     }
@@ -96,14 +96,14 @@ internal static class SampleContextTracker
     /// </summary>
     public static SampleContext At(long osThreadId, long timestamp)
     {
-        if (!s_anyHistory || !s_tracking || !Histories.TryGetValue(osThreadId, out ThreadContextHistory? history))
+        if (!_anyHistory || !_tracking || !Histories.TryGetValue(osThreadId, out ThreadContextHistory? history))
         {
             return default;
         }
 
         if (!history.TryFind(timestamp, out SampleContext context))
         {
-            Interlocked.Increment(ref s_unknown);
+            Interlocked.Increment(ref _unknown);
             return default;
         }
 
@@ -130,7 +130,7 @@ internal static class SampleContextTracker
     /// <summary>Called on the thread whose <see cref="ProfileTags"/> scope changed (set, ended, or flowed in or out).</summary>
     internal static void OnTagsChanged(ProfileTagSet? tags)
     {
-        if (s_tracking)
+        if (_tracking)
         {
             Record(null, tags, spanChanged: false);
         }
@@ -139,7 +139,7 @@ internal static class SampleContextTracker
     private static void OnActivityCurrentChanged(object? sender, ActivityChangedEventArgs change)
     {
         // Setting the mirror calls OnSpanChanged on this thread, and from now on wherever the context flows.
-        if (s_tracking)
+        if (_tracking)
         {
             try
             {
@@ -154,7 +154,7 @@ internal static class SampleContextTracker
 
     private static void OnSpanChanged(AsyncLocalValueChangedArgs<Activity?> change)
     {
-        if (s_tracking)
+        if (_tracking)
         {
             Record(change.CurrentValue, null, spanChanged: true);
         }
@@ -164,8 +164,8 @@ internal static class SampleContextTracker
     {
         try
         {
-            ThreadContextHistory? history = t_history;
-            if (history is null || history.Generation != s_generation)
+            ThreadContextHistory? history = _history;
+            if (history is null || history.Generation != _generation)
             {
                 history = CreateHistory();
             }
@@ -189,26 +189,26 @@ internal static class SampleContextTracker
 
     private static ThreadContextHistory CreateHistory()
     {
-        var history = new ThreadContextHistory(OsThreadId.Current(), Thread.CurrentThread, s_generation)
+        var history = new ThreadContextHistory(OsThreadId.Current(), Thread.CurrentThread, _generation)
         {
             // What flowed in before this thread's first change (or before this start of the profiler).
             CurrentSpan = CurrentSpan.Value,
             CurrentTags = ProfileTags.Current,
         };
-        t_history = history;
+        _history = history;
 
         // A new thread may reuse the id of one that ended: the new history replaces the old one. Without an OS
         // thread id (an unsupported OS) samples cannot be joined: the history is kept but never read.
         if (history.OsThreadId > 0)
         {
             Histories[history.OsThreadId] = history;
-            s_anyHistory = true;
+            _anyHistory = true;
         }
 
         return history;
     }
 
-    private static Activity? Select(Activity span) => s_links switch
+    private static Activity? Select(Activity span) => _links switch
     {
         ProfileSpanLinks.All => span,
         ProfileSpanLinks.Recorded => span.Recorded ? span : null,

@@ -1,6 +1,4 @@
-using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
-using OpenTelemetry.Proto.Profiles.V1Development;
 
 namespace OtelProfiles.Generators.Tests.EndToEnd;
 

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using CsCheck;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using OtelProfiles.Generators.Analyzers;
 using OtelProfiles.Generators.Tests.Infrastructure;

@@ -1,4 +1,3 @@
-using System.Reflection;
 using OtelProfiles.Generators.Tests.Samples;
 using OtelProfiles.Tags;
 

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using OtelProfiles.Collection;
-using Xunit;
 
 namespace OtelProfiles.Tests.Collection;
 

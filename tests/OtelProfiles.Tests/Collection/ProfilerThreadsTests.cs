@@ -1,5 +1,4 @@
 using OtelProfiles.Collection;
-using Xunit;
 
 namespace OtelProfiles.Tests.Collection;
 

@@ -1,4 +1,3 @@
-using Xunit;
 using static OtelProfiles.Tests.Configuration.Settings;
 
 namespace OtelProfiles.Tests.Configuration;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtelProfiles.Diagnostics;
 using OtelProfiles.Tests.Diagnostics;
-using Xunit;
 
 namespace OtelProfiles.Tests.Configuration;
 

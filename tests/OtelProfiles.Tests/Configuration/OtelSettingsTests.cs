@@ -1,5 +1,3 @@
-using OtelProfiles.Configuration;
-using Xunit;
 using static OtelProfiles.Tests.Configuration.Settings;
 
 namespace OtelProfiles.Tests.Configuration;

@@ -1,5 +1,4 @@
 using OtelProfiles.Configuration;
-using Xunit;
 
 namespace OtelProfiles.Tests.Configuration;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OtelProfiles.Configuration;
-using Xunit;
 
 namespace OtelProfiles.Tests.Configuration;
 

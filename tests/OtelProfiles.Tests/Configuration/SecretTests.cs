@@ -1,9 +1,6 @@
 using Microsoft.Extensions.Logging;
-using OtelProfiles.Configuration;
-using OtelProfiles.Diagnostics;
 using OtelProfiles.Hosting;
 using OtelProfiles.Tests.Diagnostics;
-using Xunit;
 using static OtelProfiles.Tests.Configuration.Settings;
 
 namespace OtelProfiles.Tests.Configuration;

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using OtelProfiles.Configuration;
-using Xunit;
 using static OtelProfiles.Tests.Configuration.Settings;
 
 namespace OtelProfiles.Tests.Configuration;

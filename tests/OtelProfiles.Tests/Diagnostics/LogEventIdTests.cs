@@ -1,7 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using OtelProfiles.Diagnostics;
-using Xunit;
 
 namespace OtelProfiles.Tests.Diagnostics;
 

@@ -1,6 +1,5 @@
-using OtelProfiles.Diagnostics;
 using System.Diagnostics.Tracing;
-using Xunit;
+using OtelProfiles.Diagnostics;
 
 namespace OtelProfiles.Tests.Diagnostics;
 

@@ -9,9 +9,9 @@ namespace OtelProfiles.Tests.Diagnostics;
 internal sealed class ProfilesEventListener : EventListener
 {
     // Field initialisers run before the base constructor, which already reports existing sources.
-    private readonly ConcurrentQueue<EventWrittenEventArgs> events = new();
+    private readonly ConcurrentQueue<EventWrittenEventArgs> _events = new();
 
-    public IReadOnlyList<EventWrittenEventArgs> Events => this.events.ToArray();
+    public IReadOnlyList<EventWrittenEventArgs> Events => _events.ToArray();
 
     /// <summary>Every event as text: its name, its formatted message and each payload value.</summary>
     public string AllText => string.Join(Environment.NewLine, this.Events.Select(Describe));
@@ -35,5 +35,5 @@ internal sealed class ProfilesEventListener : EventListener
         }
     }
 
-    protected override void OnEventWritten(EventWrittenEventArgs eventData) => this.events.Enqueue(eventData);
+    protected override void OnEventWritten(EventWrittenEventArgs eventData) => _events.Enqueue(eventData);
 }

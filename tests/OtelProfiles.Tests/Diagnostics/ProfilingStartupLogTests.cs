@@ -2,9 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OtelProfiles.Diagnostics;
 using OtelProfiles.Hosting;
-using Xunit;
 using static OtelProfiles.Tests.Configuration.Settings;
 
 namespace OtelProfiles.Tests.Diagnostics;

@@ -6,9 +6,9 @@ namespace OtelProfiles.Tests.Diagnostics;
 /// <summary>Keeps every formatted log line for assertions.</summary>
 internal sealed class RecordingLogger : ILogger
 {
-    private readonly ConcurrentQueue<Entry> entries = new();
+    private readonly ConcurrentQueue<Entry> _entries = new();
 
-    public IReadOnlyList<Entry> Entries => this.entries.ToArray();
+    public IReadOnlyList<Entry> Entries => _entries.ToArray();
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -16,7 +16,7 @@ internal sealed class RecordingLogger : ILogger
     public bool IsEnabled(LogLevel logLevel) => true;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        this.entries.Enqueue(new Entry(logLevel, eventId, formatter(state, exception), exception));
+        _entries.Enqueue(new Entry(logLevel, eventId, formatter(state, exception), exception));
 
     internal sealed record Entry(LogLevel Level, EventId EventId, string Message, Exception? Exception);
 }

@@ -1,5 +1,4 @@
 using OtelProfiles.Diagnostics;
-using Xunit;
 
 namespace OtelProfiles.Tests.Diagnostics;
 

@@ -6,14 +6,14 @@ namespace OtelProfiles.Tests.Export;
 /// <summary>An <see cref="ILogger"/> that keeps every formatted line (and exception text) for assertions.</summary>
 internal sealed class CapturingLogger : ILogger
 {
-    private readonly ConcurrentQueue<CapturedLog> entries = new();
+    private readonly ConcurrentQueue<CapturedLog> _entries = new();
 
-    public IReadOnlyList<CapturedLog> Entries => this.entries.ToArray();
+    public IReadOnlyList<CapturedLog> Entries => _entries.ToArray();
 
     /// <summary>Everything written, one entry per line, exceptions included.</summary>
-    public string AllText => string.Join(Environment.NewLine, this.entries.Select(e => e.ToString()));
+    public string AllText => string.Join(Environment.NewLine, _entries.Select(e => e.ToString()));
 
-    public IReadOnlyList<CapturedLog> AtLeast(LogLevel level) => this.entries.Where(e => e.Level >= level).ToArray();
+    public IReadOnlyList<CapturedLog> AtLeast(LogLevel level) => _entries.Where(e => e.Level >= level).ToArray();
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -21,7 +21,7 @@ internal sealed class CapturingLogger : ILogger
     public bool IsEnabled(LogLevel logLevel) => true;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        this.entries.Enqueue(new CapturedLog(logLevel, eventId.Id, formatter(state, exception), exception?.ToString()));
+        _entries.Enqueue(new CapturedLog(logLevel, eventId.Id, formatter(state, exception), exception?.ToString()));
 }
 
 internal sealed record CapturedLog(LogLevel Level, int EventId, string Message, string? Exception)

@@ -4,7 +4,6 @@ using OtelProfiles.Export;
 using OtelProfiles.Tests.Diagnostics;
 using OtelProfiles.Tests.Export.Faults;
 using OtelProfiles.Tests.Receivers;
-using Xunit;
 
 namespace OtelProfiles.Tests.Export;
 

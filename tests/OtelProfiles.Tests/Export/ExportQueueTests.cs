@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using OtelProfiles.Export;
 using OtelProfiles.Tests.Receivers;
-using Xunit;
 
 namespace OtelProfiles.Tests.Export;
 

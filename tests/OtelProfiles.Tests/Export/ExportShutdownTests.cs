@@ -2,7 +2,6 @@ using System.Diagnostics;
 using OtelProfiles.Export;
 using OtelProfiles.Tests.Export.Faults;
 using OtelProfiles.Tests.Receivers;
-using Xunit;
 
 namespace OtelProfiles.Tests.Export;
 

@@ -3,7 +3,6 @@ using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OtelProfiles.Collection;
 using OtelProfiles.Export;
 using OtelProfiles.Tests.Receivers;
-using Xunit;
 
 namespace OtelProfiles.Tests.Export;
 

@@ -1,19 +1,18 @@
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Profiles.V1Development;
 using OtelProfiles.Export;
-using Xunit;
 
 namespace OtelProfiles.Tests.Export;
 
 public sealed class FileProfilesExporterTests : IDisposable
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "otelprofiles-file-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "otelprofiles-file-tests", Guid.NewGuid().ToString("N"));
 
     [Fact]
     public async Task Writes_one_parseable_file_per_request_named_in_time_order()
     {
         var clock = new ManualTimeProvider();
-        using var exporter = new FileProfilesExporter(this.directory, timeProvider: clock);
+        using var exporter = new FileProfilesExporter(_directory, timeProvider: clock);
 
         for (var i = 1; i <= 3; i++)
         {
@@ -27,7 +26,7 @@ public sealed class FileProfilesExporterTests : IDisposable
             }
         }
 
-        var files = Directory.GetFiles(this.directory).Order(StringComparer.Ordinal).ToArray();
+        var files = Directory.GetFiles(_directory).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(
             ["profiles-20261125T184400000Z-0001.pb", "profiles-20261125T184400015Z-0002.pb", "profiles-20261125T184400015Z-0003.pb"],
             files.Select(Path.GetFileName));
@@ -43,9 +42,9 @@ public sealed class FileProfilesExporterTests : IDisposable
     public async Task Keeps_at_most_max_files_by_deleting_the_oldest()
     {
         var clock = new ManualTimeProvider();
-        using var exporter = new FileProfilesExporter(this.directory, maxFiles: 3, clock);
-        var unrelated = Path.Combine(this.directory, "notes.txt");
-        Directory.CreateDirectory(this.directory);
+        using var exporter = new FileProfilesExporter(_directory, maxFiles: 3, clock);
+        var unrelated = Path.Combine(_directory, "notes.txt");
+        Directory.CreateDirectory(_directory);
         await File.WriteAllTextAsync(unrelated, "not a profile");
 
         for (var i = 1; i <= 7; i++)
@@ -54,17 +53,17 @@ public sealed class FileProfilesExporterTests : IDisposable
             clock.Advance(TimeSpan.FromSeconds(15));
         }
 
-        var kept = Directory.GetFiles(this.directory, "profiles-*.pb").Order(StringComparer.Ordinal);
+        var kept = Directory.GetFiles(_directory, "profiles-*.pb").Order(StringComparer.Ordinal);
         Assert.Equal([5L, 6L, 7L], kept.Select(f => TestRequests.NumberOf(ExportProfilesServiceRequest.Parser.ParseFrom(File.ReadAllBytes(f)))));
         Assert.True(File.Exists(unrelated));
-        Assert.Empty(Directory.GetFiles(this.directory, ".writing-*"));
+        Assert.Empty(Directory.GetFiles(_directory, ".writing-*"));
     }
 
     [Fact]
     public async Task An_unwritable_directory_is_a_final_failure_not_an_exception()
     {
-        Directory.CreateDirectory(this.directory);
-        var notADirectory = Path.Combine(this.directory, "a-file");
+        Directory.CreateDirectory(_directory);
+        var notADirectory = Path.Combine(_directory, "a-file");
         await File.WriteAllTextAsync(notADirectory, "blocks the directory name");
         using var exporter = new FileProfilesExporter(notADirectory);
 
@@ -77,9 +76,9 @@ public sealed class FileProfilesExporterTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(this.directory))
+        if (Directory.Exists(_directory))
         {
-            Directory.Delete(this.directory, recursive: true);
+            Directory.Delete(_directory, recursive: true);
         }
     }
 }

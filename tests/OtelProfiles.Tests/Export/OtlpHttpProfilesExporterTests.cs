@@ -1,7 +1,6 @@
 using System.Globalization;
 using OtelProfiles.Export;
 using OtelProfiles.Tests.Receivers;
-using Xunit;
 
 namespace OtelProfiles.Tests.Export;
 

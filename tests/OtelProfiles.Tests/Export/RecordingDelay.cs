@@ -9,14 +9,14 @@ namespace OtelProfiles.Tests.Export;
 /// </summary>
 internal sealed class RecordingDelay(ManualTimeProvider? clock = null)
 {
-    private readonly ConcurrentQueue<TimeSpan> requested = new();
+    private readonly ConcurrentQueue<TimeSpan> _requested = new();
 
-    public IReadOnlyList<TimeSpan> Requested => this.requested.ToArray();
+    public IReadOnlyList<TimeSpan> Requested => _requested.ToArray();
 
     public ExportDelay Delay => (delay, cancellationToken) =>
     {
         cancellationToken.ThrowIfCancellationRequested();
-        this.requested.Enqueue(delay);
+        _requested.Enqueue(delay);
         clock?.Advance(delay);
         return Task.CompletedTask;
     };

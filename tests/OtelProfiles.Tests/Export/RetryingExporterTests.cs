@@ -1,6 +1,5 @@
 using OtelProfiles.Export;
 using OtelProfiles.Tests.Receivers;
-using Xunit;
 
 namespace OtelProfiles.Tests.Export;
 

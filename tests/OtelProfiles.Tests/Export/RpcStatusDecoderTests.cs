@@ -2,7 +2,6 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using OtelProfiles.Export;
 using OtelProfiles.Tests.Receivers.GoogleRpc;
-using Xunit;
 
 namespace OtelProfiles.Tests.Export;
 

@@ -2,7 +2,6 @@ using System.Text;
 using Grpc.Core;
 using OtelProfiles.Export;
 using OtelProfiles.Tests.Receivers;
-using Xunit;
 
 namespace OtelProfiles.Tests.Export;
 

@@ -2,10 +2,8 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using OpenTelemetry;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using OtelProfiles.Tests.Integration;
 
 namespace OtelProfiles.Tests.Hosting;

@@ -2,7 +2,6 @@ using System.Diagnostics.Tracing;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using OpenTelemetry;
 using OtelProfiles.Tests.Integration;
 using Xunit.Abstractions;
 

@@ -3,10 +3,8 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using OpenTelemetry;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using Xunit.Abstractions;
 
 namespace OtelProfiles.Tests.Integration;

@@ -1,8 +1,6 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.AspNetCore.Server;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OtelProfiles.Tests.Receivers.GoogleRpc;
 using RpcStatus = OtelProfiles.Tests.Receivers.GoogleRpc.Status;

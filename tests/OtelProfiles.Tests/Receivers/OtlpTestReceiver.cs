@@ -22,13 +22,13 @@ namespace OtelProfiles.Tests.Receivers;
 /// </summary>
 internal sealed class OtlpTestReceiver : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly ReceiverState state;
+    private readonly WebApplication _app;
+    private readonly ReceiverState _state;
 
     private OtlpTestReceiver(WebApplication app, ReceiverState state, int grpcPort, int httpPort)
     {
-        this.app = app;
-        this.state = state;
+        _app = app;
+        _state = state;
         this.GrpcEndpoint = new Uri($"http://127.0.0.1:{grpcPort}");
         this.HttpBaseEndpoint = new Uri($"http://127.0.0.1:{httpPort}");
         this.HttpEndpoint = new Uri(this.HttpBaseEndpoint, HttpProfilesReceiverEndpoint.Path);
@@ -44,13 +44,13 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
     public Uri HttpEndpoint { get; }
 
     /// <summary>Answers of the gRPC endpoint, in order; OK once used up.</summary>
-    public ReplyScript GrpcReplies => this.state.GrpcReplies;
+    public ReplyScript GrpcReplies => _state.GrpcReplies;
 
     /// <summary>Answers of the HTTP endpoint, in order; 200 once used up.</summary>
-    public ReplyScript HttpReplies => this.state.HttpReplies;
+    public ReplyScript HttpReplies => _state.HttpReplies;
 
     /// <summary>Every request received so far, both endpoints, in arrival order.</summary>
-    public IReadOnlyList<ReceivedRequest> Requests => this.state.Snapshot();
+    public IReadOnlyList<ReceivedRequest> Requests => _state.Snapshot();
 
     /// <summary>Starts a receiver; dispose it to stop.</summary>
     public static async Task<OtlpTestReceiver> StartAsync(CancellationToken cancellationToken = default)
@@ -104,23 +104,23 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
     {
         try
         {
-            await this.state.WhenCount(count).WaitAsync(timeout);
+            await _state.WhenCount(count).WaitAsync(timeout);
         }
         catch (TimeoutException)
         {
             throw new TimeoutException(
-                $"Expected {count} request(s) within {timeout.TotalSeconds:0.#} s, got {this.state.Snapshot().Count}.");
+                $"Expected {count} request(s) within {timeout.TotalSeconds:0.#} s, got {_state.Snapshot().Count}.");
         }
 
-        return this.state.Snapshot();
+        return _state.Snapshot();
     }
 
     /// <summary>Stops the receiver; stalled replies end and their connections close.</summary>
     public async ValueTask DisposeAsync()
     {
-        await this.state.Stopping.CancelAsync();
-        await this.app.StopAsync();
-        await this.app.DisposeAsync();
-        this.state.Stopping.Dispose();
+        await _state.Stopping.CancelAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _state.Stopping.Dispose();
     }
 }

@@ -5,9 +5,9 @@ namespace OtelProfiles.Tests.Receivers;
 /// <summary>What both endpoints share: the reply scripts and the log of received requests.</summary>
 internal sealed class ReceiverState
 {
-    private readonly object gate = new();
-    private readonly List<ReceivedRequest> requests = [];
-    private readonly List<(int Count, TaskCompletionSource Reached)> waiters = [];
+    private readonly object _gate = new();
+    private readonly List<ReceivedRequest> _requests = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
 
     public ReplyScript GrpcReplies { get; } = new();
 
@@ -18,36 +18,36 @@ internal sealed class ReceiverState
 
     public IReadOnlyList<ReceivedRequest> Snapshot()
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            return this.requests.ToArray();
+            return _requests.ToArray();
         }
     }
 
     public void Record(ReceivedRequest request)
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            this.requests.Add(request);
-            foreach (var waiter in this.waiters.Where(w => this.requests.Count >= w.Count).ToList())
+            _requests.Add(request);
+            foreach (var waiter in _waiters.Where(w => _requests.Count >= w.Count).ToList())
             {
                 waiter.Reached.TrySetResult();
-                this.waiters.Remove(waiter);
+                _waiters.Remove(waiter);
             }
         }
     }
 
     public Task WhenCount(int count)
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            if (this.requests.Count >= count)
+            if (_requests.Count >= count)
             {
                 return Task.CompletedTask;
             }
 
             var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            this.waiters.Add((count, reached));
+            _waiters.Add((count, reached));
             return reached.Task;
         }
     }

@@ -6,26 +6,26 @@ namespace OtelProfiles.Tests.Receivers;
 /// </summary>
 public sealed class ReplyScript
 {
-    private readonly Queue<ReceiverReply> replies = new();
-    private readonly object gate = new();
-    private ReceiverReply whenEmpty = ReceiverReply.Ok;
+    private readonly Queue<ReceiverReply> _replies = new();
+    private readonly object _gate = new();
+    private ReceiverReply _whenEmpty = ReceiverReply.Ok;
 
     /// <summary>The answer once the queued ones are used up; <see cref="ReceiverReply.Ok"/> unless set.</summary>
     public ReceiverReply WhenEmpty
     {
         get
         {
-            lock (this.gate)
+            lock (_gate)
             {
-                return this.whenEmpty;
+                return _whenEmpty;
             }
         }
 
         set
         {
-            lock (this.gate)
+            lock (_gate)
             {
-                this.whenEmpty = value;
+                _whenEmpty = value;
             }
         }
     }
@@ -33,11 +33,11 @@ public sealed class ReplyScript
     /// <summary>Queues answers for the next requests, in order.</summary>
     public ReplyScript Then(params ReceiverReply[] next)
     {
-        lock (this.gate)
+        lock (_gate)
         {
             foreach (var reply in next)
             {
-                this.replies.Enqueue(reply);
+                _replies.Enqueue(reply);
             }
         }
 
@@ -46,9 +46,9 @@ public sealed class ReplyScript
 
     internal ReceiverReply Next()
     {
-        lock (this.gate)
+        lock (_gate)
         {
-            return this.replies.TryDequeue(out var reply) ? reply : this.whenEmpty;
+            return _replies.TryDequeue(out var reply) ? reply : _whenEmpty;
         }
     }
 }

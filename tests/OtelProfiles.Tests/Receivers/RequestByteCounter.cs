@@ -8,12 +8,12 @@ namespace OtelProfiles.Tests.Receivers;
 /// </summary>
 internal sealed class RequestByteCounter : Stream
 {
-    private readonly Stream inner;
-    private long bytesRead;
+    private readonly Stream _inner;
+    private long _bytesRead;
 
-    private RequestByteCounter(Stream inner) => this.inner = inner;
+    private RequestByteCounter(Stream inner) => _inner = inner;
 
-    public long BytesRead => Interlocked.Read(ref this.bytesRead);
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
 
     public override bool CanRead => true;
 
@@ -40,10 +40,10 @@ internal sealed class RequestByteCounter : Stream
     public static long BytesReadBy(HttpContext context) =>
         context.Items.TryGetValue(typeof(RequestByteCounter), out var counter) ? ((RequestByteCounter)counter!).BytesRead : -1;
 
-    public override int Read(byte[] buffer, int offset, int count) => this.Counted(this.inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => this.Counted(_inner.Read(buffer, offset, count));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        this.Counted(await this.inner.ReadAsync(buffer, cancellationToken));
+        this.Counted(await _inner.ReadAsync(buffer, cancellationToken));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         this.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -60,7 +60,7 @@ internal sealed class RequestByteCounter : Stream
 
     private int Counted(int read)
     {
-        Interlocked.Add(ref this.bytesRead, read);
+        Interlocked.Add(ref _bytesRead, read);
         return read;
     }
 }

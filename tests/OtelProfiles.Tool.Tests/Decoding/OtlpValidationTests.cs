@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Profiles.V1Development;
 using OtelProfiles.Tool.Decoding;
 using OtelProfiles.Tool.Tests.Support;

@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using OtelProfiles.Tool.Storage;
 using OtelProfiles.Tool.Tests.Support;
 using Xunit;

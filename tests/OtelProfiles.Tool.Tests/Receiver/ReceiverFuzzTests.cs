@@ -5,7 +5,6 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
-using OpenTelemetry.Proto.Common.V1;
 using OtelProfiles.Tool.Tests.Support;
 using Xunit;
 

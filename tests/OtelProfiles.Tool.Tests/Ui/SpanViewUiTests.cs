@@ -21,7 +21,7 @@ public class SpanViewUiTests
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         var consoleErrors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
+        page.Console += (_, message) => { if (message.Type == "error") { consoleErrors.Add(message.Text); } };
         page.PageError += (_, error) => consoleErrors.Add(error);
 
         // The profiles view first; the header switch opens the span list, slowest first.

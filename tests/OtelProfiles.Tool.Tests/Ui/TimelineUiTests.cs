@@ -33,7 +33,7 @@ public partial class TimelineUiTests
     {
         var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         var errors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        page.Console += (_, message) => { if (message.Type == "error") { errors.Add(message.Text); } };
         page.PageError += (_, error) => errors.Add(error);
         await page.GotoAsync(url);
         return (page, errors);

@@ -22,7 +22,7 @@ public partial class WebUiTests
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         var consoleErrors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
+        page.Console += (_, message) => { if (message.Type == "error") { consoleErrors.Add(message.Text); } };
         page.PageError += (_, error) => consoleErrors.Add(error);
 
         await page.GotoAsync(receiver.Server.HttpEndpoint.ToString());

@@ -44,7 +44,7 @@ internal sealed class LiveHeapTracker
     /// <summary>The GC replay's counters (for diagnostics and tests).</summary>
     public GcReplay Statistics => _replay;
 
-    /// <summary>A sampled allocation, in stream order; <paramref name="objects"/> and <paramref name="bytes"/> are its weights.</summary>
+    /// <summary>A sampled allocation, in stream order, at <paramref name="address"/> with <paramref name="size"/> bytes.</summary>
     public void OnAllocation(long timestamp, ReadOnlySpan<ulong> stack, int typeLabel, int heapKind, ulong address, ulong size)
     {
         lock (_gate)

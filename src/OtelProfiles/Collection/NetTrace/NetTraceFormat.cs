@@ -45,7 +45,7 @@ internal enum CompressedHeaderFlags : byte
 
 /// <summary>
 /// The layout of an EventBlock or MetadataBlock header: its size and flags, then fields this reader skips (the
-/// min and max timestamps). Events start <see cref="HeaderSize"/> bytes into the block.
+/// min and max timestamps). Events start as many bytes into the block as the header size at <see cref="HeaderSizeOffset"/> says.
 /// </summary>
 internal static class EventBlockHeader
 {

@@ -1,5 +1,3 @@
-using OtelProfiles.Collection.Events;
-using OtelProfiles.ProfileSources.Memory;
 using OtelProfiles.ProfileSources.Signals;
 
 namespace OtelProfiles.Tests.Collection.Events;

@@ -2,14 +2,13 @@ using System.Diagnostics.Tracing;
 using System.Runtime.CompilerServices;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
-using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Collection;
 using OtelProfiles.Collection.Events;
-using OtelProfiles.ProfileSources.Memory;
-using OtelProfiles.ProfileSources.Signals;
 using OtelProfiles.Collection.LiveHeap;
 using OtelProfiles.Collection.NetTrace;
+using OtelProfiles.ProfileSources.Memory;
+using OtelProfiles.ProfileSources.Signals;
 using OtelProfiles.Tests.Integration;
 
 namespace OtelProfiles.Tests.Collection.Events;

@@ -3,10 +3,10 @@ using System.Text;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Collection;
 using OtelProfiles.Collection.Events;
-using OtelProfiles.ProfileSources.Memory;
-using OtelProfiles.ProfileSources.Signals;
 using OtelProfiles.Collection.LiveHeap;
 using OtelProfiles.Collection.NetTrace;
+using OtelProfiles.ProfileSources.Memory;
+using OtelProfiles.ProfileSources.Signals;
 
 namespace OtelProfiles.Tests.Collection.Events;
 

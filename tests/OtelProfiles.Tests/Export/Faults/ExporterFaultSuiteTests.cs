@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using OtelProfiles.Tests.Integration;
 using OtelProfiles.Tests.Receivers;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace OtelProfiles.Tests.Export.Faults;

@@ -34,19 +34,19 @@ public sealed class FaultyReceiver : IAsyncDisposable
 {
     public static readonly TimeSpan SlowDelay = TimeSpan.FromSeconds(3);
 
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stopping = new();
-    private readonly ReceiverFault fault;
-    private readonly Task acceptLoop;
-    private readonly List<Socket> open = [];
-    private int connections;
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ReceiverFault _fault;
+    private readonly Task _acceptLoop;
+    private readonly List<Socket> _open = [];
+    private int _connections;
 
     private FaultyReceiver(ReceiverFault fault)
     {
-        this.fault = fault;
-        this.listener.Start();
-        this.Port = ((IPEndPoint)this.listener.LocalEndpoint).Port;
-        this.acceptLoop = Task.Run(this.AcceptAsync);
+        _fault = fault;
+        _listener.Start();
+        this.Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _acceptLoop = Task.Run(this.AcceptAsync);
     }
 
     public int Port { get; }
@@ -58,17 +58,17 @@ public sealed class FaultyReceiver : IAsyncDisposable
     public Uri HttpUri => new($"http://127.0.0.1:{this.Port}/v1development/profiles");
 
     /// <summary>Connections accepted so far.</summary>
-    public int Connections => Volatile.Read(ref this.connections);
+    public int Connections => Volatile.Read(ref _connections);
 
     public static FaultyReceiver Start(ReceiverFault fault) => new(fault);
 
     public async ValueTask DisposeAsync()
     {
-        await this.stopping.CancelAsync();
-        this.listener.Stop();
-        lock (this.open)
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        lock (_open)
         {
-            foreach (var socket in this.open)
+            foreach (var socket in _open)
             {
                 socket.Dispose();
             }
@@ -76,34 +76,34 @@ public sealed class FaultyReceiver : IAsyncDisposable
 
         try
         {
-            await this.acceptLoop;
+            await _acceptLoop;
         }
         catch (Exception)
         {
             // Stopping.
         }
 
-        this.stopping.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task AcceptAsync()
     {
-        while (!this.stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                socket = await this.listener.AcceptSocketAsync(this.stopping.Token);
+                socket = await _listener.AcceptSocketAsync(_stopping.Token);
             }
             catch (Exception)
             {
                 return;
             }
 
-            Interlocked.Increment(ref this.connections);
-            lock (this.open)
+            Interlocked.Increment(ref _connections);
+            lock (_open)
             {
-                this.open.Add(socket);
+                _open.Add(socket);
             }
 
             _ = Task.Run(() => this.ServeAsync(socket));
@@ -112,11 +112,11 @@ public sealed class FaultyReceiver : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket)
     {
-        var token = this.stopping.Token;
+        var token = _stopping.Token;
         var buffer = new byte[64 * 1024];
         try
         {
-            switch (this.fault)
+            switch (_fault)
             {
                 case ReceiverFault.Refusing:
                     socket.Close();
@@ -190,7 +190,7 @@ public sealed class FaultyReceiver : IAsyncDisposable
 
             received.RemoveRange(0, total);
             byte[] answer;
-            if (this.fault == ReceiverFault.Slow)
+            if (_fault == ReceiverFault.Slow)
             {
                 await Task.Delay(SlowDelay, token);
                 answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray();
