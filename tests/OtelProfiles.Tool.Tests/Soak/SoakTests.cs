@@ -31,10 +31,14 @@ public class SoakTests(ITestOutputHelper output)
     /// <summary>A file to write the summary to, and the series next to it as CSV.</summary>
     public const string ReportVariable = "OTEL_PROFILES_SOAK_REPORT";
 
-    // Bounds on the slopes after warm-up, per minute. See docs/reliability.md for the measured runs they come from.
-    private const double MaxWorkingSetMiBPerMinute = 3;
-    private const double MaxHandlesPerMinute = 1;
-    private const double MaxThreadsPerMinute = 1;
+    // Bounds on the slopes after warm-up, per minute, from measured runs (docs/reliability.md, "Soak"). The app's
+    // working set still grows in steps for its first ten minutes (the server GC sizing its heap), so with no leak a
+    // 3-minute run measured +2.7 to +8.2 MiB/min after 90 s; 16 is twice the largest. Handles moved -0.5 to +0.5 and
+    // threads -1.3 to +1.7 per minute (thread-pool workers come and go). A deliberate leak of one handle, one thread
+    // or 1.5 MiB per export (12 exports a minute) measured +11.1, +12.5 and +31.9. The hour run resolves far less.
+    private const double MaxWorkingSetMiBPerMinute = 16;
+    private const double MaxHandlesPerMinute = 3;
+    private const double MaxThreadsPerMinute = 4;
 
     private static readonly TimeSpan ReadEvery = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan ExportInterval = TimeSpan.FromSeconds(5);
@@ -47,7 +51,7 @@ public class SoakTests(ITestOutputHelper output)
     public async Task Sample_app_with_every_profile_type_stays_flat_under_load_and_every_export_is_valid()
     {
         var duration = Duration();
-        var warmUp = TimeSpan.FromTicks(Math.Clamp(duration.Ticks / 4, TimeSpan.FromSeconds(30).Ticks, TimeSpan.FromMinutes(5).Ticks));
+        var warmUp = TimeSpan.FromTicks(Math.Clamp(duration.Ticks / 2, TimeSpan.FromSeconds(30).Ticks, TimeSpan.FromMinutes(5).Ticks));
         using var serve = ServeProcess.Start("--max-storage", "8GiB");
         var appUrl = new Uri($"http://127.0.0.1:{FreePort()}");
         var environment = new Dictionary<string, string>
