@@ -61,8 +61,17 @@ internal sealed class SampleAppProcess : IDisposable
 
     public static SampleAppProcess Start(IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(DllPath);
+        var dll = DllPath;
+
+        // Started in its own folder, as deployed: its appsettings.json (log levels) is found there.
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        info.ArgumentList.Add(dll);
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal) || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(key);
