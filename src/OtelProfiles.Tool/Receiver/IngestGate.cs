@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.IO.Pipelines;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 
@@ -11,8 +12,9 @@ namespace OtelProfiles.Tool.Receiver;
 /// decompressed form and its parsed message all live at the same time, so each export in flight costs a few times
 /// the request size; without a bound, eight concurrent large requests took over a gigabyte. A request that finds
 /// every slot taken waits briefly and then gets 503 / UNAVAILABLE, which OTLP clients retry with backoff.
-/// For gRPC it also checks the 5-byte message frame before the body is read, so an oversized or malformed frame gets
-/// RESOURCE_EXHAUSTED / INVALID_ARGUMENT with a reason instead of an exception inside the gRPC stack.
+/// For gRPC it also checks the 5-byte message frame before the body is read and that the whole message arrives, so an
+/// oversized, malformed or cut-short frame gets RESOURCE_EXHAUSTED / INVALID_ARGUMENT with a reason instead of an
+/// exception inside the gRPC stack.
 /// </summary>
 internal sealed class IngestGate(int maxConcurrent, TimeSpan queueTimeout, long maxRequestBytes)
 {
@@ -103,6 +105,29 @@ internal sealed class IngestGate(int maxConcurrent, TimeSpan queueTimeout, long 
                 $"the message of {length} bytes exceeds the receiver's limit of {maxRequestBytes} bytes (serve --max-request-size); send smaller batches"));
         }
 
-        return null;
+        return await CheckGrpcMessageArrivesAsync(reader, length, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Waits until the whole message the header announced is buffered (or the body ends) without consuming it. A body
+    /// that ends early is a malformed request; left to Grpc.AspNetCore it becomes INTERNAL "Incomplete message." and
+    /// an error log line with the exception. The size check before this bounds what is buffered, and Grpc.AspNetCore
+    /// buffers the same message next anyway.
+    /// </summary>
+    private static async Task<(StatusCode Code, string Message)?> CheckGrpcMessageArrivesAsync(PipeReader reader, uint length, CancellationToken cancellationToken)
+    {
+        var frame = 5L + length;
+        if (frame > int.MaxValue)
+        {
+            return null; // beyond what one read can hold; Grpc.AspNetCore's own limit refuses it
+        }
+
+        var result = await reader.ReadAtLeastAsync((int)frame, cancellationToken);
+        var arrived = result.Buffer.Length;
+        reader.AdvanceTo(result.Buffer.Start);
+        return arrived >= frame
+            ? null
+            : (StatusCode.InvalidArgument, string.Create(CultureInfo.InvariantCulture,
+                $"the gRPC message frame announces {length} bytes but the request body ended after {arrived - 5}"));
     }
 }

@@ -26,6 +26,9 @@ internal sealed class ServeProcess : IDisposable
 
     public Uri GrpcEndpoint { get; }
 
+    /// <summary>The receiver's SQLite database (SQLite allows reading it while the receiver writes).</summary>
+    public string DatabasePath => Path.Combine(_directory, "profiles.db");
+
     /// <summary>What the receiver wrote to stdout and stderr so far.</summary>
     public string Output
     {
