@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Diagnostics.NETCore.Client;
 using OtelProfiles.Collection.NetTrace;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.Collection;
 
@@ -119,6 +120,8 @@ internal sealed class DutyCycledSampler : IDisposable
     /// <summary>Runs one window; returns how long the sampler ran (from the session's start to the stop request).</summary>
     private TimeSpan RunOneWindow(DutyCycle cycle)
     {
+        // Before the session: every sample of the window must find what its thread had current (span links).
+        SampleContextTracker.OpenSamplerWindow();
         using EventPipeSession session = _sessions.StartSampler();
         long opened = Stopwatch.GetTimestamp();
         using var done = new ManualResetEventSlim();
@@ -135,7 +138,9 @@ internal sealed class DutyCycledSampler : IDisposable
         _cpuReadAroundStops += _profilerCpu!.Take();
         session.Stop();
         _cpuReadAroundStops += _profilerCpu.Take();
-        if (!done.Wait(TimeSpan.FromSeconds(10)))
+        bool drained = done.Wait(TimeSpan.FromSeconds(10));
+        SampleContextTracker.CloseSamplerWindow();
+        if (!drained)
         {
             throw new TimeoutException("the sampler stream did not end within 10 s of stopping its session");
         }

@@ -183,6 +183,9 @@ internal sealed class ProfilingRun
             active |= source.Apply(types);
         }
 
+        // Event-based samples (allocations, locks, exceptions) can come at any time and need every span change
+        // recorded; the sampler's come only inside its windows.
+        SampleContextTracker.SamplerWindowsOnly = (active & ~(ProfileTypes.Cpu | ProfileTypes.Wall)) == 0;
         return active;
     }
 

@@ -16,6 +16,14 @@ namespace OtelProfiles.Tracing;
 /// whenever the mirrored value changes there, including when a continuation starts or ends. The same holds for the
 /// <see cref="ProfileTags"/> scopes. The callback costs a thread-static lookup, a clock read and three stores.
 /// Nothing runs while no profiler is running; a mirror value still flowing after a stop is ignored.
+/// <para>
+/// When only the sampler needs links (no event-based profile type is on: <see cref="SamplerWindowsOnly"/>), samples
+/// exist only inside the sampler's windows, so outside them the callback keeps just the thread's current span and
+/// tags (two stores) and skips the clock and the history: on an ASP.NET Core app, where every <c>await</c> in a
+/// request changes the mirror twice, that is most of the cost. When a window opens,
+/// <see cref="OpenSamplerWindow"/> notes every thread's current span and tags as of then, which answers for that
+/// thread's samples until it records its next change.
+/// </para>
 /// </remarks>
 internal static class SampleContextTracker
 {
@@ -30,6 +38,10 @@ internal static class SampleContextTracker
     private static ThreadContextHistory? _history;
 
     private static volatile bool _tracking;
+
+    // Whether changes go into the histories now: always, unless only the sampler needs links and no window is open.
+    private static volatile bool _samplerWindowsOnly;
+    private static volatile bool _windowOpen;
 
     // False until some thread records a change: until then (an app without spans or tags) a sample's lookup is one read.
     private static volatile bool _anyHistory;
@@ -84,10 +96,42 @@ internal static class SampleContextTracker
 
                 Histories.Clear();
                 _anyHistory = false;
+                _samplerWindowsOnly = false;
+                _windowOpen = false;
                 Interlocked.Increment(ref _generation);
             }
         }
     }
+
+    /// <summary>
+    /// Whether only the sampler's samples need links (no event-based profile type is on): histories are then kept
+    /// only while a sampler window is open. Set by the run whenever its profile types change.
+    /// </summary>
+    public static bool SamplerWindowsOnly
+    {
+        get => _samplerWindowsOnly;
+        set => _samplerWindowsOnly = value;
+    }
+
+    /// <summary>A sampler window opens: record changes from now on, and note what every thread has current now.</summary>
+    public static void OpenSamplerWindow()
+    {
+        _windowOpen = true;
+        if (!_tracking || !_anyHistory)
+        {
+            return;
+        }
+
+        // After _windowOpen is set: a thread that changes from here on records the change itself, with its own time.
+        long now = Stopwatch.GetTimestamp();
+        foreach (ThreadContextHistory history in Histories.Values)
+        {
+            history.NoteCurrent(now);
+        }
+    }
+
+    /// <summary>The sampler window has closed: changes are no longer recorded if only the sampler needs them.</summary>
+    public static void CloseSamplerWindow() => _windowOpen = false;
 
     /// <summary>
     /// What was current on OS thread <paramref name="osThreadId"/> at <paramref name="timestamp"/> (a
@@ -179,7 +223,10 @@ internal static class SampleContextTracker
                 history.CurrentTags = tags;
             }
 
-            history.Append(Stopwatch.GetTimestamp());
+            if (_windowOpen || !_samplerWindowsOnly)
+            {
+                history.Append(Stopwatch.GetTimestamp());
+            }
         }
         catch (Exception)
         {

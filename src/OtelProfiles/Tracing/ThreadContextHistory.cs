@@ -19,6 +19,11 @@ internal sealed class ThreadContextHistory
     private readonly Entry[] _entries = new Entry[Capacity];
     private long _written;
 
+    // What was current when the last sampler window opened (written by the sampler's thread, see NoteCurrent): it
+    // answers for samples after that time until the thread's own next entry, since changes before the window were
+    // not recorded when only the sampler needs links.
+    private Entry _noted;
+
     public ThreadContextHistory(long osThreadId, Thread thread, int generation)
     {
         OsThreadId = osThreadId;
@@ -55,16 +60,35 @@ internal sealed class ThreadContextHistory
     }
 
     /// <summary>
+    /// Notes, from another thread, what is current on this one as of <paramref name="timestamp"/> (a sampler window
+    /// opens). The owner's later entries take precedence for samples after them.
+    /// </summary>
+    public void NoteCurrent(long timestamp)
+    {
+        Volatile.Write(ref _noted.Timestamp, 0);
+        _noted.Span = CurrentSpan;
+        _noted.Tags = CurrentTags;
+        Volatile.Write(ref _noted.Timestamp, timestamp);
+    }
+
+    /// <summary>
     /// What was current at <paramref name="timestamp"/>: false when the history no longer reaches back that far
     /// (or was overwritten while being read), true with an empty context when nothing was current.
     /// </summary>
     public bool TryFind(long timestamp, out SampleContext context)
     {
         context = default;
+        long noted = Volatile.Read(ref _noted.Timestamp);
+        bool useNoted = noted != 0 && noted <= timestamp;
         long written = Volatile.Read(ref _written);
         if (written == 0)
         {
-            return true; // nothing was ever current on this thread
+            if (useNoted)
+            {
+                context = new SampleContext(_noted.Span, _noted.Tags);
+            }
+
+            return true; // nothing else was ever recorded on this thread
         }
 
         long oldest = Math.Max(0, written - Capacity + 1);
@@ -87,13 +111,19 @@ internal sealed class ThreadContextHistory
             }
         }
 
-        if (found < 0)
+        if (found < 0 && !useNoted)
         {
             // Before the first entry ever written nothing was current; before the oldest one kept, it is unknown.
             return oldest == 0;
         }
 
-        Entry entry = _entries[found & Mask];
+        Entry entry = found < 0 ? default : _entries[found & Mask];
+        if (useNoted && (found < 0 || entry.Timestamp < noted))
+        {
+            // The window's note is newer than the thread's own last entry before the sample.
+            context = new SampleContext(_noted.Span, _noted.Tags);
+            return true;
+        }
 
         // The entry's fields are read before the count is read again; the writer may have reused the slot meanwhile.
         Interlocked.MemoryBarrier();

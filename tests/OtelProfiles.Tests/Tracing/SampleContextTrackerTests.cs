@@ -96,6 +96,46 @@ public sealed class SampleContextTrackerTests : IDisposable
     }
 
     [Fact]
+    public void With_only_the_sampler_linking_changes_outside_its_windows_are_kept_as_state_and_noted_when_one_opens()
+    {
+        SampleContextTracker.SamplerWindowsOnly = true;
+        var ready = new ManualResetEventSlim();
+        var next = new ManualResetEventSlim();
+        Activity? outer = null;
+        Activity? inner = null;
+        long threadId = 0;
+        long changedInWindow = 0;
+        var thread = new Thread(() =>
+        {
+            threadId = OsThreadId.Current();
+            outer = new Activity("set-outside-a-window").Start(); // not recorded: no window is open
+            ready.Set();
+            next.Wait();
+            inner = new Activity("set-inside-the-window").Start(); // recorded, with its own time
+            changedInWindow = Stopwatch.GetTimestamp();
+            inner.Stop();
+            outer.Stop();
+        });
+        thread.Start();
+        ready.Wait();
+        long beforeWindow = Stopwatch.GetTimestamp();
+
+        // Nothing was recorded: before a window opens the thread's span cannot be told from its history.
+        Assert.Null(SampleContextTracker.At(threadId, beforeWindow).Span);
+
+        SampleContextTracker.OpenSamplerWindow();
+        long inWindow = Stopwatch.GetTimestamp();
+        next.Set();
+        thread.Join();
+        SampleContextTracker.CloseSamplerWindow();
+
+        // From the window's start the note answers; from the thread's own change on, its entries do.
+        Assert.Same(outer, SampleContextTracker.At(threadId, inWindow).Span);
+        Assert.Same(inner, SampleContextTracker.At(threadId, changedInWindow).Span);
+        Assert.Null(SampleContextTracker.At(threadId, Stopwatch.GetTimestamp()).Span);
+    }
+
+    [Fact]
     public void Nothing_is_joined_while_the_tracker_is_stopped()
     {
         SampleContextTracker.Stop();
