@@ -11,6 +11,24 @@ namespace OtelProfiles.Tool.Receiver;
 /// <param name="Unavailable">True when the payload was valid but could not be stored (disk full, database locked): the client should retry.</param>
 internal readonly record struct IngestResult(bool Accepted, int Profiles, string? Error, bool Unavailable = false);
 
+/// <summary>How a gRPC export answers an ingest result it did not accept.</summary>
+internal static class IngestResultGrpc
+{
+    /// <summary>Ends the call with UNAVAILABLE (storage failed: retry) or INVALID_ARGUMENT and the reason, unless accepted.</summary>
+    public static void ThrowUnlessAccepted(this IngestResult result)
+    {
+        if (result.Unavailable)
+        {
+            throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, result.Error ?? "cannot store data right now"));
+        }
+
+        if (!result.Accepted)
+        {
+            throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.InvalidArgument, result.Error ?? "invalid request"));
+        }
+    }
+}
+
 /// <summary>
 /// Shared by the gRPC and HTTP transports: validate completely, then store in one transaction. Nothing reaches the
 /// store before the whole payload has been checked, which is what keeps bad requests from corrupting stored data.

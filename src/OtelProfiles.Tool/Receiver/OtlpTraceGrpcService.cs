@@ -9,17 +9,7 @@ internal sealed class OtlpTraceGrpcService(TraceIngestService ingest) : RawTrace
     /// <summary>Handles one export; invalid data ends the call with INVALID_ARGUMENT and the reason.</summary>
     public override Task<ExportTraceServiceResponse> Export(RawExportRequest request, ServerCallContext context)
     {
-        var result = ingest.Ingest(request.Payload, "gRPC");
-        if (result.Unavailable)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, result.Error ?? "cannot store data right now"));
-        }
-
-        if (!result.Accepted)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, result.Error ?? "invalid request"));
-        }
-
+        ingest.Ingest(request.Payload, "gRPC").ThrowUnlessAccepted();
         return Task.FromResult(new ExportTraceServiceResponse());
     }
 }

@@ -7,6 +7,21 @@ namespace OtelProfiles.Tool.Receiver;
 /// <param name="Payload">The uncompressed message bytes.</param>
 internal sealed record RawExportRequest(byte[] Payload);
 
+/// <summary>The unary <c>Export</c> method of an OTLP service, taking the request as raw bytes.</summary>
+internal static class RawExportMethod
+{
+    /// <summary>The method of <paramref name="serviceName"/>, answering with <typeparamref name="TResponse"/>.</summary>
+    public static Method<RawExportRequest, TResponse> For<TResponse>(string serviceName)
+        where TResponse : class, Google.Protobuf.IMessage<TResponse>, new() => new(
+        MethodType.Unary,
+        serviceName,
+        "Export",
+        Marshallers.Create(request => request.Payload, bytes => new RawExportRequest(bytes)),
+        Marshallers.Create(
+            (TResponse response) => Google.Protobuf.MessageExtensions.ToByteArray(response),
+            bytes => new Google.Protobuf.MessageParser<TResponse>(() => new TResponse()).ParseFrom(bytes)));
+}
+
 /// <summary>
 /// The server side of <c>opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export</c>, bound by hand
 /// in the shape Grpc.Tools generates (an abstract base with a virtual method and a static BindService). The library
@@ -19,14 +34,8 @@ internal abstract class RawProfilesServiceBase
     /// <summary>The fully qualified service name, identical to the generated client's.</summary>
     public const string ServiceName = "opentelemetry.proto.collector.profiles.v1development.ProfilesService";
 
-    private static readonly Method<RawExportRequest, ExportProfilesServiceResponse> ExportMethod = new(
-        MethodType.Unary,
-        ServiceName,
-        "Export",
-        Marshallers.Create(request => request.Payload, bytes => new RawExportRequest(bytes)),
-        Marshallers.Create(
-            (ExportProfilesServiceResponse response) => Google.Protobuf.MessageExtensions.ToByteArray(response),
-            bytes => ExportProfilesServiceResponse.Parser.ParseFrom(bytes)));
+    private static readonly Method<RawExportRequest, ExportProfilesServiceResponse> ExportMethod =
+        RawExportMethod.For<ExportProfilesServiceResponse>(ServiceName);
 
     /// <summary>Handles one export.</summary>
     public virtual Task<ExportProfilesServiceResponse> Export(RawExportRequest request, ServerCallContext context) =>

@@ -14,14 +14,8 @@ internal abstract class RawTraceServiceBase
     /// <summary>The fully qualified service name, identical to the generated client's.</summary>
     public const string ServiceName = "opentelemetry.proto.collector.trace.v1.TraceService";
 
-    private static readonly Method<RawExportRequest, ExportTraceServiceResponse> ExportMethod = new(
-        MethodType.Unary,
-        ServiceName,
-        "Export",
-        Marshallers.Create(request => request.Payload, bytes => new RawExportRequest(bytes)),
-        Marshallers.Create(
-            (ExportTraceServiceResponse response) => Google.Protobuf.MessageExtensions.ToByteArray(response),
-            bytes => ExportTraceServiceResponse.Parser.ParseFrom(bytes)));
+    private static readonly Method<RawExportRequest, ExportTraceServiceResponse> ExportMethod =
+        RawExportMethod.For<ExportTraceServiceResponse>(ServiceName);
 
     /// <summary>Handles one export.</summary>
     public virtual Task<ExportTraceServiceResponse> Export(RawExportRequest request, ServerCallContext context) =>

@@ -84,15 +84,7 @@ internal sealed partial class ProfileStore
                 }
             }
 
-            transaction.Commit();
-            try
-            {
-                ApplyRetention(connection);
-            }
-            catch (SqliteException)
-            {
-                // Stored; as for profiles, the next write or the timer retries retention.
-            }
+            CommitThenApplyRetention(connection, transaction);
         }
 
         return spans.Count;

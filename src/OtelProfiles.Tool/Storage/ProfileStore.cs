@@ -118,19 +118,25 @@ internal sealed partial class ProfileStore : IDisposable
                 }
             }
 
-            transaction.Commit();
-            try
-            {
-                ApplyRetention(connection);
-            }
-            catch (SqliteException)
-            {
-                // The request is stored; failing it now would make the client retry and store it twice. The next
-                // write or the timer tries retention again.
-            }
+            CommitThenApplyRetention(connection, transaction);
         }
 
         return profiles.Count;
+    }
+
+    /// <summary>Commits a write, then applies retention, whose failure the write does not share.</summary>
+    private void CommitThenApplyRetention(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        transaction.Commit();
+        try
+        {
+            ApplyRetention(connection);
+        }
+        catch (SqliteException)
+        {
+            // The request is stored; failing it now would make the client retry and store it twice. The next
+            // write or the timer tries retention again.
+        }
     }
 
     /// <summary>Services with their profile types and time span, sorted by name.</summary>

@@ -1,9 +1,9 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OtelProfiles.Collection;
+using OtelProfiles.Tests.Hosting;
 using OtelProfiles.Tests.Integration;
 using OtelProfiles.Tests.Receivers;
 
@@ -50,7 +50,7 @@ public sealed class ProfilerHealthMetricsTests
             // machine gave the sampler no window sends nothing, so the test works until two have been sent.
             for (int round = 0; round < 10 && receiver.Requests.Count < 2; round++)
             {
-                BurnCpuForHealthTest(TimeSpan.FromSeconds(1.5));
+                CpuWork.Burn(TimeSpan.FromSeconds(1.5));
                 profiler.ForceFlush(30_000);
             }
 
@@ -205,21 +205,5 @@ public sealed class ProfilerHealthMetricsTests
         }
 
         return null;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double BurnCpuForHealthTest(TimeSpan duration)
-    {
-        double x = 0;
-        var end = DateTime.UtcNow + duration;
-        while (DateTime.UtcNow < end)
-        {
-            for (int i = 1; i < 10_000; i++)
-            {
-                x += Math.Sqrt(i);
-            }
-        }
-
-        return x;
     }
 }

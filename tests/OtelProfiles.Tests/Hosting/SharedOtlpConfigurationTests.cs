@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -159,7 +158,7 @@ public sealed class SharedOtlpConfigurationTests
                 using (var source = new ActivitySource(ActivitySourceName))
                 using (source.StartActivity("work"))
                 {
-                    BurnCpuForSharedOtlpTest(TimeSpan.FromSeconds(1.5));
+                    CpuWork.Burn(TimeSpan.FromSeconds(1.5));
                 }
 
                 Assert.True(profiler.ForceFlush(30_000), "the profiles were not exported");
@@ -182,21 +181,5 @@ public sealed class SharedOtlpConfigurationTests
             Assert.DoesNotContain(Token, e.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(Token, e.Exception?.ToString() ?? string.Empty, StringComparison.Ordinal);
         });
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double BurnCpuForSharedOtlpTest(TimeSpan duration)
-    {
-        double x = 0;
-        var end = DateTime.UtcNow + duration;
-        while (DateTime.UtcNow < end)
-        {
-            for (int i = 1; i < 10_000; i++)
-            {
-                x += Math.Sqrt(i);
-            }
-        }
-
-        return x;
     }
 }

@@ -1,10 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using CsCheck;
 using Google.Protobuf;
-using Grpc.Core;
-using Grpc.Net.Client;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Common.V1;
 using OtelProfiles.Tool.Tests.Support;
@@ -20,26 +16,14 @@ namespace OtelProfiles.Tool.Tests.Receiver;
 /// </summary>
 public class TraceFuzzTests
 {
-    private static readonly HashSet<HttpStatusCode> HttpStatuses =
-        [HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.UnsupportedMediaType, HttpStatusCode.ServiceUnavailable];
-
-    private static readonly HashSet<StatusCode> GrpcStatuses = [StatusCode.OK, StatusCode.InvalidArgument, StatusCode.ResourceExhausted, StatusCode.Unavailable];
-
-    private sealed record Mutation(int Kind, int Position, int Value, int Amount, bool Gzip, bool Grpc);
-
-    private static readonly Gen<Mutation> Mutations = Gen.Select(
-        Gen.Int[0, 7], Gen.Int[0, int.MaxValue], Gen.Int[0, 255], Gen.Int[0, 64], Gen.Int[0, 9], Gen.Int[0, 6],
-        (kind, position, value, amount, gzip, grpc) => new Mutation(kind, position, value, amount, gzip == 0, grpc == 0));
+    private const int Kinds = ReceiverFuzzer.ByteLevelKinds + 3;
 
     [Fact]
     public async Task Mutated_trace_requests_get_documented_statuses_bounded_memory_and_leave_stored_spans_intact()
     {
         using var serve = ServeProcess.Start("--max-request-size", "4MiB");
-        using var http = new HttpClient { BaseAddress = serve.HttpEndpoint, Timeout = TimeSpan.FromSeconds(60) };
-        using var channel = GrpcChannel.ForAddress(serve.GrpcEndpoint, new GrpcChannelOptions { MaxSendMessageSize = null });
-        var invoker = channel.CreateCallInvoker();
-        var method = new Method<byte[], byte[]>(MethodType.Unary, "opentelemetry.proto.collector.trace.v1.TraceService", "Export",
-            Marshallers.Create(b => b, b => b), Marshallers.Create(b => b, b => b));
+        using var fuzzer = new ReceiverFuzzer(serve, "/v1/traces", "opentelemetry.proto.collector.trace.v1.TraceService");
+        var http = fuzzer.Http;
 
         var reference = new OtlpTraceBuilder().Span("reference", "GET /reference", LinkedTrace.TraceId, LinkedTrace.Root, null, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1));
         (await http.PostAsync("/v1/traces", HostileInputTests.Protobuf(reference.BuildBytes()))).EnsureSuccessStatusCode();
@@ -54,29 +38,8 @@ public class TraceFuzzTests
         }
 
         var seedBytes = seed.ToByteArray();
-        var counts = new Dictionary<string, int>();
-        long largest = 0;
-        var watch = Stopwatch.StartNew();
-        Mutations.Sample(
-            mutation =>
-            {
-                if (watch.Elapsed > TimeSpan.FromSeconds(25))
-                {
-                    return;
-                }
+        fuzzer.Run(ReceiverFuzzer.Mutations(Kinds), m => ReceiverFuzzer.MutateBytes(seedBytes, m) ?? Mutate(seed, m), iterations: 400, budget: TimeSpan.FromSeconds(25));
 
-                var body = Mutate(seed, seedBytes, mutation);
-                var outcome = Send(http, invoker, method, body, mutation);
-                lock (counts)
-                {
-                    largest = Math.Max(largest, body.Length);
-                    counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
-                }
-            },
-            iter: 400,
-            threads: 2);
-
-        var growth = serve.PeakResidentBytes() - baseline;
         Assert.Equal(referenceBefore, await ReferenceSpansAsync(http, ReferenceQuery));
 
         // Whatever was accepted lists and opens.
@@ -89,67 +52,20 @@ public class TraceFuzzTests
             Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
         }
 
-        Assert.DoesNotContain("   at ", serve.Output);
-        Assert.DoesNotContain("fail:", serve.Output);
-        Assert.DoesNotContain("crit:", serve.Output);
-        var bound = (96L << 20) + (16 * largest);
-        Assert.True(growth <= bound, $"peak resident set grew by {growth >> 20} MiB (bound {bound >> 20} MiB, largest request {largest} bytes)");
-        Assert.True(counts.Values.Sum() > 50, $"only {counts.Values.Sum()} requests were sent in the time budget");
-        Assert.True(counts.Keys.Count(k => k.EndsWith(" 200", StringComparison.Ordinal) || k.EndsWith(" OK", StringComparison.Ordinal)) > 0, "no mutated request was accepted");
+        fuzzer.AssertHealthy(baseline);
+        Assert.True(fuzzer.Answers.Keys.Count(k => k.EndsWith(" 200", StringComparison.Ordinal) || k.EndsWith(" OK", StringComparison.Ordinal)) > 0, "no mutated request was accepted");
     }
 
     /// <summary>The listed spans only: the list of services grows with every accepted fuzzed service name.</summary>
     private static async Task<string> ReferenceSpansAsync(HttpClient http, string query) =>
         JsonDocument.Parse(await http.GetStringAsync(query)).RootElement.GetProperty("spans").GetRawText();
 
-    private static string Send(HttpClient http, CallInvoker invoker, Method<byte[], byte[]> method, byte[] body, Mutation mutation)
+    /// <summary>The message-level mutations of a trace request (kinds from <see cref="ReceiverFuzzer.ByteLevelKinds"/> on).</summary>
+    private static byte[] Mutate(ExportTraceServiceRequest seed, ReceiverFuzzer.Mutation m)
     {
-        if (mutation.Grpc)
+        switch (m.Kind - ReceiverFuzzer.ByteLevelKinds)
         {
-            var code = StatusCode.OK;
-            try
-            {
-                invoker.AsyncUnaryCall(method, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(60)), body).ResponseAsync.GetAwaiter().GetResult();
-            }
-            catch (RpcException ex)
-            {
-                code = ex.StatusCode;
-                Assert.DoesNotContain("   at ", ex.Status.Detail);
-            }
-
-            Assert.True(GrpcStatuses.Contains(code), $"gRPC {code} for mutation {mutation}");
-            return "grpc " + code;
-        }
-
-        using var response = http.PostAsync("/v1/traces", HostileInputTests.Protobuf(mutation.Gzip ? HostileInputTests.Gzip(body) : body, mutation.Gzip)).GetAwaiter().GetResult();
-        Assert.True(HttpStatuses.Contains(response.StatusCode), $"HTTP {(int)response.StatusCode} for mutation {mutation}");
-        return "http " + (int)response.StatusCode;
-    }
-
-    private static byte[] Mutate(ExportTraceServiceRequest seed, byte[] seedBytes, Mutation m)
-    {
-        var at = m.Position % Math.Max(1, seedBytes.Length);
-        byte[] bytes;
-        switch (m.Kind)
-        {
-            case 0: // one byte changed: values, lengths, tags
-                bytes = (byte[])seedBytes.Clone();
-                bytes[at] = (byte)m.Value;
-                return bytes;
-            case 1: // cut short
-                return seedBytes[..at];
-            case 2: // a slice repeated
-                var length = Math.Min(m.Amount + 1, seedBytes.Length - at);
-                return [.. seedBytes[..(at + length)], .. seedBytes[at..(at + length)], .. seedBytes[(at + length)..]];
-            case 3: // a varint made to run on or to claim far more than there is
-                bytes = (byte[])seedBytes.Clone();
-                bytes[at] = (byte)(0x80 | m.Value);
-                return bytes;
-            case 4: // a field renumbered, same wire type
-                bytes = (byte[])seedBytes.Clone();
-                bytes[at] = (byte)((bytes[at] & 0x07) | ((m.Value & 0x0f) << 3));
-                return bytes;
-            case 5: // an attribute nested m.Amount levels deep
+            case 0: // an attribute nested m.Amount levels deep
                 var nested = seed.Clone();
                 var value = new AnyValue { StringValue = "x" };
                 for (var i = 0; i < m.Amount / 4; i++)
@@ -161,7 +77,7 @@ public class TraceFuzzTests
 
                 nested.ResourceSpans[0].ScopeSpans[0].Spans[0].Attributes.Add(new KeyValue { Key = "deep", Value = value });
                 return nested.ToByteArray();
-            case 6: // a large name: up to 1 MiB
+            case 1: // a large name: up to 1 MiB
                 var big = seed.Clone();
                 big.ResourceSpans[0].ScopeSpans[0].Spans[m.Position % 3].Name = new string('n', (m.Position % 1024) * 1024);
                 return big.ToByteArray();

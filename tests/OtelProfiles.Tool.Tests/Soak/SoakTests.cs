@@ -136,7 +136,7 @@ public class SoakTests(ITestOutputHelper output)
         Assert.True(health.Accepted >= expected / 2, $"{health.Accepted} exports accepted, at least {expected / 2} expected in {duration.TotalMinutes:0.#} min");
         Assert.True(exports.Batches >= expected / 2, $"{exports.Batches} stored batches, at least {expected / 2} expected");
         // Each of the six types sent profiles (the load makes lock contention of its own; every measured run had some).
-        foreach (var type in new[] { "cpu:", "wall", "memory:alloc", "memory:inuse", "mutex:", "exceptions" })
+        foreach (var type in new[] { "cpu/nanoseconds", "wall", "memory:alloc", "memory:inuse", "mutex:", "exceptions" })
         {
             Assert.True(exports.ProfilesByType.Keys.Any(k => k.StartsWith(type, StringComparison.Ordinal)), $"no {type} profile arrived: {report}");
         }
