@@ -16,7 +16,7 @@ internal static class DemoSummary
     /// </summary>
     public static readonly IReadOnlyList<(string Kind, string[] ProfileTypes)> Kinds =
     [
-        ("cpu", ["cpu:samples/count"]),
+        ("cpu", ["cpu/nanoseconds", "cpu:samples/count"]),
         ("wall", ["wall:samples/count"]),
         ("alloc", ["memory:alloc_space/bytes", "memory:alloc_objects/count"]),
         ("inuse", ["memory:inuse_space/bytes", "memory:inuse_objects/count"]),

@@ -39,4 +39,21 @@ public class DemoSummaryTests
         Assert.DoesNotContain("(none received", DemoSummary.TopFunctionPerType(store, service, "cpu,inuse"));
         Assert.Equal("cpu,wall,alloc,inuse,lock,exception", DemoSummary.AllKinds);
     }
+
+    [Fact]
+    public void The_cpu_kind_is_the_profile_the_library_sends_in_nanoseconds()
+    {
+        var directory = TestPaths.NewTempDirectory();
+        using var store = new ProfileStore(Path.Combine(directory, "demo.db"), RetentionPolicy.Default);
+        var builder = new OtlpRequestBuilder();
+        builder.AddProfile("kernel-cpu", "cpu", "nanoseconds", DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromSeconds(10), "cpu", "nanoseconds", 1)
+            .Sample(5_000_000, InUseProfiles.LeakStack, ("thread.name", "worker-1"));
+        store.Store(builder.BuildBytes(), builder.Build());
+
+        var summary = DemoSummary.TopFunctionPerType(store, store.ListServices().Single(), "cpu");
+
+        Assert.DoesNotContain("(none received", summary);
+        Assert.Contains($"cpu/nanoseconds", summary);
+        Assert.Contains(InUseProfiles.LeakFunction, summary);
+    }
 }
