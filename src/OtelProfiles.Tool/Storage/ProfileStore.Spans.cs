@@ -40,15 +40,9 @@ internal sealed partial class ProfileStore
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction();
-            long batchId;
-            using (var insertBatch = connection.CreateCommand())
-            {
-                insertBatch.Transaction = transaction;
-                insertBatch.CommandText = "INSERT INTO batches(received_unix_ms, size, payload) VALUES ($received, $size, zeroblob(0)); SELECT last_insert_rowid();";
-                insertBatch.Parameters.AddWithValue("$received", _time.GetUtcNow().ToUnixTimeMilliseconds());
-                insertBatch.Parameters.AddWithValue("$size", size);
-                batchId = (long)insertBatch.ExecuteScalar()!;
-            }
+
+            // A trace batch keeps no payload: its spans are its rows.
+            long batchId = InsertBatch(connection, transaction, size, []);
 
             using (var insert = connection.CreateCommand())
             {

@@ -81,16 +81,7 @@ internal sealed partial class ProfileStore : IDisposable
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction();
-            long batchId;
-            using (var insertBatch = connection.CreateCommand())
-            {
-                insertBatch.Transaction = transaction;
-                insertBatch.CommandText = "INSERT INTO batches(received_unix_ms, size, payload) VALUES ($received, $size, $payload); SELECT last_insert_rowid();";
-                insertBatch.Parameters.AddWithValue("$received", _time.GetUtcNow().ToUnixTimeMilliseconds());
-                insertBatch.Parameters.AddWithValue("$size", bytes.Length);
-                insertBatch.Parameters.AddWithValue("$payload", bytes);
-                batchId = (long)insertBatch.ExecuteScalar()!;
-            }
+            long batchId = InsertBatch(connection, transaction, bytes.Length, bytes);
 
             using (var insertProfile = connection.CreateCommand())
             {
@@ -122,6 +113,18 @@ internal sealed partial class ProfileStore : IDisposable
         }
 
         return profiles.Count;
+    }
+
+    /// <summary>Adds the row every stored request has (its time, its size for the storage limit, its payload) and returns its id.</summary>
+    private long InsertBatch(SqliteConnection connection, SqliteTransaction transaction, long size, byte[] payload)
+    {
+        using var insertBatch = connection.CreateCommand();
+        insertBatch.Transaction = transaction;
+        insertBatch.CommandText = "INSERT INTO batches(received_unix_ms, size, payload) VALUES ($received, $size, $payload); SELECT last_insert_rowid();";
+        insertBatch.Parameters.AddWithValue("$received", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        insertBatch.Parameters.AddWithValue("$size", size);
+        insertBatch.Parameters.AddWithValue("$payload", payload);
+        return (long)insertBatch.ExecuteScalar()!;
     }
 
     /// <summary>Commits a write, then applies retention, whose failure the write does not share.</summary>

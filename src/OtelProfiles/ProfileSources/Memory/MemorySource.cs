@@ -133,7 +133,7 @@ internal sealed class MemorySource : IProfileSource
             }
 
             var sink = new MemoryEventsSink(_allocatedTypes, context.Threads, allocations ? _allocations : null, inUse ? _liveHeap : null);
-            if (TryStart(context, keywords, EventLevel.Informational, inUse ? 64 : 16, sink) is not { } session)
+            if (context.TryStartEventSession(keywords, EventLevel.Informational, inUse ? 64 : 16, "OtelProfiles.MemoryEvents", "memory events", sink) is not { } session)
             {
                 _active = types & ~MemoryTypes;
                 return _active;
@@ -150,24 +150,6 @@ internal sealed class MemorySource : IProfileSource
 
         _active = types;
         return types;
-    }
-
-    private static RuntimeEventsSession? TryStart(ProfileSourceContext context, long keywords, EventLevel level, int bufferMB, MemoryEventsSink sink)
-    {
-        try
-        {
-            return new RuntimeEventsSession(
-                context.Session.Sessions.StartProfileEvents(keywords, level, bufferMB),
-                "OtelProfiles.MemoryEvents",
-                sink,
-                context.Threads,
-                ex => context.Failures.ThreadDied("reading memory events", ex));
-        }
-        catch (Exception ex)
-        {
-            context.Failures.Report("opening the session for memory events", ex);
-            return null;
-        }
     }
 
     private static long Keywords(bool allocations, bool inUse)

@@ -125,7 +125,8 @@ internal sealed class RuntimeSignalsSource : IProfileSource
         if (keywords != 0)
         {
             var sink = new SignalEventsSink(_exceptionTypes, context.Threads, contention ? _contention : null, exceptions ? _exceptions : null);
-            _session = TryStart(context, keywords, sink);
+            _session = context.TryStartEventSession(
+                keywords, EventLevel.Informational, bufferMB: 16, "OtelProfiles.LockAndExceptionEvents", "lock and exception events", sink);
             if (_session is null)
             {
                 _active = ProfileTypes.None;
@@ -137,23 +138,5 @@ internal sealed class RuntimeSignalsSource : IProfileSource
 
         _active = types;
         return types;
-    }
-
-    private static RuntimeEventsSession? TryStart(ProfileSourceContext context, long keywords, SignalEventsSink sink)
-    {
-        try
-        {
-            return new RuntimeEventsSession(
-                context.Session.Sessions.StartProfileEvents(keywords, EventLevel.Informational, bufferMB: 16),
-                "OtelProfiles.LockAndExceptionEvents",
-                sink,
-                context.Threads,
-                ex => context.Failures.ThreadDied("reading lock and exception events", ex));
-        }
-        catch (Exception ex)
-        {
-            context.Failures.Report("opening the session for lock and exception events", ex);
-            return null;
-        }
     }
 }
