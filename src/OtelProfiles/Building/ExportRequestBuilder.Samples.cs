@@ -76,7 +76,7 @@ internal sealed partial class ExportRequestBuilder
         {
             SampleType = new ValueType { TypeStrindex = dictionary.String(type.SampleType), UnitStrindex = dictionary.String(type.SampleUnit) },
             PeriodType = new ValueType { TypeStrindex = dictionary.String(type.PeriodType), UnitStrindex = dictionary.String(type.PeriodUnit) },
-            Period = interval.EffectivePeriodNs,
+            Period = type.FixedPeriod > 0 ? type.FixedPeriod : interval.EffectivePeriodNs,
             TimeUnixNano = (ulong)(interval.StartUtc - DateTime.UnixEpoch).Ticks * 100,
             DurationNano = (ulong)interval.DurationNs,
             ProfileId = ByteString.CopyFrom(Guid.NewGuid().ToByteArray()),

@@ -29,7 +29,7 @@ public sealed class ExportRequestBuilderTests
     /// <summary>The request of an interval whose only source is the sampler, with the CPU and wall profiles asked for.</summary>
     private static (OpenTelemetry.Proto.Collector.Profiles.V1Development.ExportProfilesServiceRequest Request, BuildStatistics Statistics) Build(
         ExportRequestBuilder builder, IntervalSamples interval, bool cpu, bool wall) =>
-        builder.Build(interval, Resource(), [new SampledIntervalProfiles(interval, cpu, wall)]);
+        builder.Build(interval, Resource(), [new SampledIntervalProfiles(interval, cpu ? SamplerSource.Cpu : null, wall)]);
 
     private static ProtoResource Resource()
     {
@@ -68,6 +68,44 @@ public sealed class ExportRequestBuilderTests
         Assert.Equal(150, statistics.NamedFrames);
         Assert.Equal("shop", request.ResourceProfiles[0].Resource.Attributes[0].Value.StringValue);
         Assert.Equal("dotnet", request.Dictionary.AttributeTable[request.Dictionary.LocationTable[1].AttributeIndices[0]].Value.StringValue);
+    }
+
+    [Fact]
+    public void Cpu_as_samples_carries_the_same_nanoseconds_as_counts_of_a_one_nanosecond_period()
+    {
+        var table = new SampleTable();
+        for (int i = 0; i < 30; i++)
+        {
+            table.Record([0x2010, 0x3010], 7, runningManagedCode: true);
+            table.Record([0x1010, 0x3010], 8, runningManagedCode: i < 10);
+        }
+
+        var interval = new IntervalSamples(table, Start, Start.AddSeconds(3), 1_000_000);
+        DecodedProfile Cpu(ProfileTypeDescriptor type) =>
+            Assert.Single(DecodedProfile.Decode(Create().Builder.Build(interval, Resource(), [new SampledIntervalProfiles(interval, type, Wall: false)]).Request));
+
+        DecodedProfile nanoseconds = Cpu(SamplerSource.Cpu);
+        DecodedProfile samples = Cpu(SamplerSource.CpuAsSamples);
+
+        Assert.Equal("samples/count", samples.SampleType);
+        Assert.Equal("cpu/nanoseconds", samples.PeriodType);
+        Assert.Equal(1, samples.Period);
+        Assert.Equal(
+            nanoseconds.Samples.Select(s => (s.Leaf, s.Value)).OrderBy(s => s.Leaf),
+            samples.Samples.Select(s => (s.Leaf, s.Value * samples.Period)).OrderBy(s => s.Leaf));
+
+        // What Grafana Pyroscope's OTLP ingestion (pkg/ingester/otlp/convert.go) names each: only samples/count with a
+        // cpu/nanoseconds period becomes its standard process_cpu series; anything else is named after its period type.
+        Assert.Equal("cpu:cpu:nanoseconds:cpu:nanoseconds", PyroscopeProfileType(nanoseconds));
+        Assert.Equal("process_cpu:cpu:nanoseconds:cpu:nanoseconds", PyroscopeProfileType(samples));
+    }
+
+    private static string PyroscopeProfileType(DecodedProfile profile)
+    {
+        string period = profile.PeriodType.Replace('/', ':');
+        return profile.SampleType == "samples/count" && profile.PeriodType == "cpu/nanoseconds"
+            ? "process_cpu:cpu:nanoseconds:" + period
+            : $"{profile.PeriodType.Split('/')[0]}:{profile.SampleType.Replace('/', ':')}:{period}";
     }
 
     [Fact]
