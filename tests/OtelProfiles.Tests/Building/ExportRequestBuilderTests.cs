@@ -21,6 +21,7 @@ public sealed class ExportRequestBuilderTests
         map.Add(0x2000, 0x100, 2, "Shop.Checkout", "ComputePrices", "Shop.dll");
         map.Add(0x3000, 0x100, 3, "System.Threading.Thread", "StartCallback", "System.Private.CoreLib.dll");
         map.Add(0x4000, 0x100, 4, "System.Threading.Thread", "<PollGC>g__PollGCWorker|67_0", "System.Private.CoreLib.dll");
+        map.Add(0x5000, 0x100, 5, "System.Threading.Thread", "Sleep", "System.Private.CoreLib.dll");
         var builder = new ExportRequestBuilder(
             new FrameResolver(map, () => NativeImageMap.Empty), new ThreadNames().Find, new InstrumentationScope { Name = "OtelProfiles", Version = "1" }, tags);
         return (map, builder);
@@ -106,6 +107,41 @@ public sealed class ExportRequestBuilderTests
         return profile.SampleType == "samples/count" && profile.PeriodType == "cpu/nanoseconds"
             ? "process_cpu:cpu:nanoseconds:" + period
             : $"{profile.PeriodType.Split('/')[0]}:{profile.SampleType.Replace('/', ':')}:{period}";
+    }
+
+    [Fact]
+    public void A_threads_cpu_at_blocking_waits_goes_to_its_other_stacks_unless_it_has_none()
+    {
+        var table = new SampleTable();
+        for (int i = 0; i < 3; i++)
+        {
+            table.Record([0x5010, 0x3010], 7, runningManagedCode: true); // caught in Thread.Sleep as it woke
+            table.Record([0x5010, 0x3010], 9, runningManagedCode: true);
+        }
+
+        table.Record([0x2010, 0x3010], 7, runningManagedCode: true);
+        table.Record([0x1010, 0x3010], 7, runningManagedCode: true);
+        table.ChargeCpu(_ => (1_000, 0));
+
+        var (_, builder) = Create();
+        var (request, _) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), cpu: true, wall: true);
+        var profiles = DecodedProfile.Decode(request);
+        DecodedProfile cpu = profiles.Single(p => p.PeriodType == "cpu/nanoseconds");
+        long CpuOf(long thread, string leaf) => cpu.Samples
+            .Where(s => s.Attributes["thread.id"] == thread.ToString(System.Globalization.CultureInfo.InvariantCulture) && s.Leaf == leaf)
+            .Sum(s => s.Value);
+
+        // Thread 7 used 5,000 ns; none of it stays at the sleep, its two working stacks share it as their samples do.
+        Assert.Equal(0, CpuOf(7, "System.Threading.Thread.Sleep"));
+        Assert.Equal(2_500, CpuOf(7, "Shop.Checkout.ComputePrices"));
+        Assert.Equal(2_500, CpuOf(7, "Shop.Checkout.PayAsync"));
+
+        // Thread 9 was only ever found sleeping: its CPU stays where it was found.
+        Assert.Equal(3_000, CpuOf(9, "System.Threading.Thread.Sleep"));
+
+        // The wall profile is not touched.
+        DecodedProfile wall = profiles.Single(p => p.PeriodType == "wall/nanoseconds");
+        Assert.Equal(6, wall.Samples.Where(s => s.Leaf == "System.Threading.Thread.Sleep").Sum(s => s.Value));
     }
 
     [Fact]

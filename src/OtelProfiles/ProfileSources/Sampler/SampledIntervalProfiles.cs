@@ -25,8 +25,8 @@ internal sealed record SampledIntervalProfiles(IntervalSamples Interval, Profile
             // benchmarks) is weighted the way a thread without a CPU reading is: managed samples × the period.
             long periodNs = Interval.EffectivePeriodNs;
             profiles.Add(Interval.Samples.CpuCharged
-                ? new SampledProfile(Cpu, counts => counts.CpuNs)
-                : new SampledProfile(Cpu, counts => counts.Cpu * periodNs));
+                ? new SampledProfile(Cpu, counts => counts.CpuNs, MovesCpuOffWaits: true)
+                : new SampledProfile(Cpu, counts => counts.Cpu * periodNs, MovesCpuOffWaits: true));
         }
 
         if (Wall)
