@@ -1,6 +1,7 @@
 using OpenTelemetry.Proto.Profiles.V1Development;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
-using OtelProfiles.Tool.Decoding;
 using OtelProfiles.Tool.Tests.Support;
 using Xunit;
 
@@ -79,7 +80,7 @@ public class OtlpDecoderTests
         var profiles = OtlpDecoder.Decode(builder.Build());
         Assert.Equal(["cpu:samples/count", "wall:samples/count"], profiles.Select(p => p.ProfileType));
         Assert.Equal("count", profiles[1].Unit);
-        Assert.Equal("samples", Model.ProfileTypeNames.TypeOf(profiles[1].ProfileType));
+        Assert.Equal("samples", ProfileTypeNames.TypeOf(profiles[1].ProfileType));
     }
 
     [Fact]

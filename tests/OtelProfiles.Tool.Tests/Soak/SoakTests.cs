@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
-using OtelProfiles.Tool.Decoding;
+using OtelProfiles.Otlp;
 using OtelProfiles.Tool.Demo;
 using OtelProfiles.Tool.Tests.Support;
 using Xunit;

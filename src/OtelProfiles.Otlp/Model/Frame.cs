@@ -1,4 +1,4 @@
-namespace OtelProfiles.Tool.Model;
+namespace OtelProfiles.Otlp.Model;
 
 /// <summary>One stack frame: a function name and, when known, its file and line.</summary>
 /// <param name="Name">The function name (for .NET: <c>Namespace.Type.Method</c>).</param>

@@ -1,4 +1,4 @@
-namespace OtelProfiles.Tool.Model;
+namespace OtelProfiles.Otlp.Model;
 
 /// <summary>
 /// One OTLP <c>Profile</c> decoded into the tool's query model: who sent it, what it measures, when, and its

@@ -1,4 +1,4 @@
-namespace OtelProfiles.Tool.Model;
+namespace OtelProfiles.Otlp.Model;
 
 /// <summary>One sample: a call stack with its value and its attributes.</summary>
 internal sealed class DecodedSample

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Profiles.V1Development;
 
-namespace OtelProfiles.Tool.Decoding;
+namespace OtelProfiles.Otlp;
 
 /// <summary>
 /// Checks the rules of the OTLP profiles data model that protobuf parsing cannot: every index points into its

@@ -3,9 +3,9 @@ using System.Text;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Profiles.V1Development;
-using OtelProfiles.Tool.Model;
+using OtelProfiles.Otlp.Model;
 
-namespace OtelProfiles.Tool.Decoding;
+namespace OtelProfiles.Otlp;
 
 /// <summary>
 /// Turns a validated <see cref="ExportProfilesServiceRequest"/> into the query model: one <see cref="DecodedProfile"/>
