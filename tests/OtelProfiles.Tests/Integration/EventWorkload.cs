@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tests.Receivers;
 
 namespace OtelProfiles.Tests.Integration;
@@ -15,7 +17,7 @@ internal sealed partial class EventWorkload
     {
         Run = run;
         Requests = requests;
-        Profiles = requests.SelectMany(DecodedProfile.Decode).ToList();
+        Profiles = requests.SelectMany(OtlpDecoder.Decode).ToList();
     }
 
     public WorkloadResult Run { get; }
