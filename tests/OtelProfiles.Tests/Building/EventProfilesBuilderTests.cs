@@ -2,13 +2,13 @@ using OpenTelemetry.Proto.Common.V1;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Building;
 using OtelProfiles.Collection;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.ProfileSources.Memory;
 using OtelProfiles.ProfileSources.Signals;
 using OtelProfiles.Symbols;
 using OtelProfiles.Tests.Integration;
 using ProtoResource = OpenTelemetry.Proto.Resource.V1.Resource;
-using OtelProfiles.Otlp;
-using OtelProfiles.Otlp.Model;
 
 namespace OtelProfiles.Tests.Building;
 
@@ -105,11 +105,6 @@ public sealed class EventProfilesBuilderTests
         Assert.Empty(only.Samples);
     }
 
-    private static string ProfileAttribute(OpenTelemetry.Proto.Collector.Profiles.V1Development.ExportProfilesServiceRequest request, string sampleType, string key)
-    {
-        var d = request.Dictionary;
-        var profile = request.ResourceProfiles[0].ScopeProfiles[0].Profiles.Single(p => d.StringTable[p.SampleType.TypeStrindex] == sampleType);
-        var attribute = profile.AttributeIndices.Select(i => d.AttributeTable[i]).Single(a => d.StringTable[a.KeyStrindex] == key);
-        return attribute.Value.StringValue;
-    }
+    private static string? ProfileAttribute(OpenTelemetry.Proto.Collector.Profiles.V1Development.ExportProfilesServiceRequest request, string sampleType, string key) =>
+        OtlpDecoder.Decode(request).Single(p => ProfileTypeNames.TypeOf(p.SampleType) == sampleType).GetAttribute(key);
 }

@@ -2,12 +2,12 @@ using OpenTelemetry.Proto.Common.V1;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Building;
 using OtelProfiles.Collection;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.ProfileSources.Sampler;
 using OtelProfiles.Symbols;
 using OtelProfiles.Tests.Integration;
 using ProtoResource = OpenTelemetry.Proto.Resource.V1.Resource;
-using OtelProfiles.Otlp;
-using OtelProfiles.Otlp.Model;
 
 namespace OtelProfiles.Tests.Building;
 
