@@ -124,10 +124,26 @@ internal static class OtlpDecoder
     private static string TypeOf(Profile profile, IList<string> strings)
     {
         var periodType = profile.PeriodType is null ? null : At(strings, profile.PeriodType.TypeStrindex);
+        if (IsCpuNanosecondsAsCounts(profile, strings))
+        {
+            return ProfileTypeNames.Format("cpu", "nanoseconds");
+        }
+
         return profile.SampleType is null
             ? ProfileTypeNames.Format("", "", periodType)
             : ProfileTypeNames.Format(At(strings, profile.SampleType.TypeStrindex), At(strings, profile.SampleType.UnitStrindex), periodType);
     }
+
+    /// <summary>
+    /// A CPU profile whose counts are nanoseconds: samples/count of a 1 ns cpu period (the OtelProfiles library's
+    /// <c>OTEL_PROFILES_CPU_SAMPLE_TYPE=samples</c>). Each count is one nanosecond, so it is the same profile as
+    /// cpu/nanoseconds and is shown and merged as one. Other periods stay sample counts (cpu:samples/count).
+    /// </summary>
+    private static bool IsCpuNanosecondsAsCounts(Profile profile, IList<string> strings) =>
+        profile.Period == 1
+        && profile.SampleType is { } sample && profile.PeriodType is { } period
+        && At(strings, sample.TypeStrindex) == "samples" && At(strings, sample.UnitStrindex) == "count"
+        && At(strings, period.TypeStrindex) == "cpu" && At(strings, period.UnitStrindex) == "nanoseconds";
 
     internal static string At(IList<string> strings, int index) => index > 0 && index < strings.Count ? strings[index] : "";
 

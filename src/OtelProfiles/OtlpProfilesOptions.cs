@@ -184,6 +184,15 @@ public sealed class OtlpProfilesOptions
     /// </summary>
     public ProfileSpanLinks SpanLinks { get; set; } = ProfileSpanLinks.All;
 
+    /// <summary>
+    /// How the CPU profile labels its values, which are nanoseconds of CPU time either way:
+    /// <see cref="ProfileCpuSampleType.Cpu"/> (<c>cpu</c>/<c>nanoseconds</c>, the default) or
+    /// <see cref="ProfileCpuSampleType.Samples"/> (<c>samples</c>/<c>count</c>, one count per nanosecond), which Grafana
+    /// Pyroscope stores as its standard <c>process_cpu</c> series. Environment: <c>OTEL_PROFILES_CPU_SAMPLE_TYPE</c>:
+    /// <c>cpu</c> or <c>samples</c>. Read when profiling starts.
+    /// </summary>
+    public ProfileCpuSampleType CpuSampleType { get; set; } = ProfileCpuSampleType.Cpu;
+
     /// <summary>Which setting each value came from, and the warnings; see <see cref="SettingSources"/>.</summary>
     internal SettingSources Sources => _sources ??= new SettingSources(this);
 

@@ -52,7 +52,7 @@ internal sealed class SyntheticInterval
 
     public static SyntheticInterval Create(int samples) => new(samples);
 
-    public ExportProfilesServiceRequest Build() => Builder.Build(Interval, Resource, [new SampledIntervalProfiles(Interval, Cpu: true, Wall: true)]).Request;
+    public ExportProfilesServiceRequest Build() => Builder.Build(Interval, Resource, [new SampledIntervalProfiles(Interval, SamplerSource.Cpu, Wall: true)]).Request;
 
     /// <summary>The request gzip-compressed as the OTLP/HTTP exporter sends it.</summary>
     public static void WriteCompressed(ExportProfilesServiceRequest request, Stream destination)

@@ -17,7 +17,16 @@ internal sealed partial class ExportRequestBuilder
     {
         IntervalSamples interval = request.Interval;
         ProfilesDictionaryBuilder dictionary = request.Dictionary;
-        var stackCache = new Dictionary<int, (int StackIndex, List<KeyValuePair<string, string>> Tags, int Frames, int Named)>();
+        var stackCache = new Dictionary<int, BuiltStack>();
+        foreach ((SampleKey key, _) in interval.Samples.Rows)
+        {
+            if (!stackCache.ContainsKey(key.StackId))
+            {
+                stackCache[key.StackId] = BuildStack(dictionary, interval.Samples.Stacks.Get(key.StackId));
+            }
+        }
+
+        WaitShares?[] waits = profiles.Select(p => p.MovesCpuOffWaits ? WaitShares.Of(interval.Samples, stackCache, p.Value) : null).ToArray();
         var samples = new Dictionary<(int Stack, string Attributes, int Link), (List<int> Attributes, long Value)>[profiles.Count];
         for (int i = 0; i < samples.Length; i++)
         {
@@ -29,12 +38,7 @@ internal sealed partial class ExportRequestBuilder
         long sampleCount = 0;
         foreach ((SampleKey key, SampleCounts counts) in interval.Samples.Rows)
         {
-            if (!stackCache.TryGetValue(key.StackId, out var stack))
-            {
-                stack = BuildStack(dictionary, interval.Samples.Stacks.Get(key.StackId));
-                stackCache[key.StackId] = stack;
-            }
-
+            BuiltStack stack = stackCache[key.StackId];
             frames += (long)stack.Frames * counts.Wall;
             named += (long)stack.Named * counts.Wall;
             sampleCount += counts.Wall;
@@ -45,6 +49,11 @@ internal sealed partial class ExportRequestBuilder
             for (int i = 0; i < profiles.Count; i++)
             {
                 long value = profiles[i].Value(counts);
+                if (waits[i] is { } shares)
+                {
+                    value = shares.Adjust(key.ThreadId, stack.WaitLeaf, value);
+                }
+
                 if (value > 0)
                 {
                     Add(samples[i], (stack.StackIndex, attributeKey, link), attributes, value);
@@ -76,7 +85,7 @@ internal sealed partial class ExportRequestBuilder
         {
             SampleType = new ValueType { TypeStrindex = dictionary.String(type.SampleType), UnitStrindex = dictionary.String(type.SampleUnit) },
             PeriodType = new ValueType { TypeStrindex = dictionary.String(type.PeriodType), UnitStrindex = dictionary.String(type.PeriodUnit) },
-            Period = interval.EffectivePeriodNs,
+            Period = type.FixedPeriod > 0 ? type.FixedPeriod : interval.EffectivePeriodNs,
             TimeUnixNano = (ulong)(interval.StartUtc - DateTime.UnixEpoch).Ticks * 100,
             DurationNano = (ulong)interval.DurationNs,
             ProfileId = ByteString.CopyFrom(Guid.NewGuid().ToByteArray()),
@@ -102,5 +111,46 @@ internal sealed partial class ExportRequestBuilder
         }
 
         return profile;
+    }
+
+    /// <summary>
+    /// Per thread, the CPU its samples at blocking waits (<see cref="Symbols.BlockingWaits"/>) would take and the CPU of its
+    /// other samples. A thread with both gets all of its CPU on its other samples, in proportion to theirs: its total
+    /// stays the kernel's count, and a wait that a tick caught as the thread woke no longer takes a share of it. A
+    /// thread found only at waits keeps its CPU there.
+    /// </summary>
+    private sealed class WaitShares
+    {
+        private readonly Dictionary<long, (long AtWaits, long Elsewhere)> _threads = new();
+
+        public static WaitShares Of(SampleTable table, Dictionary<int, BuiltStack> stacks, Func<SampleCounts, long> value)
+        {
+            var shares = new WaitShares();
+            foreach ((SampleKey key, SampleCounts counts) in table.Rows)
+            {
+                long v = value(counts);
+                if (v <= 0)
+                {
+                    continue;
+                }
+
+                shares._threads.TryGetValue(key.ThreadId, out var thread);
+                shares._threads[key.ThreadId] = stacks[key.StackId].WaitLeaf
+                    ? (thread.AtWaits + v, thread.Elsewhere)
+                    : (thread.AtWaits, thread.Elsewhere + v);
+            }
+
+            return shares;
+        }
+
+        public long Adjust(long threadId, bool waitLeaf, long value)
+        {
+            if (!_threads.TryGetValue(threadId, out var thread) || thread.AtWaits == 0 || thread.Elsewhere == 0)
+            {
+                return value;
+            }
+
+            return waitLeaf ? 0 : (long)Math.Round(value * ((double)(thread.AtWaits + thread.Elsewhere) / thread.Elsewhere));
+        }
     }
 }

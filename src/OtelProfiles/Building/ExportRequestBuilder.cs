@@ -53,20 +53,25 @@ internal sealed partial class ExportRequestBuilder
         return (export, request.Statistics);
     }
 
-    private (int StackIndex, List<KeyValuePair<string, string>> Tags, int Frames, int Named) BuildStack(
-        ProfilesDictionaryBuilder dictionary, ReadOnlySpan<ulong> addresses)
+    private BuiltStack BuildStack(ProfilesDictionaryBuilder dictionary, ReadOnlySpan<ulong> addresses)
     {
         var locations = new List<int>(addresses.Length);
         var tags = new List<KeyValuePair<string, string>>();
         int named = 0;
         int counted = 0;
         bool leaf = true;
+        bool waitLeaf = false;
         foreach (ulong address in addresses)
         {
             ResolvedFrame frame = _frames.Resolve(address);
             if (leaf && frame.IsManaged && SamplingArtifacts.IsSuspensionFrame(frame.Method!))
             {
                 continue;
+            }
+
+            if (leaf)
+            {
+                waitLeaf = frame.IsManaged && BlockingWaits.IsBlockingWait(frame.Method!);
             }
 
             leaf = false;
@@ -92,8 +97,12 @@ internal sealed partial class ExportRequestBuilder
             locations.Add(dictionary.Location(mapping, function));
         }
 
-        return (dictionary.Stack(locations), tags, counted, named);
+        return new BuiltStack(dictionary.Stack(locations), tags, counted, named, waitLeaf);
     }
+
+    /// <summary>A stack added to the dictionary: its index, the tags its frames carry, its frames and named frames,
+    /// and whether its innermost frame is a blocking wait (<see cref="BlockingWaits"/>).</summary>
+    private readonly record struct BuiltStack(int StackIndex, List<KeyValuePair<string, string>> Tags, int Frames, int Named, bool WaitLeaf);
 
     private List<int> SampleAttributes(ProfilesDictionaryBuilder dictionary, long threadId, List<KeyValuePair<string, string>> tags)
     {

@@ -28,6 +28,7 @@ internal static class OptionProperties
         nameof(OtlpProfilesOptions.MaxQueueSize) => options.MaxQueueSize,
         nameof(OtlpProfilesOptions.ShutdownTimeout) => options.ShutdownTimeout,
         nameof(OtlpProfilesOptions.SpanLinks) => options.SpanLinks,
+        nameof(OtlpProfilesOptions.CpuSampleType) => options.CpuSampleType,
         _ => throw new ArgumentOutOfRangeException(nameof(property), property, "Not a property of OtlpProfilesOptions."),
     };
 
@@ -53,6 +54,7 @@ internal static class OptionProperties
             case nameof(OtlpProfilesOptions.MaxQueueSize): options.MaxQueueSize = defaults.MaxQueueSize; break;
             case nameof(OtlpProfilesOptions.ShutdownTimeout): options.ShutdownTimeout = defaults.ShutdownTimeout; break;
             case nameof(OtlpProfilesOptions.SpanLinks): options.SpanLinks = defaults.SpanLinks; break;
+            case nameof(OtlpProfilesOptions.CpuSampleType): options.CpuSampleType = defaults.CpuSampleType; break;
             default: throw new ArgumentOutOfRangeException(nameof(property), property, "Not a property of OtlpProfilesOptions.");
         }
     }

@@ -38,4 +38,5 @@ internal static class OtelSettingNames
     public const string FileDirectory = "OTEL_PROFILES_FILE_DIRECTORY";
     public const string MaxQueueSize = "OTEL_PROFILES_MAX_QUEUE_SIZE";
     public const string SpanLinks = "OTEL_PROFILES_SPAN_LINKS";
+    public const string CpuSampleType = "OTEL_PROFILES_CPU_SAMPLE_TYPE";
 }

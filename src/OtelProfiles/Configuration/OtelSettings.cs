@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using OtelProfiles.ProfileSources.Sampler;
 using OtelProfiles.Tracing;
 using N = OtelProfiles.Configuration.OtelSettingNames;
 
@@ -58,6 +59,8 @@ internal static class OtelSettings
             WholeNumber("a whole number", OptionLimits.Range(OptionLimits.MinQueueSize, OptionLimits.MaxQueueSize)),
             (o, v) => o.MaxQueueSize = v),
         OtelSetting.Of<ProfileSpanLinks>(nameof(OtlpProfilesOptions.SpanLinks), [N.SpanLinks], SpanLinksSetting.TryParse, (o, v) => o.SpanLinks = v),
+        OtelSetting.Of<ProfileCpuSampleType>(
+            nameof(OtlpProfilesOptions.CpuSampleType), [N.CpuSampleType], CpuSampleTypeSetting.TryParse, (o, v) => o.CpuSampleType = v),
     ];
 
     // OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT is used as is; OTEL_EXPORTER_OTLP_ENDPOINT is a base URL to which

@@ -23,6 +23,7 @@ public sealed class ExportRequestBuilderTests
         map.Add(0x2000, 0x100, 2, "Shop.Checkout", "ComputePrices", "Shop.dll");
         map.Add(0x3000, 0x100, 3, "System.Threading.Thread", "StartCallback", "System.Private.CoreLib.dll");
         map.Add(0x4000, 0x100, 4, "System.Threading.Thread", "<PollGC>g__PollGCWorker|67_0", "System.Private.CoreLib.dll");
+        map.Add(0x5000, 0x100, 5, "System.Threading.Thread", "Sleep", "System.Private.CoreLib.dll");
         var builder = new ExportRequestBuilder(
             new FrameResolver(map, () => NativeImageMap.Empty), new ThreadNames().Find, new InstrumentationScope { Name = "OtelProfiles", Version = "1" }, tags);
         return (map, builder);
@@ -31,7 +32,7 @@ public sealed class ExportRequestBuilderTests
     /// <summary>The request of an interval whose only source is the sampler, with the CPU and wall profiles asked for.</summary>
     private static (OpenTelemetry.Proto.Collector.Profiles.V1Development.ExportProfilesServiceRequest Request, BuildStatistics Statistics) Build(
         ExportRequestBuilder builder, IntervalSamples interval, bool cpu, bool wall) =>
-        builder.Build(interval, Resource(), [new SampledIntervalProfiles(interval, cpu, wall)]);
+        builder.Build(interval, Resource(), [new SampledIntervalProfiles(interval, cpu ? SamplerSource.Cpu : null, wall)]);
 
     private static ProtoResource Resource()
     {
@@ -70,6 +71,79 @@ public sealed class ExportRequestBuilderTests
         Assert.Equal(150, statistics.NamedFrames);
         Assert.Equal("shop", request.ResourceProfiles[0].Resource.Attributes[0].Value.StringValue);
         Assert.Equal("dotnet", request.Dictionary.AttributeTable[request.Dictionary.LocationTable[1].AttributeIndices[0]].Value.StringValue);
+    }
+
+    [Fact]
+    public void Cpu_as_samples_carries_the_same_nanoseconds_as_counts_of_a_one_nanosecond_period()
+    {
+        var table = new SampleTable();
+        for (int i = 0; i < 30; i++)
+        {
+            table.Record([0x2010, 0x3010], 7, runningManagedCode: true);
+            table.Record([0x1010, 0x3010], 8, runningManagedCode: i < 10);
+        }
+
+        var interval = new IntervalSamples(table, Start, Start.AddSeconds(3), 1_000_000);
+        DecodedProfile Cpu(ProfileTypeDescriptor type) =>
+            Assert.Single(DecodedProfile.Decode(Create().Builder.Build(interval, Resource(), [new SampledIntervalProfiles(interval, type, Wall: false)]).Request));
+
+        DecodedProfile nanoseconds = Cpu(SamplerSource.Cpu);
+        DecodedProfile samples = Cpu(SamplerSource.CpuAsSamples);
+
+        Assert.Equal("samples/count", samples.SampleType);
+        Assert.Equal("cpu/nanoseconds", samples.PeriodType);
+        Assert.Equal(1, samples.Period);
+        Assert.Equal(
+            nanoseconds.Samples.Select(s => (s.Leaf, s.Value)).OrderBy(s => s.Leaf),
+            samples.Samples.Select(s => (s.Leaf, s.Value * samples.Period)).OrderBy(s => s.Leaf));
+
+        // What Grafana Pyroscope's OTLP ingestion (pkg/ingester/otlp/convert.go) names each: only samples/count with a
+        // cpu/nanoseconds period becomes its standard process_cpu series; anything else is named after its period type.
+        Assert.Equal("cpu:cpu:nanoseconds:cpu:nanoseconds", PyroscopeProfileType(nanoseconds));
+        Assert.Equal("process_cpu:cpu:nanoseconds:cpu:nanoseconds", PyroscopeProfileType(samples));
+    }
+
+    private static string PyroscopeProfileType(DecodedProfile profile)
+    {
+        string period = profile.PeriodType.Replace('/', ':');
+        return profile.SampleType == "samples/count" && profile.PeriodType == "cpu/nanoseconds"
+            ? "process_cpu:cpu:nanoseconds:" + period
+            : $"{profile.PeriodType.Split('/')[0]}:{profile.SampleType.Replace('/', ':')}:{period}";
+    }
+
+    [Fact]
+    public void A_threads_cpu_at_blocking_waits_goes_to_its_other_stacks_unless_it_has_none()
+    {
+        var table = new SampleTable();
+        for (int i = 0; i < 3; i++)
+        {
+            table.Record([0x5010, 0x3010], 7, runningManagedCode: true); // caught in Thread.Sleep as it woke
+            table.Record([0x5010, 0x3010], 9, runningManagedCode: true);
+        }
+
+        table.Record([0x2010, 0x3010], 7, runningManagedCode: true);
+        table.Record([0x1010, 0x3010], 7, runningManagedCode: true);
+        table.ChargeCpu(_ => (1_000, 0));
+
+        var (_, builder) = Create();
+        var (request, _) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), cpu: true, wall: true);
+        var profiles = DecodedProfile.Decode(request);
+        DecodedProfile cpu = profiles.Single(p => p.PeriodType == "cpu/nanoseconds");
+        long CpuOf(long thread, string leaf) => cpu.Samples
+            .Where(s => s.Attributes["thread.id"] == thread.ToString(System.Globalization.CultureInfo.InvariantCulture) && s.Leaf == leaf)
+            .Sum(s => s.Value);
+
+        // Thread 7 used 5,000 ns; none of it stays at the sleep, its two working stacks share it as their samples do.
+        Assert.Equal(0, CpuOf(7, "System.Threading.Thread.Sleep"));
+        Assert.Equal(2_500, CpuOf(7, "Shop.Checkout.ComputePrices"));
+        Assert.Equal(2_500, CpuOf(7, "Shop.Checkout.PayAsync"));
+
+        // Thread 9 was only ever found sleeping: its CPU stays where it was found.
+        Assert.Equal(3_000, CpuOf(9, "System.Threading.Thread.Sleep"));
+
+        // The wall profile is not touched.
+        DecodedProfile wall = profiles.Single(p => p.PeriodType == "wall/nanoseconds");
+        Assert.Equal(6, wall.Samples.Where(s => s.Leaf == "System.Threading.Thread.Sleep").Sum(s => s.Value));
     }
 
     [Fact]

@@ -55,6 +55,26 @@ public sealed partial class AccuracySuiteTests : IClassFixture<AccuracySuiteTest
         Assert.True(Math.Abs(figures.ProfileShare - figures.TrueShare) <= 0.005, $"CPU profile share off by more than 0.5 points: {figures}");
     }
 
+    [Theory]
+    [InlineData("duty-10")]
+    [InlineData("duty-30")]
+    [InlineData("duty-60")]
+    public async Task Cpu_of_a_thread_that_works_between_sleeps_is_on_its_work_not_on_the_sleep(string thread)
+    {
+        // A duty-cycled thread burns CPU in Accuracy.Duty and sleeps in between. Ticks that catch it waking from
+        // Thread.Sleep find it "running managed code" in Sleep; its CPU spread over all such samples put 41% (duty-10)
+        // and 13% (duty-30) of it on Sleep (2026-12-05), while a sleep's own CPU (the system call, the wake-up) is far
+        // smaller.
+        ThreadFigures figures = (await _cpuShare.GetAsync()).Of(thread);
+        var samples = _cpuShare.CpuSamplesOf(figures.Tid);
+        long total = samples.Sum(s => s.Value);
+        long atSleep = samples.Where(s => s.Leaf == "System.Threading.Thread.Sleep").Sum(s => s.Value);
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{thread}: {total / 1e6:0.0} ms CPU in the profile, {atSleep / 1e6:0.00} ms of it in Thread.Sleep"));
+
+        Assert.True(total > 0, $"no CPU samples of {thread}");
+        Assert.True(atSleep <= total / 100, $"{(double)atSleep / total:P1} of {thread}'s CPU is in Thread.Sleep");
+    }
+
     [Fact]
     public async Task Wall_profile_of_threads_alive_through_an_interval_totals_threads_times_the_interval()
     {
@@ -149,6 +169,16 @@ public sealed partial class AccuracySuiteTests : IClassFixture<AccuracySuiteTest
         private readonly Lazy<Task<CpuShareFigures>> _run = new(RunAsync);
 
         internal Task<CpuShareFigures> GetAsync() => _run.Value;
+
+        /// <summary>Every CPU sample of thread <paramref name="tid"/> in the run (after <see cref="GetAsync"/>).</summary>
+        internal List<DecodedSample> CpuSamplesOf(long tid)
+        {
+            string id = tid.ToString(CultureInfo.InvariantCulture);
+            return _run.Value.Result.Workload.Requests.Select(DecodedProfile.Decode)
+                .SelectMany(p => p.Single(x => x.SampleType == "cpu/nanoseconds").Samples)
+                .Where(s => s.Attributes.GetValueOrDefault("thread.id") == id)
+                .ToList();
+        }
 
         private static async Task<CpuShareFigures> RunAsync()
         {

@@ -92,6 +92,6 @@ public sealed class SpanLinkBuilderTests
         var builder = new ExportRequestBuilder(
             new FrameResolver(map, () => NativeImageMap.Empty), new ThreadNames().Find, new InstrumentationScope { Name = "OtelProfiles", Version = "1" }, tags);
         var interval = new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000);
-        return builder.Build(interval, new ProtoResource(), [new SampledIntervalProfiles(interval, Cpu: true, Wall: false)]).Request;
+        return builder.Build(interval, new ProtoResource(), [new SampledIntervalProfiles(interval, SamplerSource.Cpu, Wall: false)]).Request;
     }
 }

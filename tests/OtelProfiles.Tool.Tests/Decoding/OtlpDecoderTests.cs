@@ -112,6 +112,20 @@ public class OtlpDecoderTests
     }
 
     [Fact]
+    public void Counts_of_a_one_nanosecond_cpu_period_are_the_cpu_nanoseconds_profile()
+    {
+        var request = KnownProfiles.Build().Build();
+        Profile cpu = request.ResourceProfiles[0].ScopeProfiles[0].Profiles[0];
+        long total = OtlpDecoder.Decode(request)[0].TotalValue;
+
+        cpu.Period = 1; // OTEL_PROFILES_CPU_SAMPLE_TYPE=samples: one count per nanosecond of CPU
+        var decoded = OtlpDecoder.Decode(request)[0];
+
+        Assert.Equal("cpu/nanoseconds", decoded.ProfileType);
+        Assert.Equal(total, decoded.TotalValue);
+    }
+
+    [Fact]
     public void Missing_service_name_becomes_unknown_service()
     {
         var request = KnownProfiles.Build().Build();

@@ -5,9 +5,9 @@ namespace OtelProfiles.ProfileSources.Sampler;
 
 /// <summary>The sampler's interval: its samples, as the CPU and wall profiles that were on.</summary>
 /// <param name="Interval">The interval's samples.</param>
-/// <param name="Cpu">Whether the CPU profile is built.</param>
+/// <param name="Cpu">How the CPU profile is labelled, or null when it is not built.</param>
 /// <param name="Wall">Whether the wall-clock profile is built.</param>
-internal sealed record SampledIntervalProfiles(IntervalSamples Interval, bool Cpu, bool Wall) : IIntervalProfiles
+internal sealed record SampledIntervalProfiles(IntervalSamples Interval, ProfileTypeDescriptor? Cpu, bool Wall) : IIntervalProfiles
 {
     private static readonly SampledProfile WallProfile = new(SamplerSource.Wall, counts => counts.Wall);
 
@@ -19,14 +19,14 @@ internal sealed record SampledIntervalProfiles(IntervalSamples Interval, bool Cp
     public void AddTo(IntervalRequest request)
     {
         var profiles = new List<SampledProfile>(2);
-        if (Cpu)
+        if (Cpu is not null)
         {
             // A table the recorder ended has each row's CPU time from its thread's; one made elsewhere (tests,
             // benchmarks) is weighted the way a thread without a CPU reading is: managed samples × the period.
             long periodNs = Interval.EffectivePeriodNs;
             profiles.Add(Interval.Samples.CpuCharged
-                ? new SampledProfile(SamplerSource.Cpu, counts => counts.CpuNs)
-                : new SampledProfile(SamplerSource.Cpu, counts => counts.Cpu * periodNs));
+                ? new SampledProfile(Cpu, counts => counts.CpuNs, MovesCpuOffWaits: true)
+                : new SampledProfile(Cpu, counts => counts.Cpu * periodNs, MovesCpuOffWaits: true));
         }
 
         if (Wall)

@@ -19,6 +19,12 @@ internal sealed class SamplerSource : IProfileSource
     /// </summary>
     public static readonly ProfileTypeDescriptor Cpu = new("cpu", "nanoseconds", "cpu", "nanoseconds");
 
+    /// <summary>
+    /// CPU with <see cref="ProfileCpuSampleType.Samples"/>: the same nanoseconds as counts of a 1 ns period, the one
+    /// combination Pyroscope's OTLP ingestion stores as <c>process_cpu</c> (it multiplies each value by the period).
+    /// </summary>
+    public static readonly ProfileTypeDescriptor CpuAsSamples = new("samples", "count", "cpu", "nanoseconds", FixedPeriod: 1);
+
     /// <summary>Wall clock: every sample, running or waiting; count × period ≈ thread time.</summary>
     public static readonly ProfileTypeDescriptor Wall = new("samples", "count", "wall", "nanoseconds");
 
@@ -28,6 +34,7 @@ internal sealed class SamplerSource : IProfileSource
     private ProfilingSession? _session;
     private SamplingRateReport? _rateReport;
     private ProfileTypes _active;
+    private ProfileTypeDescriptor _cpu = Cpu;
 
     /// <summary>The sampler family: available wherever the profiler runs.</summary>
     public static ProfileSourceFamily Family { get; } = new(
@@ -41,6 +48,7 @@ internal sealed class SamplerSource : IProfileSource
         {
             _session = context.Session;
             _active = ProfileTypes.None;
+            _cpu = context.Options.CpuSampleType == ProfileCpuSampleType.Samples ? CpuAsSamples : Cpu;
 
             // One per profiler, not per run: the line it writes is written once.
             _rateReport ??= new SamplingRateReport(
@@ -77,9 +85,11 @@ internal sealed class SamplerSource : IProfileSource
     public IIntervalProfiles? TakeInterval(IntervalSamples interval)
     {
         ProfileTypes active;
+        ProfileTypeDescriptor cpu;
         lock (_gate)
         {
             active = _active;
+            cpu = _cpu;
             if (_session?.IsSampling == true)
             {
                 _rateReport?.Observe(interval);
@@ -88,7 +98,7 @@ internal sealed class SamplerSource : IProfileSource
 
         // A CPU or wall profile without samples (the sampler just switched on) has no period to report.
         return interval.Samples.SampleCount > 0
-            ? new SampledIntervalProfiles(interval, Cpu: (active & ProfileTypes.Cpu) != 0, Wall: (active & ProfileTypes.Wall) != 0)
+            ? new SampledIntervalProfiles(interval, (active & ProfileTypes.Cpu) != 0 ? cpu : null, Wall: (active & ProfileTypes.Wall) != 0)
             : null;
     }
 }
