@@ -85,7 +85,7 @@ public sealed class ExportRequestBuilderTests
 
         var interval = new IntervalSamples(table, Start, Start.AddSeconds(3), 1_000_000);
         DecodedProfile Cpu(ProfileTypeDescriptor type) =>
-            Assert.Single(DecodedProfile.Decode(Create().Builder.Build(interval, Resource(), [new SampledIntervalProfiles(interval, type, Wall: false)]).Request));
+            Assert.Single(OtlpDecoder.Decode(Create().Builder.Build(interval, Resource(), [new SampledIntervalProfiles(interval, type, Wall: false)]).Request));
 
         DecodedProfile nanoseconds = Cpu(SamplerSource.Cpu);
         DecodedProfile samples = Cpu(SamplerSource.CpuAsSamples);
@@ -105,10 +105,11 @@ public sealed class ExportRequestBuilderTests
 
     private static string PyroscopeProfileType(DecodedProfile profile)
     {
-        string period = profile.PeriodType.Replace('/', ':');
-        return profile.SampleType == "samples/count" && profile.PeriodType == "cpu/nanoseconds"
+        string periodType = profile.PeriodType ?? "";
+        string period = periodType.Replace('/', ':');
+        return profile.SampleType == "samples/count" && periodType == "cpu/nanoseconds"
             ? "process_cpu:cpu:nanoseconds:" + period
-            : $"{profile.PeriodType.Split('/')[0]}:{profile.SampleType.Replace('/', ':')}:{period}";
+            : $"{periodType.Split('/')[0]}:{profile.SampleType.Replace('/', ':')}:{period}";
     }
 
     [Fact]
@@ -127,10 +128,10 @@ public sealed class ExportRequestBuilderTests
 
         var (_, builder) = Create();
         var (request, _) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), cpu: true, wall: true);
-        var profiles = DecodedProfile.Decode(request);
+        var profiles = OtlpDecoder.Decode(request);
         DecodedProfile cpu = profiles.Single(p => p.PeriodType == "cpu/nanoseconds");
         long CpuOf(long thread, string leaf) => cpu.Samples
-            .Where(s => s.Attributes["thread.id"] == thread.ToString(System.Globalization.CultureInfo.InvariantCulture) && s.Leaf == leaf)
+            .Where(s => s.GetAttribute("thread.id") == thread.ToString(System.Globalization.CultureInfo.InvariantCulture) && s.Leaf == leaf)
             .Sum(s => s.Value);
 
         // Thread 7 used 5,000 ns; none of it stays at the sleep, its two working stacks share it as their samples do.

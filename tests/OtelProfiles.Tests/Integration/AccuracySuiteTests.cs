@@ -174,9 +174,9 @@ public sealed partial class AccuracySuiteTests : IClassFixture<AccuracySuiteTest
         internal List<DecodedSample> CpuSamplesOf(long tid)
         {
             string id = tid.ToString(CultureInfo.InvariantCulture);
-            return _run.Value.Result.Workload.Requests.Select(DecodedProfile.Decode)
+            return _run.Value.Result.Workload.Requests.Select(OtlpDecoder.Decode)
                 .SelectMany(p => p.Single(x => x.SampleType == "cpu/nanoseconds").Samples)
-                .Where(s => s.Attributes.GetValueOrDefault("thread.id") == id)
+                .Where(s => s.GetAttribute("thread.id") == id)
                 .ToList();
         }
 
