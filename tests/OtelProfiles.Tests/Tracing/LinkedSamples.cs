@@ -1,5 +1,6 @@
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OtelProfiles.Otlp;
+using OtelProfiles.Tests.Integration;
 
 namespace OtelProfiles.Tests.Tracing;
 
@@ -15,11 +16,16 @@ internal sealed record LinkedSample(
 
     public bool Through(string function) => Frames.Contains(function);
 
-    /// <summary>Every sample of every profile in <paramref name="requests"/>, decoded by <see cref="OtlpDecoder"/>.</summary>
+    /// <summary>
+    /// Every sample of every profile in <paramref name="requests"/>, each request checked by the strict validator (link
+    /// index 0 the empty link among its rules) and decoded by <see cref="OtlpDecoder"/>.
+    /// </summary>
     public static List<LinkedSample> Read(IEnumerable<ExportProfilesServiceRequest> requests)
     {
         var result = new List<LinkedSample>();
-        foreach (var profile in requests.SelectMany(OtlpDecoder.Decode))
+        var checkedRequests = requests.ToList();
+        checkedRequests.ForEach(ProfileInvariants.AssertValid);
+        foreach (var profile in checkedRequests.SelectMany(OtlpDecoder.Decode))
         {
             // The period type's name alone ("cpu", "wall"): the type part of "cpu/nanoseconds".
             string periodType = profile.PeriodType is null ? "" : profile.PeriodType[..profile.PeriodType.LastIndexOf('/')];
