@@ -1,4 +1,4 @@
-using OtelProfiles.Tool.Model;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Storage;
 
 namespace OtelProfiles.Tool.Analysis;

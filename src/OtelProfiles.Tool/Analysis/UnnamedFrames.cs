@@ -1,4 +1,4 @@
-using OtelProfiles.Tool.Model;
+using OtelProfiles.Otlp.Model;
 
 namespace OtelProfiles.Tool.Analysis;
 

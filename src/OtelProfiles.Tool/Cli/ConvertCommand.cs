@@ -1,8 +1,8 @@
 using System.CommandLine;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Decoding;
 using OtelProfiles.Tool.Formats;
-using OtelProfiles.Tool.Model;
 
 namespace OtelProfiles.Tool.Cli;
 

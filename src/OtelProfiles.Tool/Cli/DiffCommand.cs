@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Decoding;
 using OtelProfiles.Tool.Formats;
@@ -29,7 +30,7 @@ internal static class DiffCommand
         {
             var progress = parse.GetValue(quiet) ? null : Console.Error;
             var baseProfiles = OtlpFileReader.ReadAll([parse.GetValue(baseline)!], progress, Units.ParseSize(parse.GetValue(maxInput)!, "--max-input-size"));
-            var profileType = parse.GetValue(type) ?? Model.ProfileTypeNames.Preferred(baseProfiles.Select(p => p.ProfileType).Distinct()).First();
+            var profileType = parse.GetValue(type) ?? ProfileTypeNames.Preferred(baseProfiles.Select(p => p.ProfileType).Distinct()).First();
             var before = ProfileSelection.Select(baseProfiles, parse.GetValue(service), profileType);
             var after = ProfileSelection.Select(OtlpFileReader.ReadAll([parse.GetValue(comparison)!], progress, Units.ParseSize(parse.GetValue(maxInput)!, "--max-input-size")), parse.GetValue(service), profileType);
             var sampleFilter = new SampleFilter(parse.GetValue(filter) ?? []);
@@ -42,7 +43,7 @@ internal static class DiffCommand
                 HtmlFlameGraphWriter.Write([view], title, stream);
             }
 
-            Console.WriteLine($"Wrote {outputPath} (baseline total {tree.BaseTotal}, comparison total {tree.Total} {Model.ProfileTypeNames.UnitOf(profileType)})");
+            Console.WriteLine($"Wrote {outputPath} (baseline total {tree.BaseTotal}, comparison total {tree.Total} {ProfileTypeNames.UnitOf(profileType)})");
             var svgPath = parse.GetValue(svg);
             if (svgPath is not null)
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Decoding;
 
@@ -52,7 +53,7 @@ internal static class TopCommand
     /// <summary>Formats one table; separate from the command so tests can check it.</summary>
     internal static string Render(string service, string profileType, IReadOnlyList<FunctionTotals> rows, long grandTotal)
     {
-        var unit = Model.ProfileTypeNames.UnitOf(profileType);
+        var unit = ProfileTypeNames.UnitOf(profileType);
         string Pct(long v) => grandTotal == 0 ? "0.0%" : (100.0 * v / grandTotal).ToString("0.0", CultureInfo.InvariantCulture) + "%";
         var selfWidth = Math.Max(4, rows.Select(r => r.Self.ToString(CultureInfo.InvariantCulture).Length).DefaultIfEmpty(0).Max());
         var totalWidth = Math.Max(5, rows.Select(r => r.Total.ToString(CultureInfo.InvariantCulture).Length).DefaultIfEmpty(0).Max());

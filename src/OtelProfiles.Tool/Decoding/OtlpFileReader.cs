@@ -1,5 +1,6 @@
 using System.IO.Compression;
-using OtelProfiles.Tool.Model;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 
 namespace OtelProfiles.Tool.Decoding;
 

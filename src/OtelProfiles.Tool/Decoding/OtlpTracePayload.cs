@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Trace.V1;
+using OtelProfiles.Otlp;
 using OtelProfiles.Tool.Storage;
 
 namespace OtelProfiles.Tool.Decoding;

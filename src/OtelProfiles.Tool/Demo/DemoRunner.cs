@@ -1,3 +1,4 @@
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Cli;
 using OtelProfiles.Tool.Formats;
@@ -63,9 +64,9 @@ internal static class DemoRunner
         }
 
         var service = services.OrderByDescending(s => s.ProfileCount).First();
-        var type = Model.ProfileTypeNames.Preferred(service.ProfileTypes).First();
+        var type = ProfileTypeNames.Preferred(service.ProfileTypes).First();
 
-        var views = Model.ProfileTypeNames.Preferred(service.ProfileTypes)
+        var views = ProfileTypeNames.Preferred(service.ProfileTypes)
             .Select(t => new FlameView($"{service.Service} {t}", t, FlameTreeBuilder.Build(server.Store.Query(new ProfileQuery(service.Service, t)))))
             .ToList();
         using (var stream = File.Create(demo.OutputHtml))

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Cli;
-using OtelProfiles.Tool.Model;
 using OtelProfiles.Tool.Storage;
 
 namespace OtelProfiles.Tool.Demo;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Receiver;
 using OtelProfiles.Tool.Storage;
@@ -38,7 +39,7 @@ internal static class SpanSummary
             {
                 span = candidate;
                 var type = linked.ProfileTypes[0];
-                linkedText = $"{linked.Total(type).ToString(CultureInfo.InvariantCulture)} {Model.ProfileTypeNames.UnitOf(type)} of {type} linked to it and its child spans";
+                linkedText = $"{linked.Total(type).ToString(CultureInfo.InvariantCulture)} {ProfileTypeNames.UnitOf(type)} of {type} linked to it and its child spans";
                 break;
             }
         }

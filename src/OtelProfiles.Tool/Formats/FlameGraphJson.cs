@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OtelProfiles.Otlp;
 using OtelProfiles.Tool.Analysis;
 
 namespace OtelProfiles.Tool.Formats;
@@ -71,5 +72,5 @@ internal static class FlameGraphJson
     /// (the node and its "c" array); stacks are cut at 1,024 frames on decoding (StackLimits.MaxStackFrames),
     /// so trees stay well inside this depth.
     /// </summary>
-    public static JsonWriterOptions WriterOptions { get; } = new() { Indented = false, MaxDepth = 4 * Decoding.StackLimits.MaxStackFrames + 64 };
+    public static JsonWriterOptions WriterOptions { get; } = new() { Indented = false, MaxDepth = 4 * StackLimits.MaxStackFrames + 64 };
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Web;
 
 namespace OtelProfiles.Tool.Formats;
@@ -45,7 +46,7 @@ internal static partial class HtmlFlameGraphWriter
                 json.WriteStartObject();
                 json.WriteString("title", view.Title);
                 json.WriteString("profileType", view.ProfileType);
-                json.WriteString("unit", Model.ProfileTypeNames.UnitOf(view.ProfileType));
+                json.WriteString("unit", ProfileTypeNames.UnitOf(view.ProfileType));
                 json.WriteBoolean("diff", view.IsDiff);
                 json.WritePropertyName("tree");
                 FlameGraphJson.WriteTree(json, view.Root, view.IsDiff);

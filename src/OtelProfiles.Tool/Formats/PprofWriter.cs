@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Google.Protobuf;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
-using OtelProfiles.Tool.Model;
 
 namespace OtelProfiles.Tool.Formats;
 

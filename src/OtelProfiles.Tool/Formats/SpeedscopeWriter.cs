@@ -1,6 +1,6 @@
 using System.Text.Json;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
-using OtelProfiles.Tool.Model;
 
 namespace OtelProfiles.Tool.Formats;
 

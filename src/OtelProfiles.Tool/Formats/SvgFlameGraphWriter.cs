@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
 
 namespace OtelProfiles.Tool.Formats;
@@ -66,7 +67,7 @@ internal static class SvgFlameGraphWriter
 
     private static string Tooltip(FlameNode node, FlameView view)
     {
-        var unit = Model.ProfileTypeNames.UnitOf(view.ProfileType);
+        var unit = ProfileTypeNames.UnitOf(view.ProfileType);
         if (!view.IsDiff)
         {
             var pct = view.Root.Total == 0 ? 0 : 100.0 * node.Total / view.Root.Total;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using OtelProfiles.Tool.Decoding;
+using OtelProfiles.Otlp;
 using OtelProfiles.Tool.Storage;
 
 namespace OtelProfiles.Tool.Receiver;

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using OtelProfiles.Tool.Model;
+using OtelProfiles.Otlp.Model;
 
 namespace OtelProfiles.Tool.Storage;
 

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
-using OtelProfiles.Tool.Decoding;
-using OtelProfiles.Tool.Model;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 
 namespace OtelProfiles.Tool.Storage;
 

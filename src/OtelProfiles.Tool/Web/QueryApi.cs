@@ -3,9 +3,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Formats;
-using OtelProfiles.Tool.Model;
 using OtelProfiles.Tool.Receiver;
 using OtelProfiles.Tool.Storage;
 

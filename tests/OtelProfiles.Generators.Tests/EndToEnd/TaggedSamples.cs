@@ -1,4 +1,5 @@
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Otlp;
 
 namespace OtelProfiles.Generators.Tests.EndToEnd;
 
@@ -20,32 +21,26 @@ internal sealed record TaggedSample(string ProfileType, IReadOnlyList<string> Fr
     /// </summary>
     public string? ExpectedKind => Frames.Select(KindOfFrame).FirstOrDefault(kind => kind is not null);
 
-    /// <summary>Reads every <c>profiles-*.pb</c> file in <paramref name="directory"/>.</summary>
+    /// <summary>Reads every <c>profiles-*.pb</c> file in <paramref name="directory"/> with <see cref="OtlpDecoder"/>.</summary>
     public static IReadOnlyList<TaggedSample> ReadAll(string directory)
     {
         var samples = new List<TaggedSample>();
         foreach (var file in Directory.GetFiles(directory, "profiles-*.pb").Order(StringComparer.Ordinal))
         {
             var request = ExportProfilesServiceRequest.Parser.ParseFrom(File.ReadAllBytes(file));
-            var dictionary = request.Dictionary;
-            string Text(int index) => dictionary.StringTable[index];
-            foreach (var profile in request.ResourceProfiles.SelectMany(r => r.ScopeProfiles).SelectMany(s => s.Profiles))
+            foreach (var profile in OtlpDecoder.Decode(request))
             {
-                var type = $"{Text(profile.SampleType.TypeStrindex)}/{Text(profile.SampleType.UnitStrindex)} per {Text(profile.PeriodType.TypeStrindex)}";
                 foreach (var sample in profile.Samples)
                 {
-                    var frames = dictionary.StackTable[sample.StackIndex].LocationIndices
-                        .Select(l => dictionary.FunctionTable[dictionary.LocationTable[l].Lines[0].FunctionIndex])
-                        .Select(f => Text(f.SystemNameStrindex))
-                        .ToArray();
+                    // The decoder lists frames root first; the rule below wants the innermost first.
+                    var frames = sample.Frames.Reverse().Select(f => f.SystemName ?? "").ToArray();
                     var attributes = new Dictionary<string, string>();
-                    foreach (var index in sample.AttributeIndices)
+                    foreach (var attribute in sample.Attributes)
                     {
-                        var attribute = dictionary.AttributeTable[index];
-                        attributes[Text(attribute.KeyStrindex)] = attribute.Value.StringValue;
+                        attributes[attribute.Key] = attribute.Value;
                     }
 
-                    samples.Add(new TaggedSample(type, frames, attributes, sample.Values.Count > 0 ? sample.Values[0] : 0));
+                    samples.Add(new TaggedSample(profile.ProfileType, frames, attributes, sample.Value));
                 }
             }
         }

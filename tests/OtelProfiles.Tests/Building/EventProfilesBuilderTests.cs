@@ -2,6 +2,8 @@ using OpenTelemetry.Proto.Common.V1;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Building;
 using OtelProfiles.Collection;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.ProfileSources.Memory;
 using OtelProfiles.ProfileSources.Signals;
 using OtelProfiles.Symbols;
@@ -53,7 +55,7 @@ public sealed class EventProfilesBuilderTests
         var (request, _) = Builder().Build(new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(15), 1_000_000), new ProtoResource(), parts);
 
         ProfileInvariants.AssertValid(request);
-        var profiles = DecodedProfile.Decode(request).ToDictionary(p => p.SampleType);
+        var profiles = OtlpDecoder.Decode(request).ToDictionary(p => p.SampleType);
         Assert.Equal(
             ["alloc_objects/count", "alloc_space/bytes", "contentions/count", "delay/nanoseconds", "exceptions/count", "inuse_objects/count", "inuse_space/bytes"],
             profiles.Keys.Order().ToList());
@@ -61,27 +63,27 @@ public sealed class EventProfilesBuilderTests
         Assert.All(["alloc_objects/count", "inuse_space/bytes"], t => Assert.Equal(102_400, profiles[t].Period));
         Assert.All(["contentions/count", "delay/nanoseconds"], t => Assert.Equal(("mutex/count", 1L), (profiles[t].PeriodType, profiles[t].Period)));
         Assert.Equal(("exceptions/count", 1L), (profiles["exceptions/count"].PeriodType, profiles["exceptions/count"].Period));
-        Assert.All(profiles.Values, p => Assert.Equal(15_000_000_000UL, p.DurationNano));
+        Assert.All(profiles.Values, p => Assert.Equal(15_000_000_000L, p.DurationNano));
 
         // Rows that name the same frames merge; fractional estimates are summed, then rounded.
         DecodedSample allocated = Assert.Single(profiles["alloc_space/bytes"].Samples);
         Assert.Equal(4197, allocated.Value);
         Assert.Equal(3, Assert.Single(profiles["alloc_objects/count"].Samples).Value);
-        Assert.Equal(["Shop.Inventory.BuildCatalog", "Shop.Program.Main"], allocated.Frames.Select(f => f.Name));
-        Assert.Equal("System.Byte[]", allocated.Attributes["dotnet.allocation.type"]);
-        Assert.Equal("7", allocated.Attributes["thread.id"]);
+        Assert.Equal(["Shop.Program.Main", "Shop.Inventory.BuildCatalog"], allocated.Frames.Select(f => f.Name));
+        Assert.Equal("System.Byte[]", allocated.GetAttribute("dotnet.allocation.type"));
+        Assert.Equal("7", allocated.GetAttribute("thread.id"));
 
         // In-use samples carry no thread: the objects outlive the moment they were allocated.
         DecodedSample live = Assert.Single(profiles["inuse_space/bytes"].Samples);
         Assert.Equal(3000, live.Value);
-        Assert.False(live.Attributes.ContainsKey("thread.id"));
+        Assert.False(live.HasAttribute("thread.id"));
 
         // Lock waits start at the contending managed frame; exceptions at the throwing one, with their type.
         Assert.Equal("Shop.Program.Main", Assert.Single(profiles["contentions/count"].Samples).Leaf);
         Assert.Equal(1_250_000, Assert.Single(profiles["delay/nanoseconds"].Samples).Value);
         DecodedSample thrown = Assert.Single(profiles["exceptions/count"].Samples);
         Assert.Equal(("Shop.Inventory.BuildCatalog", 3L), (thrown.Leaf, thrown.Value));
-        Assert.Equal("System.InvalidOperationException", thrown.Attributes["exception.type"]);
+        Assert.Equal("System.InvalidOperationException", thrown.GetAttribute("exception.type"));
 
         Assert.Equal("AllocationSampled", ProfileAttribute(request, "alloc_space", "dotnet.allocation.sampler"));
         Assert.Equal("off", ProfileAttribute(request, "inuse_space", "dotnet.gc.background"));
@@ -98,16 +100,11 @@ public sealed class EventProfilesBuilderTests
         var (request, _) = Builder().Build(new IntervalSamples(new SampleTable(), Start, Start.AddSeconds(1), 1_000_000), new ProtoResource(), parts);
 
         ProfileInvariants.AssertValid(request);
-        DecodedProfile only = Assert.Single(DecodedProfile.Decode(request));
+        DecodedProfile only = Assert.Single(OtlpDecoder.Decode(request));
         Assert.Equal("exceptions/count", only.SampleType);
         Assert.Empty(only.Samples);
     }
 
-    private static string ProfileAttribute(OpenTelemetry.Proto.Collector.Profiles.V1Development.ExportProfilesServiceRequest request, string sampleType, string key)
-    {
-        var d = request.Dictionary;
-        var profile = request.ResourceProfiles[0].ScopeProfiles[0].Profiles.Single(p => d.StringTable[p.SampleType.TypeStrindex] == sampleType);
-        var attribute = profile.AttributeIndices.Select(i => d.AttributeTable[i]).Single(a => d.StringTable[a.KeyStrindex] == key);
-        return attribute.Value.StringValue;
-    }
+    private static string? ProfileAttribute(OpenTelemetry.Proto.Collector.Profiles.V1Development.ExportProfilesServiceRequest request, string sampleType, string key) =>
+        OtlpDecoder.Decode(request).Single(p => ProfileTypeNames.TypeOf(p.SampleType) == sampleType).GetAttribute(key);
 }

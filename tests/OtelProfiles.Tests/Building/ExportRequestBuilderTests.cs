@@ -2,6 +2,8 @@ using OpenTelemetry.Proto.Common.V1;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Building;
 using OtelProfiles.Collection;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.ProfileSources.Sampler;
 using OtelProfiles.Symbols;
 using OtelProfiles.Tests.Integration;
@@ -54,17 +56,17 @@ public sealed class ExportRequestBuilderTests
         var (request, statistics) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(3), 1_000_000), cpu: true, wall: true);
 
         ProfileInvariants.AssertValid(request);
-        var profiles = DecodedProfile.Decode(request);
+        var profiles = OtlpDecoder.Decode(request);
         DecodedProfile cpu = profiles.Single(p => p.PeriodType == "cpu/nanoseconds");
         DecodedProfile wall = profiles.Single(p => p.PeriodType == "wall/nanoseconds");
         Assert.Equal(40 * 100_000_000L, cpu.Samples.Sum(s => s.Value)); // a table not ended by the recorder: managed samples × period
         Assert.Equal(90, wall.Samples.Sum(s => s.Value));
         Assert.Equal(100_000_000, cpu.Period); // 3 s over 30 ticks
-        Assert.Equal(3_000_000_000UL, cpu.DurationNano);
+        Assert.Equal(3_000_000_000L, cpu.DurationNano);
         Assert.Equal(30 * 100_000_000L, new[] { cpu }.SelfByFunction().Single(p => p.Key == "Shop.Checkout.ComputePrices").Value);
         Assert.Equal(10 * 100_000_000L, new[] { cpu }.SelfByFunction().Single(p => p.Key == "Shop.Checkout.PayAsync").Value);
         Assert.Contains(wall.Samples, s => s.Leaf == FrameResolver.UnknownFrame);
-        Assert.All(cpu.Samples, s => Assert.Equal("System.Threading.Thread.StartCallback", s.Frames[^1].Name));
+        Assert.All(cpu.Samples, s => Assert.Equal("System.Threading.Thread.StartCallback", s.Frames[0].Name)); // the root
         Assert.Equal(180, statistics.Frames);
         Assert.Equal(150, statistics.NamedFrames);
         Assert.Equal("shop", request.ResourceProfiles[0].Resource.Attributes[0].Value.StringValue);
@@ -83,7 +85,7 @@ public sealed class ExportRequestBuilderTests
 
         var interval = new IntervalSamples(table, Start, Start.AddSeconds(3), 1_000_000);
         DecodedProfile Cpu(ProfileTypeDescriptor type) =>
-            Assert.Single(DecodedProfile.Decode(Create().Builder.Build(interval, Resource(), [new SampledIntervalProfiles(interval, type, Wall: false)]).Request));
+            Assert.Single(OtlpDecoder.Decode(Create().Builder.Build(interval, Resource(), [new SampledIntervalProfiles(interval, type, Wall: false)]).Request));
 
         DecodedProfile nanoseconds = Cpu(SamplerSource.Cpu);
         DecodedProfile samples = Cpu(SamplerSource.CpuAsSamples);
@@ -103,10 +105,11 @@ public sealed class ExportRequestBuilderTests
 
     private static string PyroscopeProfileType(DecodedProfile profile)
     {
-        string period = profile.PeriodType.Replace('/', ':');
-        return profile.SampleType == "samples/count" && profile.PeriodType == "cpu/nanoseconds"
+        string periodType = profile.PeriodType ?? "";
+        string period = periodType.Replace('/', ':');
+        return profile.SampleType == "samples/count" && periodType == "cpu/nanoseconds"
             ? "process_cpu:cpu:nanoseconds:" + period
-            : $"{profile.PeriodType.Split('/')[0]}:{profile.SampleType.Replace('/', ':')}:{period}";
+            : $"{periodType.Split('/')[0]}:{profile.SampleType.Replace('/', ':')}:{period}";
     }
 
     [Fact]
@@ -125,10 +128,10 @@ public sealed class ExportRequestBuilderTests
 
         var (_, builder) = Create();
         var (request, _) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), cpu: true, wall: true);
-        var profiles = DecodedProfile.Decode(request);
+        var profiles = OtlpDecoder.Decode(request);
         DecodedProfile cpu = profiles.Single(p => p.PeriodType == "cpu/nanoseconds");
         long CpuOf(long thread, string leaf) => cpu.Samples
-            .Where(s => s.Attributes["thread.id"] == thread.ToString(System.Globalization.CultureInfo.InvariantCulture) && s.Leaf == leaf)
+            .Where(s => s.GetAttribute("thread.id") == thread.ToString(System.Globalization.CultureInfo.InvariantCulture) && s.Leaf == leaf)
             .Sum(s => s.Value);
 
         // Thread 7 used 5,000 ns; none of it stays at the sleep, its two working stacks share it as their samples do.
@@ -153,8 +156,8 @@ public sealed class ExportRequestBuilderTests
         var (_, builder) = Create();
         var (request, _) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), cpu: true, wall: false);
 
-        DecodedSample sample = Assert.Single(Assert.Single(DecodedProfile.Decode(request)).Samples);
-        Assert.Equal(["Shop.Checkout.ComputePrices", "System.Threading.Thread.StartCallback"], sample.Frames.Select(f => f.Name));
+        DecodedSample sample = Assert.Single(Assert.Single(OtlpDecoder.Decode(request)).Samples);
+        Assert.Equal(["System.Threading.Thread.StartCallback", "Shop.Checkout.ComputePrices"], sample.Frames.Select(f => f.Name));
     }
 
     [Fact]
@@ -173,14 +176,14 @@ public sealed class ExportRequestBuilderTests
         });
         var (request, _) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), cpu: true, wall: false);
 
-        var samples = Assert.Single(DecodedProfile.Decode(request)).Samples;
+        var samples = Assert.Single(OtlpDecoder.Decode(request)).Samples;
         DecodedSample pricing = samples.Single(s => s.Leaf == "Shop.Checkout.ComputePrices");
-        Assert.Equal("pricing", pricing.Attributes["shop.stage"]);
-        Assert.Equal("payments", pricing.Attributes["shop.team"]);
+        Assert.Equal("pricing", pricing.GetAttribute("shop.stage"));
+        Assert.Equal("payments", pricing.GetAttribute("shop.team"));
         DecodedSample payment = samples.Single(s => s.Leaf == "Shop.Checkout.PayAsync");
-        Assert.Equal("payment", payment.Attributes["shop.stage"]);
+        Assert.Equal("payment", payment.GetAttribute("shop.stage"));
         DecodedSample untagged = samples.Single(s => s.Leaf == "System.Threading.Thread.StartCallback");
-        Assert.False(untagged.Attributes.ContainsKey("shop.stage"));
-        Assert.Equal("7", untagged.Attributes["thread.id"]);
+        Assert.False(untagged.HasAttribute("shop.stage"));
+        Assert.Equal("7", untagged.GetAttribute("thread.id"));
     }
 }

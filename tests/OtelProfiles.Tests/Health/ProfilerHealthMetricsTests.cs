@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OtelProfiles.Collection;
+using OtelProfiles.Otlp;
 using OtelProfiles.Tests.Hosting;
 using OtelProfiles.Tests.Integration;
 using OtelProfiles.Tests.Receivers;
@@ -63,7 +64,7 @@ public sealed class ProfilerHealthMetricsTests
             Assert.True(Sum(metrics, "otelprofiles.active") >= 1, "otelprofiles.active should count the running profiler");
             // At least the samples of the profiles written to files (every request goes to the file exporter).
             var written = Directory.GetFiles(directory, "*.pb")
-                .SelectMany(f => DecodedProfile.Decode(OpenTelemetry.Proto.Collector.Profiles.V1Development.ExportProfilesServiceRequest.Parser.ParseFrom(File.ReadAllBytes(f))))
+                .SelectMany(f => OtlpDecoder.Decode(OpenTelemetry.Proto.Collector.Profiles.V1Development.ExportProfilesServiceRequest.Parser.ParseFrom(File.ReadAllBytes(f))))
                 .ToList();
             long cpuNsWritten = written.Where(p => p.SampleType == "cpu/nanoseconds").Sum(p => p.Samples.Sum(x => x.Value));
             long wallWritten = written.Where(p => p.SampleType == "samples/count" && p.PeriodType == "wall/nanoseconds").Sum(p => p.Samples.Sum(x => x.Value));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Resources;
+using OtelProfiles.Otlp;
 using OtelProfiles.Tests.Integration;
 
 namespace OtelProfiles.Tests.Hosting;
@@ -64,7 +65,7 @@ public sealed class AddOtlpProfilesTests
             ProfileInvariants.AssertValid(request);
             Assert.Equal("flush-test", request.ResourceProfiles[0].Resource.Attributes.Single(a => a.Key == "service.name").Value.StringValue);
             Assert.Contains(
-                DecodedProfile.Decode(request).Where(p => p.PeriodType == "cpu/nanoseconds").TotalByFunction().Keys,
+                OtlpDecoder.Decode(request).Where(p => p.PeriodType == "cpu/nanoseconds").TotalByFunction().Keys,
                 name => name.EndsWith(nameof(BurnCpuForFlushTest), StringComparison.Ordinal));
 
             BurnCpuForFlushTest(TimeSpan.FromSeconds(0.5));

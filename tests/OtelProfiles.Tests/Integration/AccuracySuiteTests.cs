@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using Xunit.Abstractions;
 
 namespace OtelProfiles.Tests.Integration;
@@ -81,8 +83,8 @@ public sealed partial class AccuracySuiteTests : IClassFixture<AccuracySuiteTest
         foreach (DecodedProfile wall in run.Workload.OfType("samples/count", "wall/nanoseconds"))
         {
             // The known threads alive from the interval's start to its end.
-            ulong start = wall.TimeUnixNano;
-            ulong end = start + wall.DurationNano;
+            ulong start = (ulong)wall.StartUnixNano;
+            ulong end = (ulong)wall.EndUnixNano;
             var alive = run.Threads.Values.Where(t => t.StartUnixNs < start && t.EndUnixNs > end).ToList();
             if (alive.Count == 0)
             {
@@ -91,7 +93,7 @@ public sealed partial class AccuracySuiteTests : IClassFixture<AccuracySuiteTest
 
             intervals++;
             var tids = alive.Select(t => t.Tid.ToString(CultureInfo.InvariantCulture)).ToHashSet(StringComparer.Ordinal);
-            long wallNs = wall.Samples.Where(s => tids.Contains(s.Attributes.GetValueOrDefault("thread.id", ""))).Sum(s => s.Value) * wall.Period;
+            long wallNs = wall.Samples.Where(s => tids.Contains(s.GetAttribute("thread.id") ?? "")).Sum(s => s.Value) * wall.Period;
             double expected = alive.Count * (double)wall.DurationNano;
             string figures = $"interval of {wall.DurationNano / 1e6:0} ms, {alive.Count} threads alive throughout: wall {wallNs / 1e6:0} ms, expected {expected / 1e6:0} ms ({Math.Round((wallNs - expected) / expected, 3):+0.0%;-0.0%;0.0%})";
             _output.WriteLine(figures);
@@ -172,9 +174,9 @@ public sealed partial class AccuracySuiteTests : IClassFixture<AccuracySuiteTest
         internal List<DecodedSample> CpuSamplesOf(long tid)
         {
             string id = tid.ToString(CultureInfo.InvariantCulture);
-            return _run.Value.Result.Workload.Requests.Select(DecodedProfile.Decode)
+            return _run.Value.Result.Workload.Requests.Select(OtlpDecoder.Decode)
                 .SelectMany(p => p.Single(x => x.SampleType == "cpu/nanoseconds").Samples)
-                .Where(s => s.Attributes.GetValueOrDefault("thread.id") == id)
+                .Where(s => s.GetAttribute("thread.id") == id)
                 .ToList();
         }
 
@@ -187,10 +189,10 @@ public sealed partial class AccuracySuiteTests : IClassFixture<AccuracySuiteTest
                     .Select(p => p.Split(':'))
                     .Select(p => (UnixNs: long.Parse(p[0], CultureInfo.InvariantCulture), CpuNs: long.Parse(p[1], CultureInfo.InvariantCulture)))
                     .ToList());
-            var intervals = run.Requests.Select(DecodedProfile.Decode)
+            var intervals = run.Requests.Select(OtlpDecoder.Decode)
                 .Select(p => (Cpu: p.Single(x => x.SampleType == "cpu/nanoseconds"), Wall: p.Single(x => x.PeriodType == "wall/nanoseconds")))
                 .ToList();
-            ulong firstStart = intervals.Count > 0 ? intervals.Min(i => i.Cpu.TimeUnixNano) : 0;
+            long firstStart = intervals.Count > 0 ? intervals.Min(i => i.Cpu.StartUnixNano) : 0;
             var threads = new Dictionary<string, ThreadFigures>();
             foreach (Match line in ThreadTruth().Matches(run.Run.Output))
             {
@@ -201,14 +203,14 @@ public sealed partial class AccuracySuiteTests : IClassFixture<AccuracySuiteTest
                 var figures = new List<IntervalFigures>();
                 foreach ((DecodedProfile cpu, DecodedProfile wall) in intervals)
                 {
-                    long from = (long)cpu.TimeUnixNano;
-                    long to = from + (long)cpu.DurationNano;
+                    long from = cpu.StartUnixNano;
+                    long to = cpu.EndUnixNano;
                     long alive = Math.Max(0, Math.Min(to, end) - Math.Max(from, start));
                     figures.Add(new IntervalFigures(
-                        (cpu.TimeUnixNano - firstStart) / 1e9,
-                        (long)cpu.DurationNano,
-                        cpu.Samples.Where(s => s.Attributes.GetValueOrDefault("thread.id") == tid).Sum(s => s.Value),
-                        wall.Samples.Where(s => s.Attributes.GetValueOrDefault("thread.id") == tid).Sum(s => s.Value) * wall.Period,
+                        (cpu.StartUnixNano - firstStart) / 1e9,
+                        cpu.DurationNano,
+                        cpu.Samples.Where(s => s.GetAttribute("thread.id") == tid).Sum(s => s.Value),
+                        wall.Samples.Where(s => s.GetAttribute("thread.id") == tid).Sum(s => s.Value) * wall.Period,
                         CpuAt(timeline, to) - CpuAt(timeline, from),
                         alive));
                 }

@@ -1,4 +1,6 @@
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tests.Receivers;
 
 namespace OtelProfiles.Tests.Integration;
@@ -58,7 +60,7 @@ public sealed class CoreProfilingTests
             Assert.Equal("OtelProfiles", request.ResourceProfiles[0].ScopeProfiles[0].Scope.Name);
         }
 
-        var profiles = requests.SelectMany(DecodedProfile.Decode).ToList();
+        var profiles = requests.SelectMany(OtlpDecoder.Decode).ToList();
         var cpu = profiles.Where(p => p.PeriodType == "cpu/nanoseconds").ToList();
         var wall = profiles.Where(p => p.PeriodType == "wall/nanoseconds").ToList();
         Assert.NotEmpty(cpu);
@@ -75,9 +77,9 @@ public sealed class CoreProfilingTests
         Assert.DoesNotContain(cpuTotals.Keys, name => name.StartsWith("Shop.", StringComparison.Ordinal) && name.Contains("MoveNext", StringComparison.Ordinal));
 
         // The async method's frame keeps the runtime's name as its system name and the module as its file.
-        DecodedFrame payFrame = cpu.SelectMany(p => p.Samples).SelectMany(s => s.Frames).First(f => f.Name == "Shop.Checkout.PayAsync");
+        Frame payFrame = cpu.SelectMany(p => p.Samples).SelectMany(s => s.Frames).First(f => f.Name == "Shop.Checkout.PayAsync");
         Assert.StartsWith("Shop.Checkout+<PayAsync>d__", payFrame.SystemName, StringComparison.Ordinal);
-        Assert.Equal("OtelProfiles.Workload.dll", payFrame.File);
+        Assert.Equal("OtelProfiles.Workload.dll", payFrame.FileName);
 
         // ReadyToRun framework code first run after start is named too (System.Text.Json serializes in the json mode).
         Assert.Contains(cpuTotals.Keys, name => name.StartsWith("System.Text.Json.", StringComparison.Ordinal));
@@ -88,15 +90,15 @@ public sealed class CoreProfilingTests
         Assert.True(unnamed <= frames * 0.02, $"{unnamed} of {frames} frames unnamed");
 
         // Samples name their thread; the profiler's own threads never appear.
-        Assert.All(profiles.SelectMany(p => p.Samples), s => Assert.True(s.Attributes.ContainsKey("thread.id")));
-        Assert.Contains(profiles.SelectMany(p => p.Samples), s => s.Attributes.ContainsKey("thread.name"));
-        Assert.DoesNotContain(profiles.SelectMany(p => p.Samples), s => s.Attributes.GetValueOrDefault("thread.name", "").StartsWith("OtelProfiles", StringComparison.Ordinal));
+        Assert.All(profiles.SelectMany(p => p.Samples), s => Assert.True(s.HasAttribute("thread.id")));
+        Assert.Contains(profiles.SelectMany(p => p.Samples), s => s.HasAttribute("thread.name"));
+        Assert.DoesNotContain(profiles.SelectMany(p => p.Samples), s => (s.GetAttribute("thread.name") ?? "").StartsWith("OtelProfiles", StringComparison.Ordinal));
         // Code that only runs on the profiler's threads (the readers, the sampler, the builder) is never in a profile.
         string[] profilerOnly = ["OtelProfiles.Collection.NetTrace.", "OtelProfiles.Collection.DutyCycledSampler.", "OtelProfiles.Building.", "OtelProfiles.Collection.ThreadSampleRecorder."];
         var leaked = profiles.SelectMany(p => p.Samples).Where(s => s.Frames.Any(f => profilerOnly.Any(p => f.Name.StartsWith(p, StringComparison.Ordinal)))).ToList();
         Assert.True(
             leaked.Count == 0,
-            "profiler code in the profile:\n" + string.Join("\n", leaked.Select(s => string.Join(",", s.Attributes) + ": " + string.Join(" <- ", s.Frames.Select(f => f.Name)))));
+            "profiler code in the profile:\n" + string.Join("\n", leaked.Select(s => string.Join(",", s.Attributes) + ": " + string.Join(" -> ", s.Frames.Select(f => f.Name)))));
     }
 
     [Fact]
@@ -201,8 +203,7 @@ public sealed class CoreProfilingTests
         // The runtime's interval in force comes from the stream header (1 ms by default, 10 ms with
         // DOTNET_EventPipeThreadSamplingRate=a, hex milliseconds); the period is the measured tick spacing, which can
         // never be shorter than that interval, and count × period adds up to the interval's wall time per thread.
-        static async Task<List<OpenTelemetry.Proto.Profiles.V1Development.Profile>> Run(
-            List<ExportProfilesServiceRequest> into, params (string, string)[] extra)
+        static async Task<List<DecodedProfile>> Run(params (string, string)[] extra)
         {
             string directory = Path.Combine(Path.GetTempPath(), "otelprofiles-rate-" + Guid.NewGuid().ToString("N"));
             try
@@ -223,8 +224,7 @@ public sealed class CoreProfilingTests
                 WorkloadResult run = await WorkloadProcess.RunAsync(4, "cpu", settings);
                 Assert.True(run.Completed, run.Output);
                 var requests = Directory.GetFiles(directory, "*.pb").Select(f => ExportProfilesServiceRequest.Parser.ParseFrom(File.ReadAllBytes(f))).ToList();
-                into.AddRange(requests);
-                return requests.SelectMany(r => r.ResourceProfiles[0].ScopeProfiles[0].Profiles).Where(p => p.DurationNano > 1_000_000_000).ToList();
+                return requests.SelectMany(OtlpDecoder.Decode).Where(p => p.DurationNano > 1_000_000_000).ToList();
             }
             finally
             {
@@ -232,20 +232,17 @@ public sealed class CoreProfilingTests
             }
         }
 
-        var defaultRequests = new List<ExportProfilesServiceRequest>();
-        var slowRequests = new List<ExportProfilesServiceRequest>();
-        var defaultProfiles = await Run(defaultRequests);
-        var slowProfiles = await Run(slowRequests, ("DOTNET_EventPipeThreadSamplingRate", "a"));
+        var defaultProfiles = await Run();
+        var slowProfiles = await Run(("DOTNET_EventPipeThreadSamplingRate", "a"));
 
         Assert.NotEmpty(defaultProfiles);
         Assert.NotEmpty(slowProfiles);
-        foreach (var (requests, profiles, intervalNs) in new[] { (defaultRequests, defaultProfiles, 1_000_000L), (slowRequests, slowProfiles, 10_000_000L) })
+        foreach (var (profiles, intervalNs) in new[] { (defaultProfiles, 1_000_000L), (slowProfiles, 10_000_000L) })
         {
             foreach (var profile in profiles)
             {
-                var request = requests.Single(r => r.ResourceProfiles[0].ScopeProfiles[0].Profiles.Contains(profile));
-                Assert.Equal(intervalNs, ProfileAttributes.Int(request, profile, "dotnet.sampling.interval"));
-                long ticks = ProfileAttributes.Int(request, profile, "dotnet.sampling.ticks");
+                Assert.Equal(intervalNs, profile.IntAttribute("dotnet.sampling.interval"));
+                long ticks = profile.IntAttribute("dotnet.sampling.ticks");
                 Assert.True(profile.Period >= intervalNs * 0.95, $"period {profile.Period} below the interval in force {intervalNs}");
                 Assert.Equal((double)profile.DurationNano, (double)ticks * profile.Period, (double)profile.Period);
             }

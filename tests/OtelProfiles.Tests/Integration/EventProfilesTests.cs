@@ -1,3 +1,4 @@
+using OtelProfiles.Otlp.Model;
 using Xunit.Abstractions;
 
 namespace OtelProfiles.Tests.Integration;
@@ -33,8 +34,8 @@ public sealed class EventProfilesTests
         Assert.All(bytes.Concat(objects), p => Assert.Equal(102_400, p.Period));
         var catalog = bytes.SelectMany(p => p.Samples).Where(s => s.Frames.Any(f => f.Name == "Shop.Inventory.BuildCatalog")).ToList();
         Assert.True(catalog.Where(s => s.Leaf == "Shop.Inventory.BuildCatalog").Sum(s => s.Value) > 0.9 * estimate, "leaf frames: " + string.Join(", ", catalog.Select(s => s.Leaf).Distinct()));
-        Assert.All(catalog, s => Assert.Equal("System.Byte[]", s.Attributes["dotnet.allocation.type"]));
-        Assert.Contains(bytes.SelectMany(p => p.Samples), s => s.Attributes.GetValueOrDefault("dotnet.allocation.type") == "System.String");
+        Assert.All(catalog, s => Assert.Equal("System.Byte[]", s.GetAttribute("dotnet.allocation.type")));
+        Assert.Contains(bytes.SelectMany(p => p.Samples), s => s.GetAttribute("dotnet.allocation.type") == "System.String");
 
         // Object counts: byte arrays of 16..4096 bytes average about 2 KB.
         long estimatedObjects = EventWorkload.Through(objects, "Shop.Inventory.BuildCatalog");
@@ -65,8 +66,8 @@ public sealed class EventProfilesTests
         Assert.True(retainedEstimate > 10 * garbageEstimate, $"in use: RetainOrders {retainedEstimate:N0}, ChurnGarbage {garbageEstimate:N0}");
         Assert.InRange(error, low, high);
         Assert.All(run.ProfileAttribute("inuse_space", "dotnet.gc.background"), value => Assert.Equal(backgroundGc, value));
-        Assert.True(last.Samples.Where(s => s.Attributes["dotnet.allocation.type"] == "System.Byte[]").Sum(s => s.Value) > 0.9 * retainedEstimate);
-        Assert.DoesNotContain(last.Samples, s => s.Attributes.ContainsKey("thread.id"));
+        Assert.True(last.Samples.Where(s => s.GetAttribute("dotnet.allocation.type") == "System.Byte[]").Sum(s => s.Value) > 0.9 * retainedEstimate);
+        Assert.DoesNotContain(last.Samples, s => s.HasAttribute("thread.id"));
 
         // The in-use profile grows while the method keeps allocating (it takes about 4 s to reach its budget).
         Assert.True(inUse.Count >= 2, $"{inUse.Count} in-use profiles");
@@ -92,7 +93,7 @@ public sealed class EventProfilesTests
         Assert.True(waitedNs < 3 * 5e9, $"{waitedNs / 1e6:0} ms waited by three threads in five seconds");
         Assert.True(contentions > 0.9 * count.Sum(p => p.Samples.Sum(s => s.Value)), "contentions outside Shop.Ledger.Post");
         Assert.All(count.Concat(delay), p => Assert.Equal(1, p.Period));
-        Assert.All(count.SelectMany(p => p.Samples), s => Assert.True(s.Attributes.ContainsKey("thread.id")));
+        Assert.All(count.SelectMany(p => p.Samples), s => Assert.True(s.HasAttribute("thread.id")));
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public sealed class EventProfilesTests
         long thrown = run.Truth("count");
         var exceptions = run.OfType("exceptions/count", "exceptions/count");
         var declined = exceptions.SelectMany(p => p.Samples)
-            .Where(s => s.Attributes.GetValueOrDefault("exception.type") == "Shop.PaymentDeclinedException")
+            .Where(s => s.GetAttribute("exception.type") == "Shop.PaymentDeclinedException")
             .ToList();
         _output.WriteLine($"thrown {thrown}, counted {declined.Sum(s => s.Value)}");
 

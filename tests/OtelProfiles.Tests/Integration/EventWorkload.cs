@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tests.Receivers;
 
 namespace OtelProfiles.Tests.Integration;
@@ -15,7 +17,7 @@ internal sealed partial class EventWorkload
     {
         Run = run;
         Requests = requests;
-        Profiles = requests.SelectMany(DecodedProfile.Decode).ToList();
+        Profiles = requests.SelectMany(OtlpDecoder.Decode).ToList();
     }
 
     public WorkloadResult Run { get; }
@@ -66,13 +68,7 @@ internal sealed partial class EventWorkload
 
     /// <summary>The values of a profile-level attribute over every profile of one sample type ("inuse_space").</summary>
     public IEnumerable<string> ProfileAttribute(string sampleType, string key) =>
-        from request in Requests
-        from profile in request.ResourceProfiles.SelectMany(r => r.ScopeProfiles).SelectMany(s => s.Profiles)
-        where request.Dictionary.StringTable[profile.SampleType.TypeStrindex] == sampleType
-        from index in profile.AttributeIndices
-        let attribute = request.Dictionary.AttributeTable[index]
-        where request.Dictionary.StringTable[attribute.KeyStrindex] == key
-        select attribute.Value.StringValue;
+        Profiles.Where(p => ProfileTypeNames.TypeOf(p.SampleType) == sampleType).Select(p => p.GetAttribute(key)).OfType<string>();
 
     /// <summary>The sum of sample values whose stack passes through <paramref name="function"/>.</summary>
     public static long Through(IEnumerable<DecodedProfile> profiles, string function) =>

@@ -1,4 +1,6 @@
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using Xunit.Abstractions;
 
 namespace OtelProfiles.Tests.Integration;
@@ -32,17 +34,17 @@ public sealed class PrecompiledFrameNamesTests
             Assert.True(run.Completed, run.Output);
             var profiles = Directory.GetFiles(directory, "*.pb")
                 .Select(f => ExportProfilesServiceRequest.Parser.ParseFrom(File.ReadAllBytes(f)))
-                .SelectMany(DecodedProfile.Decode)
+                .SelectMany(OtlpDecoder.Decode)
                 .Where(p => p.PeriodType is "cpu/nanoseconds" or "wall/nanoseconds")
                 .ToList();
             var samples = profiles.SelectMany(p => p.Samples).ToList();
 
             // Frames named after a managed image, not a method: "[System.Net.Sockets.dll]". Shares are of the sample
             // values (a sample stands for as many ticks, or as much time, as its value says).
-            static bool Unnamed(DecodedFrame frame) => frame.Name.StartsWith('[') && frame.Name.EndsWith(".dll]", StringComparison.OrdinalIgnoreCase);
+            static bool Unnamed(Frame frame) => frame.Name.StartsWith('[') && frame.Name.EndsWith(".dll]", StringComparison.OrdinalIgnoreCase);
             double total = samples.Sum(s => (double)s.Value);
             double unnamed = samples.Where(s => s.Frames.Any(Unnamed)).Sum(s => (double)s.Value);
-            double sockets = samples.Where(s => s.Frames.Any(f => f.File == "System.Net.Sockets.dll")).Sum(s => (double)s.Value);
+            double sockets = samples.Where(s => s.Frames.Any(f => f.FileName == "System.Net.Sockets.dll")).Sum(s => (double)s.Value);
             double share = total > 0 ? unnamed / total : 1;
             _output.WriteLine($"{samples.Count} stacks, {sockets / total:P1} of samples through System.Net.Sockets.dll, {share:P2} with a frame named by file only");
             foreach (var group in samples.SelectMany(s => s.Frames).Where(Unnamed).GroupBy(f => f.Name).OrderByDescending(g => g.Count()).Take(10))

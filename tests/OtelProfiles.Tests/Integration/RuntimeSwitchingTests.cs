@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Resources;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using Xunit.Abstractions;
 
 namespace OtelProfiles.Tests.Integration;
@@ -188,7 +190,7 @@ public sealed class RuntimeSwitchingTests
             var requests = files.Skip(_seen).Select(f => ExportProfilesServiceRequest.Parser.ParseFrom(File.ReadAllBytes(f))).ToList();
             _seen = files.Length;
             requests.ForEach(ProfileInvariants.AssertValid);
-            return requests.SelectMany(DecodedProfile.Decode).ToList();
+            return requests.SelectMany(OtlpDecoder.Decode).ToList();
         }
 
         public Task StopAsync() => _host.StopAsync();

@@ -1,5 +1,6 @@
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
-using OpenTelemetry.Proto.Profiles.V1Development;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 
 namespace OtelProfiles.Tests.Integration;
 
@@ -66,12 +67,11 @@ public sealed class SamplerBudgetIntegrationTests
             {
                 var request = ExportProfilesServiceRequest.Parser.ParseFrom(File.ReadAllBytes(file));
                 ProfileInvariants.AssertValid(request);
-                Profile cpu = request.ResourceProfiles[0].ScopeProfiles[0].Profiles
-                    .Single(p => request.Dictionary.StringTable[p.PeriodType.TypeStrindex] == "cpu");
-                measured.PausedNs += ProfileAttributes.Int(request, cpu, "dotnet.sampling.paused");
-                measured.Ticks += ProfileAttributes.Int(request, cpu, "dotnet.sampling.ticks");
-                measured.ProfilerCpuNs += ProfileAttributes.Int(request, cpu, "dotnet.profiler.cpu");
-                measured.CpuSamples += cpu.Samples.Sum(s => s.Values.Sum());
+                DecodedProfile cpu = OtlpDecoder.Decode(request).Single(p => p.PeriodType == "cpu/nanoseconds");
+                measured.PausedNs += cpu.IntAttribute("dotnet.sampling.paused");
+                measured.Ticks += cpu.IntAttribute("dotnet.sampling.ticks");
+                measured.ProfilerCpuNs += cpu.IntAttribute("dotnet.profiler.cpu");
+                measured.CpuSamples += cpu.Samples.Sum(s => s.Value);
             }
 
             Assert.True(measured.Ticks > 0 || overheadPercent is null, $"no samples without a budget\n{run.Output}");

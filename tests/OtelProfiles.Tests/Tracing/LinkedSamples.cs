@@ -1,48 +1,43 @@
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
-using OpenTelemetry.Proto.Common.V1;
-using OpenTelemetry.Proto.Profiles.V1Development;
+using OtelProfiles.Otlp;
+using OtelProfiles.Tests.Integration;
 
 namespace OtelProfiles.Tests.Tracing;
 
-/// <summary>A sample read back with its link: profile type, frames (innermost first), string attributes, span.</summary>
+/// <summary>A sample read back with its link: period type, frames (innermost first), string attributes, span.</summary>
 internal sealed record LinkedSample(
     string PeriodType, IReadOnlyList<string> Frames, IReadOnlyDictionary<string, string> Attributes, string? TraceId, string? SpanId, long Value)
 {
+    // The decoder reports a sample's link as these two attributes.
+    private const string TraceIdKey = "trace_id";
+    private const string SpanIdKey = "span_id";
+
     public long ThreadId => long.Parse(Attributes["thread.id"], System.Globalization.CultureInfo.InvariantCulture);
 
     public bool Through(string function) => Frames.Contains(function);
 
-    /// <summary>Every sample of every profile in <paramref name="requests"/>.</summary>
+    /// <summary>
+    /// Every sample of every profile in <paramref name="requests"/>, each request checked by the strict validator (link
+    /// index 0 the empty link among its rules) and decoded by <see cref="OtlpDecoder"/>.
+    /// </summary>
     public static List<LinkedSample> Read(IEnumerable<ExportProfilesServiceRequest> requests)
     {
         var result = new List<LinkedSample>();
-        foreach (ExportProfilesServiceRequest request in requests)
+        var checkedRequests = requests.ToList();
+        checkedRequests.ForEach(ProfileInvariants.AssertValid);
+        foreach (var profile in checkedRequests.SelectMany(OtlpDecoder.Decode))
         {
-            ProfilesDictionary d = request.Dictionary;
-            Assert.Empty(d.LinkTable[0].TraceId);
-            Assert.Empty(d.LinkTable[0].SpanId);
-            foreach (Profile profile in request.ResourceProfiles.SelectMany(r => r.ScopeProfiles).SelectMany(s => s.Profiles))
+            // The period type's name alone ("cpu", "wall"): the type part of "cpu/nanoseconds".
+            string periodType = profile.PeriodType is null ? "" : profile.PeriodType[..profile.PeriodType.LastIndexOf('/')];
+            foreach (var sample in profile.Samples)
             {
-                string periodType = d.StringTable[profile.PeriodType.TypeStrindex];
-                foreach (Sample sample in profile.Samples)
-                {
-                    var frames = d.StackTable[sample.StackIndex].LocationIndices
-                        .Select(l => d.StringTable[d.FunctionTable[d.LocationTable[l].Lines[0].FunctionIndex].NameStrindex])
-                        .ToList();
-                    var attributes = sample.AttributeIndices.Select(a => d.AttributeTable[a]).ToDictionary(
-                        a => d.StringTable[a.KeyStrindex],
-                        a => a.Value.ValueCase == AnyValue.ValueOneofCase.IntValue
-                            ? a.Value.IntValue.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                            : a.Value.StringValue);
-                    Link? link = sample.LinkIndex == 0 ? null : d.LinkTable[sample.LinkIndex];
-                    result.Add(new LinkedSample(
-                        periodType,
-                        frames,
-                        attributes,
-                        link is null ? null : Convert.ToHexStringLower(link.TraceId.Span),
-                        link is null ? null : Convert.ToHexStringLower(link.SpanId.Span),
-                        sample.Values[0]));
-                }
+                result.Add(new LinkedSample(
+                    periodType,
+                    sample.Frames.Reverse().Select(f => f.Name).ToList(),
+                    sample.Attributes.Where(a => a.Key is not (TraceIdKey or SpanIdKey)).ToDictionary(a => a.Key, a => a.Value),
+                    sample.GetAttribute(TraceIdKey),
+                    sample.GetAttribute(SpanIdKey),
+                    sample.Value));
             }
         }
 

@@ -1,7 +1,7 @@
 using OpenTelemetry.Proto.Common.V1;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
-using OtelProfiles.Tool.Decoding;
-using OtelProfiles.Tool.Model;
 using OtelProfiles.Tool.Tests.Support;
 using Xunit;
 

@@ -1,5 +1,5 @@
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
-using OtelProfiles.Tool.Model;
 using Xunit;
 
 namespace OtelProfiles.Tool.Tests.Analysis;

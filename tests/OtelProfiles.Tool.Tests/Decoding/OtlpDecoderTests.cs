@@ -1,6 +1,7 @@
 using OpenTelemetry.Proto.Profiles.V1Development;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
-using OtelProfiles.Tool.Decoding;
 using OtelProfiles.Tool.Tests.Support;
 using Xunit;
 
@@ -37,6 +38,34 @@ public class OtlpDecoderTests
 
         Assert.Equal("wall/nanoseconds", profiles[1].ProfileType);
         Assert.Equal(700_000_000, profiles[1].TotalValue);
+    }
+
+    [Fact]
+    public void Decodes_what_the_library_tests_read_sample_type_duration_profile_attributes_system_names_and_leaf()
+    {
+        var request = KnownProfiles.Build().Build();
+        var d = request.Dictionary;
+        d.StringTable.Add("dotnet.sampling.ticks");
+        d.AttributeTable.Add(new KeyValueAndUnit { KeyStrindex = d.StringTable.Count - 1, Value = new OpenTelemetry.Proto.Common.V1.AnyValue { IntValue = 1500 } });
+        request.ResourceProfiles[0].ScopeProfiles[0].Profiles[0].AttributeIndices.Add(d.AttributeTable.Count - 1);
+        d.StringTable.Add("Shop.Checkout+<PayAsync>d__4.MoveNext");
+        var payAsync = d.FunctionTable.First(f => d.StringTable[f.NameStrindex] == KnownProfiles.AsyncFunction);
+        payAsync.SystemNameStrindex = d.StringTable.Count - 1;
+
+        var profiles = OtlpDecoder.Decode(request);
+
+        var cpu = profiles[0];
+        Assert.Equal("samples/count", cpu.SampleType);
+        Assert.Equal("cpu:samples/count", cpu.ProfileType);
+        Assert.Equal(15_000_000_000, cpu.DurationNano);
+        Assert.Equal("1500", cpu.GetAttribute("dotnet.sampling.ticks"));
+        Assert.Null(profiles[1].GetAttribute("dotnet.sampling.ticks"));
+        var frames = cpu.Samples[0].Frames;
+        Assert.Equal("Shop.Checkout+<PayAsync>d__4.MoveNext", frames.Single(f => f.Name == KnownProfiles.AsyncFunction).SystemName);
+        Assert.Equal(KnownProfiles.HotFunction, frames[^1].SystemName);
+        Assert.Equal(KnownProfiles.HotFunction, cpu.Samples[0].Leaf);
+        Assert.True(cpu.Samples[0].HasAttribute("thread.id"));
+        Assert.False(cpu.Samples[0].HasAttribute("no.such.key"));
     }
 
     [Fact]
@@ -79,7 +108,7 @@ public class OtlpDecoderTests
         var profiles = OtlpDecoder.Decode(builder.Build());
         Assert.Equal(["cpu:samples/count", "wall:samples/count"], profiles.Select(p => p.ProfileType));
         Assert.Equal("count", profiles[1].Unit);
-        Assert.Equal("samples", Model.ProfileTypeNames.TypeOf(profiles[1].ProfileType));
+        Assert.Equal("samples", ProfileTypeNames.TypeOf(profiles[1].ProfileType));
     }
 
     [Fact]

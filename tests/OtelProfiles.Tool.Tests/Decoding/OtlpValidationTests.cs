@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using OpenTelemetry.Proto.Profiles.V1Development;
-using OtelProfiles.Tool.Decoding;
+using OtelProfiles.Otlp;
 using OtelProfiles.Tool.Tests.Support;
 using Xunit;
 

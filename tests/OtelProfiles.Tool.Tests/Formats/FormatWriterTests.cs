@@ -2,8 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using OtelProfiles.Otlp;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
-using OtelProfiles.Tool.Decoding;
 using OtelProfiles.Tool.Formats;
 using OtelProfiles.Tool.Tests.Support;
 using Xunit;
@@ -12,7 +13,7 @@ namespace OtelProfiles.Tool.Tests.Formats;
 
 public class FormatWriterTests
 {
-    private static readonly IReadOnlyList<Model.DecodedProfile> Profiles = OtlpDecoder.Decode(KnownProfiles.Build().Build());
+    private static readonly IReadOnlyList<DecodedProfile> Profiles = OtlpDecoder.Decode(KnownProfiles.Build().Build());
 
     [Fact]
     public void Speedscope_output_validates_against_the_speedscope_schema_and_keeps_values_and_units()

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OtelProfiles.Otlp.Model;
 using OtelProfiles.Tool.Analysis;
 using OtelProfiles.Tool.Decoding;
 using OtelProfiles.Tool.Tests.Support;
@@ -28,7 +29,7 @@ public partial class PprofRoundTripTests
             var raw = ExternalTools.Run(go, ["tool", "pprof", "-raw", Path.Combine(directory, file)], TimeSpan.FromSeconds(60),
                 directory, new Dictionary<string, string> { ["HOME"] = directory, ["PPROF_TMPDIR"] = directory });
             Assert.True(raw.ExitCode == 0, raw.StdErr);
-            Assert.Contains(Model.ProfileTypeNames.TypeOf(type) + "/" + Model.ProfileTypeNames.UnitOf(type) + "[dflt]", raw.StdOut);
+            Assert.Contains(ProfileTypeNames.TypeOf(type) + "/" + ProfileTypeNames.UnitOf(type) + "[dflt]", raw.StdOut);
 
             var fromPprof = ParseRaw(raw.StdOut);
             var expected = TopFunctions.Compute(decoded.Where(p => p.ProfileType == type));

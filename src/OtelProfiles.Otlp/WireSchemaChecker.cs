@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using OpenTelemetry.Proto.Common.V1;
 
-namespace OtelProfiles.Tool.Decoding;
+namespace OtelProfiles.Otlp;
 
 /// <summary>
 /// Walks a protobuf payload at the wire level against the compiled v1.11 descriptors and reports a field whose wire

@@ -1,4 +1,4 @@
-namespace OtelProfiles.Tool.Model;
+namespace OtelProfiles.Otlp.Model;
 
 /// <summary>
 /// One OTLP <c>Profile</c> decoded into the tool's query model: who sent it, what it measures, when, and its
@@ -17,6 +17,9 @@ internal sealed class DecodedProfile
     /// </summary>
     public required string ProfileType { get; init; }
 
+    /// <summary>The sample type alone as <c>"&lt;type&gt;/&lt;unit&gt;"</c> (for example <c>samples/count</c>), without the period prefix.</summary>
+    public string SampleType { get; init; } = "";
+
     /// <summary>The period type as <c>"&lt;type&gt;/&lt;unit&gt;"</c> (for example <c>cpu/nanoseconds</c>), or null when absent.</summary>
     public string? PeriodType { get; init; }
 
@@ -29,17 +32,26 @@ internal sealed class DecodedProfile
     /// <summary>End of the profile (<c>time_unix_nano + duration_nano</c>), nanoseconds since the Unix epoch.</summary>
     public long EndUnixNano { get; init; }
 
+    /// <summary>The profile's length in nanoseconds (<see cref="EndUnixNano"/> minus <see cref="StartUnixNano"/>).</summary>
+    public long DurationNano => EndUnixNano - StartUnixNano;
+
     /// <summary>The instrumentation scope name (the library that built the profile), or an empty string.</summary>
     public string ScopeName { get; init; } = "";
 
     /// <summary>All resource attributes rendered as strings (service.name, host.name, ...).</summary>
     public IReadOnlyDictionary<string, string> ResourceAttributes { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The profile's own attributes (for example <c>dotnet.sampling.ticks</c>) as key/value strings.</summary>
+    public IReadOnlyList<SampleAttribute> Attributes { get; init; } = [];
+
     /// <summary>The samples of this profile.</summary>
     public required IReadOnlyList<DecodedSample> Samples { get; init; }
 
     /// <summary>The unit part of <see cref="ProfileType"/> (<c>count</c> for <c>samples/count</c>).</summary>
     public string Unit => ProfileTypeNames.UnitOf(ProfileType);
+
+    /// <summary>The value of profile attribute <paramref name="key"/>, or null.</summary>
+    public string? GetAttribute(string key) => SampleAttribute.Find(Attributes, key);
 
     /// <summary>The sum of all sample values.</summary>
     public long TotalValue

@@ -1,4 +1,4 @@
-namespace OtelProfiles.Tool.Model;
+namespace OtelProfiles.Otlp.Model;
 
 /// <summary>
 /// Helpers for profile type strings: <c>"&lt;sample type&gt;/&lt;unit&gt;"</c>, prefixed with <c>"&lt;period type&gt;:"</c>

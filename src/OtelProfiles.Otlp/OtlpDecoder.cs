@@ -3,9 +3,9 @@ using System.Text;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Profiles.V1Development;
-using OtelProfiles.Tool.Model;
+using OtelProfiles.Otlp.Model;
 
-namespace OtelProfiles.Tool.Decoding;
+namespace OtelProfiles.Otlp;
 
 /// <summary>
 /// Turns a validated <see cref="ExportProfilesServiceRequest"/> into the query model: one <see cref="DecodedProfile"/>
@@ -95,12 +95,14 @@ internal static class OtlpDecoder
         {
             ServiceName = service,
             ProfileType = TypeOf(profile, context.Strings),
+            SampleType = profile.SampleType is null ? ProfileTypeNames.Format("", "") : ProfileTypeNames.Format(At(context.Strings, profile.SampleType.TypeStrindex), At(context.Strings, profile.SampleType.UnitStrindex)),
             PeriodType = profile.PeriodType is null ? null : ProfileTypeNames.Format(At(context.Strings, profile.PeriodType.TypeStrindex), At(context.Strings, profile.PeriodType.UnitStrindex)),
             Period = profile.Period,
             StartUnixNano = start,
             EndUnixNano = end,
             ScopeName = scope,
             ResourceAttributes = resourceAttributes,
+            Attributes = profile.AttributeIndices.Count == 0 ? [] : context.Attributes(profile.AttributeIndices),
             Samples = samples,
         };
     }
@@ -306,7 +308,8 @@ internal static class OtlpDecoder
                 file = MappingFile(location) ?? "";
             }
 
-            frame = new Frame(name.Length == 0 ? "[unknown]" : name, file.Length == 0 ? null : file, line.Line_);
+            var systemName = function is null ? "" : At(Strings, function.SystemNameStrindex);
+            frame = new Frame(name.Length == 0 ? "[unknown]" : name, file.Length == 0 ? null : file, line.Line_, systemName.Length == 0 ? null : systemName);
             _lineFrames[key] = frame;
             return frame;
         }
@@ -336,17 +339,7 @@ internal static class OtlpDecoder
             }
 
             var list = new List<SampleAttribute>();
-            foreach (var index in sample.AttributeIndices)
-            {
-                if (index <= 0 || index >= dictionary.AttributeTable.Count)
-                {
-                    continue;
-                }
-
-                var attribute = dictionary.AttributeTable[index];
-                list.Add(new SampleAttribute(At(Strings, attribute.KeyStrindex), Render(attribute.Value)));
-            }
-
+            AddAttributes(sample.AttributeIndices, list);
             if (sample.LinkIndex > 0 && sample.LinkIndex < dictionary.LinkTable.Count)
             {
                 var link = dictionary.LinkTable[sample.LinkIndex];
@@ -364,6 +357,28 @@ internal static class OtlpDecoder
             var array = list.ToArray();
             _attributeSets[key] = array;
             return array;
+        }
+
+        /// <summary>The attributes that <paramref name="indices"/> point to (a profile's own, for example).</summary>
+        public SampleAttribute[] Attributes(IList<int> indices)
+        {
+            var list = new List<SampleAttribute>(indices.Count);
+            AddAttributes(indices, list);
+            return list.ToArray();
+        }
+
+        private void AddAttributes(IList<int> indices, List<SampleAttribute> list)
+        {
+            foreach (var index in indices)
+            {
+                if (index <= 0 || index >= dictionary.AttributeTable.Count)
+                {
+                    continue;
+                }
+
+                var attribute = dictionary.AttributeTable[index];
+                list.Add(new SampleAttribute(At(Strings, attribute.KeyStrindex), Render(attribute.Value)));
+            }
         }
     }
 }

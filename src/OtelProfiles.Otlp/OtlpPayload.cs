@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 
-namespace OtelProfiles.Tool.Decoding;
+namespace OtelProfiles.Otlp;
 
 /// <summary>
 /// The single entry point from untrusted bytes to a request the tool may store or render: wire-level schema check,

@@ -1,4 +1,4 @@
-namespace OtelProfiles.Tool.Decoding;
+namespace OtelProfiles.Otlp;
 
 /// <summary>
 /// Bounds on how far a request's stacks may expand. A stack is a list of location indices and a location may hold

@@ -1,4 +1,4 @@
-namespace OtelProfiles.Tool.Model;
+namespace OtelProfiles.Otlp.Model;
 
 /// <summary>One sample: a call stack with its value and its attributes.</summary>
 internal sealed class DecodedSample
@@ -21,10 +21,25 @@ internal sealed class DecodedSample
     /// <summary>The sample's event timestamps (nanoseconds since the Unix epoch), possibly empty.</summary>
     public IReadOnlyList<ulong> TimestampsUnixNano { get; init; } = [];
 
+    /// <summary>The name of the leaf frame (the function that was running), or an empty string for an empty stack.</summary>
+    public string Leaf => Frames.Count > 0 ? Frames[^1].Name : "";
+
     /// <summary>The value of attribute <paramref name="key"/>, or null.</summary>
-    public string? GetAttribute(string key)
+    public string? GetAttribute(string key) => SampleAttribute.Find(Attributes, key);
+
+    /// <summary>Whether the sample has attribute <paramref name="key"/>.</summary>
+    public bool HasAttribute(string key) => GetAttribute(key) is not null;
+}
+
+/// <summary>One attribute of a sample or a profile, its value rendered as a string.</summary>
+/// <param name="Key">The attribute key, for example <c>thread.name</c>.</param>
+/// <param name="Value">The attribute value as text.</param>
+internal readonly record struct SampleAttribute(string Key, string Value)
+{
+    /// <summary>The value of the first attribute named <paramref name="key"/> in <paramref name="attributes"/>, or null.</summary>
+    public static string? Find(IReadOnlyList<SampleAttribute> attributes, string key)
     {
-        foreach (var attribute in Attributes)
+        foreach (var attribute in attributes)
         {
             if (attribute.Key == key)
             {
@@ -35,8 +50,3 @@ internal sealed class DecodedSample
         return null;
     }
 }
-
-/// <summary>One sample attribute, its value rendered as a string.</summary>
-/// <param name="Key">The attribute key, for example <c>thread.name</c>.</param>
-/// <param name="Value">The attribute value as text.</param>
-internal readonly record struct SampleAttribute(string Key, string Value);

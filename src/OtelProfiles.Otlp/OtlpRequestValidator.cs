@@ -2,19 +2,33 @@ using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Profiles.V1Development;
 
-namespace OtelProfiles.Tool.Decoding;
+namespace OtelProfiles.Otlp;
 
 /// <summary>
 /// Checks the rules of the OTLP profiles data model that protobuf parsing cannot: every index points into its
 /// table, index 0 of every dictionary table is the zero value, and each sample has a value. A request that breaks
-/// any of them is rejected whole, so what the store holds can always be decoded.
+/// any of them is rejected whole, so what the store holds can always be decoded. The tests hold the library's exports
+/// to the same rules and to the stricter ones of <see cref="ValidationRules.Strict"/> (<see cref="StrictRules"/>).
 /// </summary>
 internal static class OtlpRequestValidator
 {
     private const int MaxReportedErrors = 3;
 
     /// <summary>Returns the problems found (at most a few, most useful first); empty when the request is valid.</summary>
-    public static IReadOnlyList<string> Validate(ExportProfilesServiceRequest request)
+    /// <param name="request">The parsed request.</param>
+    /// <param name="rules">The receiver's rules (what <c>serve</c> accepts) or, for the tests, the strict ones.</param>
+    public static IReadOnlyList<string> Validate(ExportProfilesServiceRequest request, ValidationRules rules = ValidationRules.Receiver)
+    {
+        var errors = ValidateReceiverRules(request);
+        if (errors.Count == 0 && rules == ValidationRules.Strict)
+        {
+            StrictRules.Check(request, errors, MaxReportedErrors);
+        }
+
+        return errors;
+    }
+
+    private static List<string> ValidateReceiverRules(ExportProfilesServiceRequest request)
     {
         var errors = new List<string>();
         var dictionary = request.Dictionary ?? new ProfilesDictionary();
