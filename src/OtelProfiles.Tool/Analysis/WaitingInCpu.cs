@@ -1,5 +1,5 @@
 using OtelProfiles.Symbols;
-using OtelProfiles.Tool.Model;
+using OtelProfiles.Otlp.Model;
 
 namespace OtelProfiles.Tool.Analysis;
 

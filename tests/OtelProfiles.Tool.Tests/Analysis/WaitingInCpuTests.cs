@@ -1,5 +1,5 @@
 using OtelProfiles.Tool.Analysis;
-using OtelProfiles.Tool.Model;
+using OtelProfiles.Otlp.Model;
 using Xunit;
 
 namespace OtelProfiles.Tool.Tests.Analysis;
