@@ -46,6 +46,18 @@ public sealed class ProfileSourceRegistryTests
     }
 
     [Fact]
+    public void The_configuration_guide_lists_every_declared_name()
+    {
+        string row = Assert.Single(File.ReadLines(RepositoryFile("docs", "configuration.md")), l => l.StartsWith("| `OTEL_PROFILES_TYPES`", StringComparison.Ordinal));
+        string accepted = row.Split('|')[4];
+        accepted = accepted[..accepted.IndexOf('(', StringComparison.Ordinal)];
+
+        Assert.Equal(
+            ProfileSourceRegistry.Declared.Select(d => d.Name),
+            Regex.Matches(accepted, "`([^`]+)`").Select(m => m.Groups[1].Value));
+    }
+
+    [Fact]
     public void A_family_whose_type_has_no_name_is_caught()
     {
         var unnamed = new ProfileSourceFamily(
@@ -103,6 +115,20 @@ public sealed class ProfileSourceRegistryTests
 
         Assert.Equal(ProfileSourceRegistry.Families, sources.Select(s => s.Family));
         Assert.Equal(sources.Count, sources.Distinct().Count());
+    }
+
+    private static string RepositoryFile(params string[] parts)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            string candidate = Path.Combine([directory.FullName, .. parts]);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"{Path.Combine(parts)} not found above {AppContext.BaseDirectory}");
     }
 
     /// <summary>
