@@ -1,7 +1,6 @@
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Profiles.V1Development;
 using OtelProfiles.Aggregation;
-using OtelProfiles.Building;
 using OtelProfiles.ProfileSources;
 using ProfileValueType = OpenTelemetry.Proto.Profiles.V1Development.ValueType;
 
@@ -43,12 +42,14 @@ internal static class ExportedSampleCounter
             {
                 foreach (Profile profile in scope.Profiles)
                 {
-                    var labels = new ProfileTypeDescriptor(
-                        Name(strings, profile.SampleType), Unit(strings, profile.SampleType), Name(strings, profile.PeriodType), Unit(strings, profile.PeriodType));
+                    string sampleType = Name(strings, profile.SampleType);
+                    string sampleUnit = Unit(strings, profile.SampleType);
+                    string periodType = Name(strings, profile.PeriodType);
+                    string periodUnit = Unit(strings, profile.PeriodType);
                     for (int i = 0; i < Counted.Length; i++)
                     {
                         SampleCounting counting = Counted[i].Samples!;
-                        if (counting.Profile != labels)
+                        if (!counting.Matches(sampleType, sampleUnit, periodType, periodUnit))
                         {
                             continue;
                         }

@@ -32,7 +32,7 @@ public sealed class ExportedSampleCounterTests
     public void Counts_each_type_from_its_profile_and_not_in_use_memory()
     {
         SampleTable samples = Samples();
-        ExportProfilesServiceRequest request = Build(samples, cpu: true, wall: true);
+        ExportProfilesServiceRequest request = Build(samples, SamplerSource.Cpu, wall: true);
         var totals = new long[ExportedSampleCounter.TypeNames.Count];
 
         ExportedSampleCounter.AddTo(request, samples, totals);
@@ -51,11 +51,24 @@ public sealed class ExportedSampleCounterTests
         SampleTable samples = Samples();
         var totals = new long[ExportedSampleCounter.TypeNames.Count];
 
-        ExportedSampleCounter.AddTo(Build(samples, cpu: false, wall: true), samples, totals);
+        ExportedSampleCounter.AddTo(Build(samples, cpu: null, wall: true), samples, totals);
         AssertTotals([0, 30, 3, 5, 4], totals);
 
-        ExportedSampleCounter.AddTo(Build(samples, cpu: true, wall: false), samples, totals);
+        ExportedSampleCounter.AddTo(Build(samples, SamplerSource.Cpu, wall: false), samples, totals);
         AssertTotals([10, 30, 6, 10, 8], totals);
+    }
+
+    [Fact]
+    public void CPU_samples_count_in_either_CPU_sample_type()
+    {
+        SampleTable samples = Samples();
+        var totals = new long[ExportedSampleCounter.TypeNames.Count];
+
+        // samples/count of a 1 ns cpu period: its values are nanoseconds too, and the wall profile's labels but
+        // for the period type.
+        ExportedSampleCounter.AddTo(Build(samples, SamplerSource.CpuAsSamples, wall: false), samples, totals);
+
+        AssertTotals([10, 0, 3, 5, 4], totals);
     }
 
     /// <summary>cpu, wall, alloc, lock and exception as expected; any other type counted nothing here.</summary>
@@ -79,7 +92,7 @@ public sealed class ExportedSampleCounterTests
         return table;
     }
 
-    private static ExportProfilesServiceRequest Build(SampleTable samples, bool cpu, bool wall)
+    private static ExportProfilesServiceRequest Build(SampleTable samples, ProfileTypeDescriptor? cpu, bool wall)
     {
         var map = new MethodAddressMap();
         map.Add(0x2000, 0x100, 2, "Shop.Inventory", "BuildCatalog", "Shop.dll");
@@ -103,7 +116,7 @@ public sealed class ExportedSampleCounterTests
         var interval = new IntervalSamples(samples, Start, Start.AddSeconds(10), 1_000_000);
         IIntervalProfiles[] parts =
         [
-            new SampledIntervalProfiles(interval, Cpu: cpu, Wall: wall),
+            new SampledIntervalProfiles(interval, cpu, wall),
             new MemoryIntervalProfiles(allocations, inUse, types, BackgroundGC: false),
             new SignalIntervalProfiles(contention, exceptions, exceptionTypes),
         ];

@@ -158,9 +158,12 @@ public sealed class ProfileSourceRegistryTests
                 problems.Add($"{family}: {d.Type} has no valid name '{d.Name}'");
             }
 
-            if (d.Samples is { FromRows: null, Profile: var counted } && counted.SampleUnit != "count")
+            foreach (ProfileTypeDescriptor counted in d.Samples is { FromRows: null } ? d.Samples.Profiles : [])
             {
-                problems.Add($"{family}: {d.Name} counts the values of {counted.SampleType}/{counted.SampleUnit}, which are not counts");
+                if (counted.SampleUnit != "count")
+                {
+                    problems.Add($"{family}: {d.Name} counts the values of {counted.SampleType}/{counted.SampleUnit}, which are not counts");
+                }
             }
         }
 
@@ -182,10 +185,13 @@ public sealed class ProfileSourceRegistryTests
             }
         }
 
-        foreach (var profile in declared.Where(x => x.Declared.Samples is not null).GroupBy(x => x.Declared.Samples!.Profile).Where(g => g.Count() > 1))
+        // Profiles are told apart by their labels only (not by FixedPeriod, which is not a label).
+        var countedProfiles = declared
+            .SelectMany(x => (x.Declared.Samples?.Profiles ?? []).Select(p => (Labels: $"{p.SampleType}/{p.SampleUnit} ({p.PeriodType}/{p.PeriodUnit})", x.Declared.Name)))
+            .Distinct();
+        foreach (var profile in countedProfiles.GroupBy(x => x.Labels).Where(g => g.Count() > 1))
         {
-            ProfileTypeDescriptor p = profile.Key;
-            problems.Add($"samples of {p.SampleType}/{p.SampleUnit} ({p.PeriodType}/{p.PeriodUnit}) are counted for {string.Join(", ", profile.Select(x => x.Declared.Name))}");
+            problems.Add($"samples of {profile.Key} are counted for {string.Join(", ", profile.Select(x => x.Name))}");
         }
 
         return problems;

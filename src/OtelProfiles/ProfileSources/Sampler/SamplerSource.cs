@@ -40,9 +40,9 @@ internal sealed class SamplerSource : IProfileSource
     public static ProfileSourceFamily Family { get; } = new(
         "sampler",
         [
-            // The CPU profile's values are nanoseconds, not samples: its samples are those of the interval's rows
-            // taken while a thread ran managed code.
-            new(ProfileTypes.Cpu, "cpu", SampleCounting.IntervalRows(Cpu, row => row.Cpu)),
+            // The CPU profile's values are nanoseconds (in either labelling), not samples: its samples are those of
+            // the interval's rows taken while a thread ran managed code.
+            new(ProfileTypes.Cpu, "cpu", SampleCounting.IntervalRows(row => row.Cpu, Cpu, CpuAsSamples)),
             new(ProfileTypes.Wall, "wall", SampleCounting.Values(Wall)),
         ],
         ProfileSourceFamily.AlwaysAvailable,
