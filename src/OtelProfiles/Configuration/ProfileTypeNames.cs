@@ -1,21 +1,17 @@
+using OtelProfiles.ProfileSources;
+
 namespace OtelProfiles.Configuration;
 
 /// <summary>
-/// The <c>OTEL_PROFILES_TYPES</c> spelling of each <see cref="ProfileTypes"/> flag, in one table so that parsing,
-/// the startup line, validation messages and docs cannot disagree.
+/// The <c>OTEL_PROFILES_TYPES</c> spelling of each <see cref="ProfileTypes"/> flag, as the families declare it
+/// (<see cref="ProfileSourceRegistry.Declared"/>), so that parsing, the startup line, validation messages and the
+/// families cannot disagree, and a new type is named in its own folder.
 /// </summary>
 internal static class ProfileTypeNames
 {
-    /// <summary>Every known type with its name, in the order names are listed.</summary>
+    /// <summary>Every known type with its name, in the order names are listed (the registry's).</summary>
     public static IReadOnlyList<(ProfileTypes Type, string Name)> All { get; } =
-    [
-        (ProfileTypes.Cpu, "cpu"),
-        (ProfileTypes.Wall, "wall"),
-        (ProfileTypes.Allocations, "alloc"),
-        (ProfileTypes.InUseMemory, "inuse"),
-        (ProfileTypes.Contention, "lock"),
-        (ProfileTypes.Exceptions, "exception"),
-    ];
+        ProfileSourceRegistry.Declared.Select(d => (d.Type, d.Name)).ToList();
 
     /// <summary>The union of every known flag.</summary>
     public static ProfileTypes Known { get; } = All.Aggregate(ProfileTypes.None, (all, t) => all | t.Type);
@@ -37,7 +33,7 @@ internal static class ProfileTypeNames
         return ProfileTypes.None;
     }
 
-    /// <summary>"cpu,wall,alloc": the names of the flags set, in table order; "none" when none is.</summary>
+    /// <summary>"cpu,wall,alloc": the names of the flags set, in listing order; "none" when none is.</summary>
     public static string Format(ProfileTypes types)
     {
         var names = new List<string>(All.Count);

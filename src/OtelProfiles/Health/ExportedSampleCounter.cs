@@ -1,22 +1,32 @@
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Profiles.V1Development;
+using OtelProfiles.Aggregation;
+using OtelProfiles.ProfileSources;
 using ProfileValueType = OpenTelemetry.Proto.Profiles.V1Development.ValueType;
 
 namespace OtelProfiles.Health;
 
 /// <summary>
-/// Counts, per profile type, the samples one export request holds: the stack samples of the wall-clock profile, the sampled allocations (estimated objects) of the allocation profile, the lock contentions and the
-/// exceptions. Read from the request itself (its count-valued profiles, told apart by sample and period type as
-/// docs/profile-types.md lists them), so what is counted is exactly what was handed to the exporters. In-use memory
-/// is a snapshot of the live heap, not samples taken, and is not counted.
+/// Counts, per profile type, the samples one export request holds, as each family declares them
+/// (<see cref="ProfileTypeDeclaration.Samples"/>): the stack samples of the CPU and wall-clock profiles, the sampled
+/// allocations (estimated objects), the lock contentions and the exceptions. Read from the request itself (its
+/// profiles, told apart by their sample and period types as docs/profile-types.md lists them), so what is counted
+/// is exactly what was handed to the exporters. A type that declares no samples (in-use memory, a snapshot of the
+/// live heap) is not counted.
 /// </summary>
 internal static class ExportedSampleCounter
 {
-    /// <summary>The <c>profile.type</c> attribute values, the names <c>OTEL_PROFILES_TYPES</c> uses.</summary>
-    public static readonly string[] TypeNames = ["cpu", "wall", "alloc", "lock", "exception"];
+    private static readonly ProfileTypeDeclaration[] Counted =
+        ProfileSourceRegistry.Declared.Where(d => d.Samples is not null).ToArray();
 
-    /// <summary>Adds the request's samples to <paramref name="totals"/>, indexed like <see cref="TypeNames"/>.</summary>
-    public static void AddTo(ExportProfilesServiceRequest request, long[] totals)
+    /// <summary>The <c>profile.type</c> attribute values, the names <c>OTEL_PROFILES_TYPES</c> uses.</summary>
+    public static IReadOnlyList<string> TypeNames { get; } = Counted.Select(d => d.Name).ToArray();
+
+    /// <summary>
+    /// Adds the samples of <paramref name="request"/>, built from <paramref name="samples"/>, to
+    /// <paramref name="totals"/>, indexed like <see cref="TypeNames"/>.
+    /// </summary>
+    public static void AddTo(ExportProfilesServiceRequest request, SampleTable samples, long[] totals)
     {
         var strings = request.Dictionary?.StringTable;
         if (strings is null)
@@ -24,49 +34,39 @@ internal static class ExportedSampleCounter
             return;
         }
 
+        // A type counted from the sample rows is counted once, however many of its profiles the request holds.
+        var rowsCounted = new bool[Counted.Length];
         foreach (ResourceProfiles resource in request.ResourceProfiles)
         {
             foreach (ScopeProfiles scope in resource.ScopeProfiles)
             {
                 foreach (Profile profile in scope.Profiles)
                 {
-                    int index = TypeIndex(Name(strings, profile.SampleType), Unit(strings, profile.SampleType), Name(strings, profile.PeriodType));
-                    if (index >= 0)
+                    string sampleType = Name(strings, profile.SampleType);
+                    string sampleUnit = Unit(strings, profile.SampleType);
+                    string periodType = Name(strings, profile.PeriodType);
+                    string periodUnit = Unit(strings, profile.PeriodType);
+                    for (int i = 0; i < Counted.Length; i++)
                     {
-                        totals[index] += Sum(profile);
+                        SampleCounting counting = Counted[i].Samples!;
+                        if (!counting.Matches(sampleType, sampleUnit, periodType, periodUnit))
+                        {
+                            continue;
+                        }
+
+                        if (counting.FromRows is null)
+                        {
+                            totals[i] += Sum(profile);
+                        }
+                        else if (!rowsCounted[i])
+                        {
+                            rowsCounted[i] = true;
+                            totals[i] += Sum(samples, counting.FromRows);
+                        }
                     }
                 }
             }
         }
-    }
-
-    /// <summary>Whether the request holds a CPU profile (sample type <c>cpu</c>/<c>nanoseconds</c>).</summary>
-    public static bool HasCpuProfile(ExportProfilesServiceRequest request)
-    {
-        var strings = request.Dictionary?.StringTable;
-        return strings is not null && request.ResourceProfiles
-            .SelectMany(r => r.ScopeProfiles)
-            .SelectMany(s => s.Profiles)
-            .Any(p => Name(strings, p.SampleType) == "cpu" && Unit(strings, p.SampleType) == "nanoseconds");
-    }
-
-    private static int TypeIndex(string sampleType, string sampleUnit, string periodType)
-    {
-        if (sampleUnit != "count")
-        {
-            return -1;
-        }
-
-        // The CPU profile's values are nanoseconds of CPU time, not samples: ProfilerHealth counts its samples from
-        // the interval's sample table instead (see HasCpuProfile).
-        return (sampleType, periodType) switch
-        {
-            ("samples", "wall") => 1,
-            ("alloc_objects", _) => 2,
-            ("contentions", _) => 3,
-            ("exceptions", _) => 4,
-            _ => -1,
-        };
     }
 
     private static long Sum(Profile profile)
@@ -78,6 +78,17 @@ internal static class ExportedSampleCounter
             {
                 sum += value;
             }
+        }
+
+        return sum;
+    }
+
+    private static long Sum(SampleTable samples, Func<SampleCounts, long> count)
+    {
+        long sum = 0;
+        foreach (KeyValuePair<SampleKey, SampleCounts> row in samples.Rows)
+        {
+            sum += count(row.Value);
         }
 
         return sum;

@@ -13,7 +13,7 @@ namespace OtelProfiles.Health;
 internal sealed class ProfilerHealth
 {
     private readonly object _gate = new();
-    private readonly long[] _samples = new long[ExportedSampleCounter.TypeNames.Length];
+    private readonly long[] _samples = new long[ExportedSampleCounter.TypeNames.Count];
     private readonly List<(string Exporter, ExportQueue Queue)> _liveQueues = [];
     private readonly Dictionary<string, ExportTotals> _retiredExports = new(StringComparer.Ordinal);
     private long _pausedNs;
@@ -37,17 +37,7 @@ internal sealed class ProfilerHealth
 
             if (request is not null)
             {
-                ExportedSampleCounter.AddTo(request, _samples);
-
-                // CPU samples: those taken while a thread ran managed code (the CPU profile spreads each thread's
-                // kernel-counted CPU time over them, so its values are nanoseconds, not a count).
-                if (ExportedSampleCounter.HasCpuProfile(request))
-                {
-                    foreach (KeyValuePair<SampleKey, SampleCounts> row in interval.Samples.Rows)
-                    {
-                        _samples[0] += row.Value.Cpu;
-                    }
-                }
+                ExportedSampleCounter.AddTo(request, interval.Samples, _samples);
             }
         }
     }

@@ -47,7 +47,7 @@ internal static class ProfilerMeter
             "otelprofiles.samples",
             () => SampleMeasurements(health),
             unit: "{sample}",
-            description: "Samples exported, by profile.type: stack samples (cpu, wall), sampled allocations in estimated objects (alloc), lock contentions (lock), exceptions thrown (exception).");
+            description: "Samples exported, by profile.type (its OTEL_PROFILES_TYPES name): stack samples for cpu and wall, events (sampled allocations in estimated objects, contentions, exceptions thrown) for the others.");
 
         meter.CreateObservableGauge(
             "otelprofiles.sampling.rate",

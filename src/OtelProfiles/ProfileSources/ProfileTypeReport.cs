@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using OtelProfiles.Configuration;
 using OtelProfiles.Diagnostics;
 
 namespace OtelProfiles.ProfileSources;
@@ -17,7 +16,7 @@ internal sealed class ProfileTypeReport
 
     public void Report(ProfileTypes requested, ProfileTypeSupport support)
     {
-        foreach ((ProfileTypes type, string name) in ProfileTypeNames.All)
+        foreach ((ProfileTypes type, string name, _) in ProfileSourceRegistry.Declared)
         {
             if ((requested & type) == 0 || !_reported.Add(type))
             {

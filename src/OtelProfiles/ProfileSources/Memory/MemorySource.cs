@@ -40,7 +40,17 @@ internal sealed class MemorySource : IProfileSource
     private ProfileTypes _active;
 
     /// <summary>The memory family: 64-bit processes (the library runs on .NET 10, whose randomized allocation sampling both profiles use).</summary>
-    public static ProfileSourceFamily Family { get; } = new("memory", MemoryTypes, Unavailable, Note, () => new MemorySource());
+    public static ProfileSourceFamily Family { get; } = new(
+        "memory",
+        [
+            new(ProfileTypes.Allocations, "alloc", SampleCounting.Values(AllocatedObjects)),
+
+            // A snapshot of the live heap, not samples taken.
+            new(ProfileTypes.InUseMemory, "inuse", Samples: null),
+        ],
+        Unavailable,
+        Note,
+        () => new MemorySource());
 
     ProfileSourceFamily IProfileSource.Family => Family;
 

@@ -38,7 +38,16 @@ internal sealed class SamplerSource : IProfileSource
 
     /// <summary>The sampler family: available wherever the profiler runs.</summary>
     public static ProfileSourceFamily Family { get; } = new(
-        "sampler", SamplerTypes, ProfileSourceFamily.AlwaysAvailable, ProfileSourceFamily.NoNote, () => new SamplerSource());
+        "sampler",
+        [
+            // The CPU profile's values are nanoseconds (in either labelling), not samples: its samples are those of
+            // the interval's rows taken while a thread ran managed code.
+            new(ProfileTypes.Cpu, "cpu", SampleCounting.IntervalRows(row => row.Cpu, Cpu, CpuAsSamples)),
+            new(ProfileTypes.Wall, "wall", SampleCounting.Values(Wall)),
+        ],
+        ProfileSourceFamily.AlwaysAvailable,
+        ProfileSourceFamily.NoNote,
+        () => new SamplerSource());
 
     ProfileSourceFamily IProfileSource.Family => Family;
 

@@ -35,7 +35,14 @@ internal sealed class RuntimeSignalsSource : IProfileSource
 
     /// <summary>The runtime signals family: available wherever the profiler runs.</summary>
     public static ProfileSourceFamily Family { get; } = new(
-        "runtime signals", SignalTypes, ProfileSourceFamily.AlwaysAvailable, ProfileSourceFamily.NoNote, () => new RuntimeSignalsSource());
+        "runtime signals",
+        [
+            new(ProfileTypes.Contention, "lock", SampleCounting.Values(Contentions)),
+            new(ProfileTypes.Exceptions, "exception", SampleCounting.Values(Exceptions)),
+        ],
+        ProfileSourceFamily.AlwaysAvailable,
+        ProfileSourceFamily.NoNote,
+        () => new RuntimeSignalsSource());
 
     ProfileSourceFamily IProfileSource.Family => Family;
 
