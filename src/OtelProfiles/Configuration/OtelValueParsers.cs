@@ -177,7 +177,7 @@ internal static class OtelValueParsers
         return error is null;
     }
 
-    private static IEnumerable<string> SplitList(string raw) =>
+    private static string[] SplitList(string raw) =>
         raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private static string Plural(List<string> names) => names.Count == 1 ? string.Empty : "s";

@@ -321,7 +321,11 @@ public sealed class ContinuousProfiler : IDisposable
         }
 
         ProfileTypes active = run.Switch(types);
-        Log.ProfileTypesChanged(_logger, ProfileTypeNames.Format(active));
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            string names = ProfileTypeNames.Format(active);
+            Log.ProfileTypesChanged(_logger, names);
+        }
     }
 
     /// <summary>Closes the run, if any (called with <see cref="_gate"/> held); the state is the caller's to set.</summary>

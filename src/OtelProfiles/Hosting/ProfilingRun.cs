@@ -20,7 +20,7 @@ namespace OtelProfiles.Hosting;
 /// sources' sessions, the export queues and the interval scheduler. Ends intervals (on the scheduler's thread, on
 /// a switch, at the end) and switches types; the lifecycle around it is <see cref="ContinuousProfiler"/>'s.
 /// </summary>
-internal sealed class ProfilingRun
+internal sealed class ProfilingRun : IDisposable
 {
     private static readonly TimeSpan EventCatchUpDelay = TimeSpan.FromMilliseconds(250);
 
@@ -34,6 +34,7 @@ internal sealed class ProfilingRun
     private readonly Action<BuildStatistics?> _onCut;
     private readonly object _cutGate = new();
     private ProfileTypes _active;
+    private int _ended;
 
     private ProfilingRun(
         ProfilingSession session,
@@ -158,9 +159,15 @@ internal sealed class ProfilingRun
     /// <summary>
     /// Ends the run: the scheduler stops, the sessions close (their last events reach the recorders), the last
     /// interval is built and exported, and the queues get up to <paramref name="shutdownTimeout"/> to send it.
+    /// Only the first call ends the run; later ones (and <see cref="Dispose"/> after it) do nothing.
     /// </summary>
     public void Shutdown(TimeSpan shutdownTimeout)
     {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return;
+        }
+
         _scheduler.Dispose();
 
         // Narrowed, not applied: the last interval is built with the types it was collected for.
@@ -171,9 +178,18 @@ internal sealed class ProfilingRun
 
         _session.Dispose();
         Cut(final: true);
+
+        // The last interval is named: the frame resolver opens no more precompiled images for this run.
+        _session.Frames.Dispose();
         SampleContextTracker.Stop();
         _queues.Dispose(shutdownTimeout);
     }
+
+    /// <summary>
+    /// Ends the run as <see cref="Shutdown"/> does, without waiting for the exporters to send the last interval.
+    /// <see cref="ContinuousProfiler"/> ends its runs with <see cref="Shutdown"/> and its shutdown timeout.
+    /// </summary>
+    public void Dispose() => Shutdown(TimeSpan.Zero);
 
     private ProfileTypes ApplyAll(ProfileTypes types)
     {

@@ -29,13 +29,18 @@ internal static class ProfilingStartupLog
 
         var types = OtlpProfilesOptionsDescription.Types(options.ProfileTypes);
         var destinations = OtlpProfilesOptionsDescription.Destinations(options);
-        Log.ProfilingEnabled(
-            logger,
-            types,
-            destinations,
-            OtlpProfilesOptionsDescription.Duration(options.ExportInterval),
-            options.SamplingFrequencyHz,
-            options.SamplingOverheadPercent);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            string exportInterval = OtlpProfilesOptionsDescription.Duration(options.ExportInterval);
+            Log.ProfilingEnabled(
+                logger,
+                types,
+                destinations,
+                exportInterval,
+                options.SamplingFrequencyHz,
+                options.SamplingOverheadPercent);
+        }
+
         OtelProfilesEventSource.Log.ProfilerStarted(types, destinations);
     }
 

@@ -6,7 +6,7 @@ namespace OtelProfiles.Symbols;
 /// Names an instruction pointer: a managed method from the method map; failing that, precompiled (ReadyToRun) code
 /// named from its image; failing that, the native image it lies in (<c>[libcoreclr.so]</c>), or <c>[unknown]</c>.
 /// </summary>
-internal sealed class FrameResolver
+internal sealed class FrameResolver : IDisposable
 {
     public const string UnknownFrame = "[unknown]";
 
@@ -48,6 +48,12 @@ internal sealed class FrameResolver
             ? new ResolvedFrame(UnknownFrame, UnknownFrame, null, null)
             : new ResolvedFrame("[" + file + "]", "[" + file + "]", file, null);
     }
+
+    /// <summary>
+    /// Opens no more precompiled images for names (those already read stay for the process's next profiler start);
+    /// frames keep being named from the method map and the native images.
+    /// </summary>
+    public void Dispose() => _precompiled.Dispose();
 }
 
 /// <summary>A frame's names; <see cref="Method"/> is null for frames no method event explained.</summary>

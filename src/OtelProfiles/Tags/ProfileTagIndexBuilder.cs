@@ -159,7 +159,7 @@ internal sealed class ProfileTagIndexBuilder
         }
     }
 
-    private static IReadOnlyList<KeyValuePair<string, string>> Merge(
+    private static List<KeyValuePair<string, string>> Merge(
         IReadOnlyList<KeyValuePair<string, string>> first, IReadOnlyList<KeyValuePair<string, string>> second)
     {
         var merged = new List<KeyValuePair<string, string>>(first);
@@ -190,7 +190,7 @@ internal sealed class ProfileTagIndexBuilder
 
     // Generated code passes key0, value0, key1, value1, ...; empty keys and null values are skipped (the analyzers
     // report them at compile time), and for a repeated key the first value is kept.
-    private static IReadOnlyList<KeyValuePair<string, string>> Pairs(string[] flat)
+    private static List<KeyValuePair<string, string>> Pairs(string[] flat)
     {
         var pairs = new List<KeyValuePair<string, string>>(flat.Length / 2);
         for (var i = 0; i + 1 < flat.Length; i += 2)
@@ -224,6 +224,6 @@ internal sealed class ProfileTagIndexBuilder
             }
         }
 
-        public IReadOnlyList<KeyValuePair<string, string>> Resolve() => Merge(_own, _fromType);
+        public List<KeyValuePair<string, string>> Resolve() => Merge(_own, _fromType);
     }
 }

@@ -48,13 +48,11 @@ internal sealed class SamplingRateReport
         }
 
         _reported = true;
-        double pauseMs = interval.SamplerPausedNs / 1e6 / interval.TicksObserved;
-        Log.SamplingRateLimited(
-            _logger,
-            hz.ToString("0.#", CultureInfo.InvariantCulture),
-            _targetHz,
-            pauseMs.ToString("0.##", CultureInfo.InvariantCulture),
-            _budgetPercent,
-            OtelSettingNames.SamplingOverhead);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            string effectiveHz = hz.ToString("0.#", CultureInfo.InvariantCulture);
+            string pauseMs = (interval.SamplerPausedNs / 1e6 / interval.TicksObserved).ToString("0.##", CultureInfo.InvariantCulture);
+            Log.SamplingRateLimited(_logger, effectiveHz, _targetHz, pauseMs, _budgetPercent, OtelSettingNames.SamplingOverhead);
+        }
     }
 }
