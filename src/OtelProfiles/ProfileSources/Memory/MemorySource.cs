@@ -168,7 +168,7 @@ internal sealed class MemorySource : IProfileSource
         return inUse ? keywords | ProfileEvents.GCKeyword | ProfileEvents.GCHeapSurvivalAndMovementKeyword : keywords;
     }
 
-    private static IReadOnlyDictionary<ProfileTypes, string> Unavailable(RuntimeTraits runtime)
+    private static Dictionary<ProfileTypes, string> Unavailable(RuntimeTraits runtime)
     {
         var unavailable = new Dictionary<ProfileTypes, string>();
         if (runtime.PointerSize != 8)
