@@ -157,6 +157,12 @@ internal sealed class ProfilingRun : IDisposable
     }
 
     /// <summary>
+    /// Ends the run as <see cref="Shutdown"/> does, without waiting for the exporters to send the last interval.
+    /// <see cref="ContinuousProfiler"/> ends its runs with <see cref="Shutdown"/> and its shutdown timeout.
+    /// </summary>
+    public void Dispose() => Shutdown(TimeSpan.Zero);
+
+    /// <summary>
     /// Ends the run: the scheduler stops, the sessions close (their last events reach the recorders), the last
     /// interval is built and exported, and the queues get up to <paramref name="shutdownTimeout"/> to send it.
     /// Only the first call ends the run; later ones (and <see cref="Dispose"/> after it) do nothing.
@@ -184,12 +190,6 @@ internal sealed class ProfilingRun : IDisposable
         SampleContextTracker.Stop();
         _queues.Dispose(shutdownTimeout);
     }
-
-    /// <summary>
-    /// Ends the run as <see cref="Shutdown"/> does, without waiting for the exporters to send the last interval.
-    /// <see cref="ContinuousProfiler"/> ends its runs with <see cref="Shutdown"/> and its shutdown timeout.
-    /// </summary>
-    public void Dispose() => Shutdown(TimeSpan.Zero);
 
     private ProfileTypes ApplyAll(ProfileTypes types)
     {
