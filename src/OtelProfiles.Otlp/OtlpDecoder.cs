@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Google.Protobuf.Collections;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Profiles.V1Development;
@@ -360,7 +361,7 @@ internal static class OtlpDecoder
         }
 
         /// <summary>The attributes that <paramref name="indices"/> point to (a profile's own, for example).</summary>
-        public SampleAttribute[] Attributes(IList<int> indices)
+        public SampleAttribute[] Attributes(RepeatedField<int> indices)
         {
             var list = new List<SampleAttribute>(indices.Count);
             AddAttributes(indices, list);

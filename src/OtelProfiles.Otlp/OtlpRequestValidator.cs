@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Google.Protobuf.Collections;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Profiles.V1Development;
 
@@ -195,7 +196,7 @@ internal static class OtlpRequestValidator
         }
     }
 
-    private static void CheckIndices(IList<int> indices, int count, string path, string table, List<string> errors)
+    private static void CheckIndices(RepeatedField<int> indices, int count, string path, string table, List<string> errors)
     {
         for (var i = 0; i < indices.Count; i++)
         {

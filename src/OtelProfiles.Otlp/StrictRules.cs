@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Profiles.V1Development;
 
@@ -127,7 +128,7 @@ internal static class StrictRules
         }
     }
 
-    private static void RequireSet(IList<int> indices, string path, List<string> errors, int maxErrors)
+    private static void RequireSet(RepeatedField<int> indices, string path, List<string> errors, int maxErrors)
     {
         for (var i = 0; i < indices.Count && errors.Count < maxErrors; i++)
         {

@@ -84,7 +84,7 @@ internal static class GaugeAggregation
     }
 
     /// <summary>One synthetic snapshot whose value per (stack, attributes) is the mean over the snapshots.</summary>
-    private static DecodedProfile Average(IReadOnlyList<IGrouping<long, DecodedProfile>> snapshots)
+    private static DecodedProfile Average(List<IGrouping<long, DecodedProfile>> snapshots)
     {
         var sums = new Dictionary<SampleKey, long>();
         var order = new List<SampleKey>();

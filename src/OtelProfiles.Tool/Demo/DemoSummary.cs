@@ -41,7 +41,8 @@ internal static class DemoSummary
         {
             var profiles = GaugeAggregation.Combine(store.Query(new ProfileQuery(service.Service, type)), GaugeMode.Average);
             var total = profiles.Sum(p => p.TotalValue);
-            var top = TopFunctions.Compute(profiles).FirstOrDefault();
+            var functions = TopFunctions.Compute(profiles);
+            var top = functions.Count > 0 ? functions[0] : null;
             var what = top is null || total == 0
                 ? "(no samples)"
                 : string.Create(CultureInfo.InvariantCulture, $"{100.0 * top.Self / total,5:0.0}%  {TerminalText.Safe(top.Name)}");

@@ -202,7 +202,7 @@ internal static class PprofWriter
         }
     }
 
-    private static void WritePackedUInt64(CodedOutputStream output, int field, IReadOnlyList<ulong> values)
+    private static void WritePackedUInt64(CodedOutputStream output, int field, List<ulong> values)
     {
         if (values.Count == 0)
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Pipelines;
 using Grpc.Core;
@@ -16,6 +17,11 @@ namespace OtelProfiles.Tool.Receiver;
 /// oversized, malformed or cut-short frame gets RESOURCE_EXHAUSTED / INVALID_ARGUMENT with a reason instead of an
 /// exception inside the gRPC stack.
 /// </summary>
+[SuppressMessage(
+    "Design",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The semaphore holds no OS handle (AvailableWaitHandle is never read), and the gate lives as long as "
+        + "the web app: a request still finishing after the app stops must be able to release its slot.")]
 internal sealed class IngestGate(int maxConcurrent, TimeSpan queueTimeout, long maxRequestBytes)
 {
     /// <summary>The path of the gRPC export method.</summary>

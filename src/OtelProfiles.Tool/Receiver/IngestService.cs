@@ -48,7 +48,7 @@ internal sealed class IngestService(ProfileStore store, ILogger<IngestService> l
         if (request is null)
         {
             Interlocked.Increment(ref _rejected);
-            logger.LogWarning("Rejected an OTLP profiles request over {Transport} ({Bytes} bytes): {Error}", transport, payload.Length, error);
+            ReceiverLog.ProfilesRejected(logger, transport, payload.Length, error);
             return new IngestResult(false, 0, error);
         }
 
@@ -61,12 +61,12 @@ internal sealed class IngestService(ProfileStore store, ILogger<IngestService> l
         {
             // Nothing was stored (the batch is one transaction); the client keeps the data and retries.
             Interlocked.Increment(ref _rejected);
-            logger.LogWarning("Could not store an OTLP profiles request over {Transport} ({Bytes} bytes): {Error}", transport, payload.Length, ex.Message);
+            ReceiverLog.ProfilesNotStored(logger, transport, payload.Length, ex.Message);
             return new IngestResult(false, 0, $"the receiver cannot store data right now ({ex.Message}); retry later", Unavailable: true);
         }
 
         Interlocked.Increment(ref _accepted);
-        logger.LogDebug("Stored {Profiles} profiles received over {Transport} ({Bytes} bytes)", stored, transport, payload.Length);
+        ReceiverLog.ProfilesStored(logger, stored, transport, payload.Length);
         return new IngestResult(true, stored, null);
     }
 }

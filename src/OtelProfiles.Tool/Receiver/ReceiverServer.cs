@@ -16,6 +16,8 @@ namespace OtelProfiles.Tool.Receiver;
 /// </summary>
 internal sealed class ReceiverServer : IAsyncDisposable
 {
+    private static readonly JsonSerializerOptions ReadyFileJson = new() { WriteIndented = true };
+
     private readonly WebApplication _app;
     private string? _readyFile;
     private bool _disposed;
@@ -159,7 +161,7 @@ internal sealed class ReceiverServer : IAsyncDisposable
             ["ui"] = HttpEndpoint.ToString(),
             ["healthz"] = new Uri(HttpEndpoint, "/healthz").ToString(),
             ["database"] = Path.GetFullPath(Store.DatabasePath),
-        }, new JsonSerializerOptions { WriteIndented = true });
+        }, ReadyFileJson);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temp = full + ".tmp";

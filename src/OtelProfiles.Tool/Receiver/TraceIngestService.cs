@@ -23,7 +23,7 @@ internal sealed class TraceIngestService(ProfileStore store, ILogger<TraceIngest
         if (spans is null)
         {
             Interlocked.Increment(ref _rejected);
-            logger.LogWarning("Rejected an OTLP trace request over {Transport} ({Bytes} bytes): {Error}", transport, payload.Length, error);
+            ReceiverLog.SpansRejected(logger, transport, payload.Length, error);
             return new IngestResult(false, 0, error);
         }
 
@@ -35,12 +35,12 @@ internal sealed class TraceIngestService(ProfileStore store, ILogger<TraceIngest
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
         {
             Interlocked.Increment(ref _rejected);
-            logger.LogWarning("Could not store an OTLP trace request over {Transport} ({Bytes} bytes): {Error}", transport, payload.Length, ex.Message);
+            ReceiverLog.SpansNotStored(logger, transport, payload.Length, ex.Message);
             return new IngestResult(false, 0, $"the receiver cannot store data right now ({ex.Message}); retry later", Unavailable: true);
         }
 
         Interlocked.Increment(ref _accepted);
-        logger.LogDebug("Stored {Spans} spans received over {Transport} ({Bytes} bytes)", stored, transport, payload.Length);
+        ReceiverLog.SpansStored(logger, stored, transport, payload.Length);
         return new IngestResult(true, stored, null);
     }
 }

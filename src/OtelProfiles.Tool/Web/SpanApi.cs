@@ -65,7 +65,7 @@ internal static class SpanApi
 
             var types = linked.ProfileTypes;
             var asked = request.Query["type"].ToString();
-            var type = types.Contains(asked) ? asked : types.FirstOrDefault() ?? "";
+            var type = types.Contains(asked) ? asked : types.Count > 0 ? types[0] : "";
             var profiles = linked.ProfilesByType.GetValueOrDefault(type) ?? [];
             var tree = FlameTreeBuilder.Build(profiles);
             return Json(json =>
