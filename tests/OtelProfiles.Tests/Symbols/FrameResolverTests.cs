@@ -31,4 +31,21 @@ public sealed class FrameResolverTests
         Assert.Equal(FrameResolver.UnknownFrame, resolver.Resolve(0x10).Name);
         Assert.False(resolver.Resolve(0x10).IsManaged);
     }
+
+    [Fact]
+    public void A_disposed_resolver_still_names_methods_and_images()
+    {
+        var methods = new MethodAddressMap();
+        methods.Add(0x1000, 0x10, 1, "Shop.Checkout", "Pay", moduleFile: "/app/Shop.dll", moduleId: 77);
+        var resolver = new FrameResolver(
+            methods,
+            () => NativeImageMap.Parse(["7f0000000000-7f0000100000 r-xp 00000000 fe:00 1 /usr/lib/libcoreclr.so"]));
+
+        // Disposing stops only the opening of precompiled images for names (ProfilingRun does it after the last interval).
+        resolver.Dispose();
+
+        Assert.Equal("Shop.Checkout.Pay", resolver.Resolve(0x1008).Name);
+        Assert.Equal("[libcoreclr.so]", resolver.Resolve(0x7f0000000100).Name);
+        Assert.Equal(FrameResolver.UnknownFrame, resolver.Resolve(0x10).Name);
+    }
 }
