@@ -79,9 +79,9 @@ internal sealed class MemorySource : EventProfileSource
         if (inUse)
         {
             // A new stream: the GCs between the old session's end and this one's start are not seen, so in-use
-            // tracking starts again. When a switch narrows the session, the old tracker still gives the snapshot
-            // of the interval that ends next.
-            _endedLiveHeap = narrowing ? _liveHeap : null;
+            // tracking starts again. When a switch narrows the session, the tracker that followed the interval
+            // from its start still gives the snapshot of the interval that ends next.
+            _endedLiveHeap = narrowing ? _endedLiveHeap ?? _liveHeap : null;
             _liveHeap = new LiveHeapTracker();
         }
 
