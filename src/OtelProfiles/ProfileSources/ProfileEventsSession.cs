@@ -1,4 +1,5 @@
 using System.Diagnostics.Tracing;
+using Microsoft.Diagnostics.NETCore.Client;
 using OtelProfiles.Collection;
 using OtelProfiles.Collection.NetTrace;
 using OtelProfiles.Diagnostics;
@@ -123,7 +124,7 @@ internal sealed class ProfileEventsSession
     {
         (long keywords, EventLevel level, int bufferMB) = Union(_subscribers);
         string what = string.Join(" and ", _subscribers.Select(s => s.Subscription.What));
-        Microsoft.Diagnostics.NETCore.Client.EventPipeSession started;
+        EventPipeSession started;
         try
         {
             started = _sessions.StartProfileEvents(keywords, level, bufferMB);
