@@ -35,6 +35,8 @@ internal sealed class ProfileEventsSession
     private long _keywords;
     private EventLevel _level;
     private int _opened;
+    private bool _subscribersChanged;
+    private int _deferred;
 
     public ProfileEventsSession(EventPipeSessions sessions, ProfilerThreads threads, ProfilerFailures failures)
     {
@@ -60,20 +62,21 @@ internal sealed class ProfileEventsSession
 
     /// <summary>
     /// Sets what <paramref name="owner"/> needs (null: nothing any more) and opens, reopens or closes the session
-    /// when the union of needs or the set of subscribers changed. Returns false when the session <paramref name="owner"/>
-    /// needs could not be opened (reported; the owner's types stay off and its subscription is dropped).
+    /// when the union of needs or the set of subscribers changed (at the end of a <see cref="DeferChanges"/> scope if
+    /// one is open). Returns false when the session <paramref name="owner"/> needs could not be opened (reported; the
+    /// owner's types stay off and its subscription is dropped).
     /// </summary>
     public bool Set(object owner, EventSubscription? subscription)
     {
         lock (_gate)
         {
             int index = _subscribers.FindIndex(s => ReferenceEquals(s.Owner, owner));
-            bool sameSubscribers = index >= 0 == subscription is not null;
             if (subscription is null)
             {
                 if (index >= 0)
                 {
                     _subscribers.RemoveAt(index);
+                    _subscribersChanged = true;
                 }
             }
             else if (index >= 0)
@@ -83,33 +86,66 @@ internal sealed class ProfileEventsSession
             else
             {
                 _subscribers.Add((owner, subscription));
+                _subscribersChanged = true;
             }
 
-            (long keywords, EventLevel level, _) = Union(_subscribers);
-            if (_session is not null && sameSubscribers && keywords == _keywords && level == _level)
-            {
-                return true;
-            }
-
-            bool narrowing = _session is not null && (keywords & ~_keywords) == 0;
-            Close();
-            if (_subscribers.Count == 0 || TryOpen(narrowing))
-            {
-                return true;
-            }
-
-            if (subscription is not null)
-            {
-                // The others go on with what they had, without this owner's new needs.
-                _subscribers.RemoveAll(s => ReferenceEquals(s.Owner, owner));
-                if (_subscribers.Count > 0)
-                {
-                    TryOpen(narrowing: false);
-                }
-            }
-
-            return subscription is null;
+            return _deferred > 0 || Sync(owner, subscription);
         }
+    }
+
+    /// <summary>
+    /// Holds the session's changes until the returned scope ends, so sources narrowed one after another (a switch,
+    /// the end of a run) close or reopen the session once. For narrowing only: a source that narrows needs no new
+    /// session, so it does not need to know whether one opens.
+    /// </summary>
+    public IDisposable DeferChanges()
+    {
+        lock (_gate)
+        {
+            _deferred++;
+        }
+
+        return new Deferral(this);
+    }
+
+    private void EndDeferral()
+    {
+        lock (_gate)
+        {
+            if (--_deferred == 0)
+            {
+                Sync(owner: null, subscription: null);
+            }
+        }
+    }
+
+    private bool Sync(object? owner, EventSubscription? subscription)
+    {
+        (long keywords, EventLevel level, _) = Union(_subscribers);
+        if (_session is not null && !_subscribersChanged && keywords == _keywords && level == _level)
+        {
+            return true;
+        }
+
+        _subscribersChanged = false;
+        bool narrowing = _session is not null && (keywords & ~_keywords) == 0;
+        Close();
+        if (_subscribers.Count == 0 || TryOpen(narrowing))
+        {
+            return true;
+        }
+
+        if (owner is not null && subscription is not null)
+        {
+            // The others go on with what they had, without this owner's new needs.
+            _subscribers.RemoveAll(s => ReferenceEquals(s.Owner, owner));
+            if (_subscribers.Count > 0)
+            {
+                TryOpen(narrowing: false);
+            }
+        }
+
+        return subscription is null;
     }
 
     private void Close()
@@ -159,5 +195,18 @@ internal sealed class ProfileEventsSession
         }
 
         return (keywords, level, bufferMB);
+    }
+
+    private sealed class Deferral(ProfileEventsSession events) : IDisposable
+    {
+        private int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                events.EndDeferral();
+            }
+        }
     }
 }

@@ -92,6 +92,24 @@ public sealed class SharedEventsSessionTests
         Assert.Equal(0, events.Keywords);
     }
 
+    [Fact]
+    public void Sources_narrowed_together_reopen_the_session_once()
+    {
+        using var run = SourcesRun.Start();
+        ProfileEventsSession events = run.Context.Events;
+        Assert.Equal(EventTypes, run.ApplyAll(EventTypes));
+        int opened = events.Opened;
+
+        // In-use off shrinks the memory keywords and the signals leave: one reopen with allocation sampling alone.
+        run.NarrowAll(ProfileTypes.Allocations);
+        Assert.Equal(opened + 1, events.Opened);
+        Assert.Equal(ProfileEvents.AllocationSamplingKeyword, events.Keywords);
+
+        run.NarrowAll(ProfileTypes.None);
+        Assert.Equal(opened + 1, events.Opened);
+        Assert.Equal(0, events.Keywords);
+    }
+
     /// <summary>A profiling session (sampler off) with the registry's sources started on it, as a run does.</summary>
     private sealed class SourcesRun : IDisposable
     {
@@ -128,11 +146,15 @@ public sealed class SharedEventsSessionTests
         public ProfileTypes ApplyAll(ProfileTypes types) =>
             _sources.Aggregate(ProfileTypes.None, (active, source) => active | source.Apply(types));
 
+        /// <summary>Narrows every source as a run's switch does: the shared session's changes held until all are narrowed.</summary>
         public void NarrowAll(ProfileTypes types)
         {
-            foreach (IProfileSource source in _sources)
+            using (Context.Events.DeferChanges())
             {
-                source.Narrow(types);
+                foreach (IProfileSource source in _sources)
+                {
+                    source.Narrow(types);
+                }
             }
         }
 
