@@ -79,14 +79,20 @@ public sealed class SharedEventsSessionTests
         Assert.Equal(2, events.Opened);
         Assert.Equal(inUseKeywords | ProfileEvents.ExceptionKeyword, events.Keywords);
 
-        // Narrowing exceptions away reopens with the memory keywords; the interval in progress still gets in-use.
+        // Narrowing exceptions away reopens with the memory keywords; the interval the switch ends still gets the
+        // in-use snapshot of the tracker that followed it (about the 32 MB retained here), not of a fresh one.
         Workload.AllocateThrowAndContend(TimeSpan.FromSeconds(0.3));
+        List<byte[]> retained = Workload.Retain(32 << 20);
+        Thread.Sleep(500); // the runtime flushes events every 100 ms
         run.NarrowAll(ProfileTypes.InUseMemory);
         Assert.Equal(3, events.Opened);
         Assert.Equal(inUseKeywords, events.Keywords);
         var memory = Assert.IsType<MemoryIntervalProfiles>(run.Take<MemorySource>());
-        Assert.True(memory.InUse?.RowCount > 0, "the interval ended by the switch lost its in-use snapshot");
+        double inUseBytes = memory.InUse?.Rows.Sum(r => r.Value.Second) ?? 0;
+        _output.WriteLine($"in use at the switch: {inUseBytes / (1 << 20):0.0} MB of {retained.Count * retained[0].Length / (1 << 20)} MB retained");
+        Assert.True(inUseBytes > 16 << 20, $"the interval ended by the switch lost its in-use snapshot: {inUseBytes:N0} bytes");
         Assert.True(Assert.IsType<SignalIntervalProfiles>(run.Take<RuntimeSignalsSource>()).Exceptions?.RowCount > 0);
+        GC.KeepAlive(retained);
 
         run.NarrowAll(ProfileTypes.None);
         Assert.Equal(0, events.Keywords);
@@ -196,6 +202,19 @@ public sealed class SharedEventsSessionTests
     private static class Workload
     {
         private static readonly object Lock = new();
+
+        /// <summary>Allocates about <paramref name="bytes"/> in 64 KB arrays and keeps them.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static List<byte[]> Retain(int bytes)
+        {
+            var retained = new List<byte[]>();
+            for (int total = 0; total < bytes; total += 64 << 10)
+            {
+                retained.Add(new byte[64 << 10]);
+            }
+
+            return retained;
+        }
 
         /// <summary>Allocates, throws and makes a second thread wait for a held lock, for <paramref name="duration"/>.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
