@@ -172,25 +172,12 @@ internal sealed class ProfilingRun
         _queues.Dispose(shutdownTimeout);
     }
 
-    private void NarrowAll(ProfileTypes types)
-    {
-        // The event-based sources share one session: narrowed together, they reopen or close it once.
-        using (_events.DeferChanges())
-        {
-            foreach (IProfileSource source in _sources)
-            {
-                source.Narrow(types);
-            }
-        }
-    }
+    // The event-based sources share one session: narrowed or applied together, they reopen or close it once.
+    private void NarrowAll(ProfileTypes types) => _events.NarrowAll(_sources, types);
 
     private ProfileTypes ApplyAll(ProfileTypes types)
     {
-        ProfileTypes active = ProfileTypes.None;
-        foreach (IProfileSource source in _sources)
-        {
-            active |= source.Apply(types);
-        }
+        ProfileTypes active = _events.ApplyAll(_sources, types);
 
         // Event-based samples (allocations, locks, exceptions) can come at any time and need every span change
         // recorded; the sampler's come only inside its windows.

@@ -62,9 +62,9 @@ internal sealed class ProfileEventsSession
 
     /// <summary>
     /// Sets what <paramref name="owner"/> needs (null: nothing any more) and opens, reopens or closes the session
-    /// when the union of needs or the set of subscribers changed (at the end of a <see cref="DeferChanges"/> scope if
-    /// one is open). Returns false when the session <paramref name="owner"/> needs could not be opened (reported; the
-    /// owner's types stay off and its subscription is dropped).
+    /// when the union of needs or the set of subscribers changed (once all are set, inside <see cref="NarrowAll"/>
+    /// and <see cref="ApplyAll"/>). Returns false when the session <paramref name="owner"/> needs could not be
+    /// opened (reported; the owner's types stay off and its subscription is dropped).
     /// </summary>
     public bool Set(object owner, EventSubscription? subscription)
     {
@@ -94,11 +94,60 @@ internal sealed class ProfileEventsSession
     }
 
     /// <summary>
-    /// Holds the session's changes until the returned scope ends, so sources narrowed one after another (a switch,
-    /// the end of a run) close or reopen the session once. For narrowing only: a source that narrows needs no new
-    /// session, so it does not need to know whether one opens.
+    /// Narrows every source (a switch's first half, the end of a run) and then closes or reopens the session once,
+    /// instead of once per source.
     /// </summary>
-    public IDisposable DeferChanges()
+    public void NarrowAll(IEnumerable<IProfileSource> sources, ProfileTypes types)
+    {
+        using (DeferChanges())
+        {
+            foreach (IProfileSource source in sources)
+            {
+                source.Narrow(types);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="types"/> to every source and then opens or reopens the session once, instead of once
+    /// per source that adds keywords. Returns the types collected now.
+    /// </summary>
+    public ProfileTypes ApplyAll(IReadOnlyList<IProfileSource> sources, ProfileTypes types)
+    {
+        ProfileTypes active = ProfileTypes.None;
+        Deferral changes = DeferChanges();
+        try
+        {
+            foreach (IProfileSource source in sources)
+            {
+                active |= source.Apply(types);
+            }
+        }
+        finally
+        {
+            changes.Dispose();
+        }
+
+        if (changes.Applied)
+        {
+            return active;
+        }
+
+        // The session did not open (reported): applied one by one, each source learns whether its own did.
+        active = ProfileTypes.None;
+        foreach (IProfileSource source in sources)
+        {
+            active |= source.Apply(types);
+        }
+
+        return active;
+    }
+
+    /// <summary>
+    /// Holds the session's changes until the returned scope ends. While held, <see cref="Set"/> answers true: a
+    /// source that narrows needs no new session; <see cref="ApplyAll"/> applies again when the held changes fail.
+    /// </summary>
+    private Deferral DeferChanges()
     {
         lock (_gate)
         {
@@ -108,14 +157,11 @@ internal sealed class ProfileEventsSession
         return new Deferral(this);
     }
 
-    private void EndDeferral()
+    private bool EndDeferral()
     {
         lock (_gate)
         {
-            if (--_deferred == 0)
-            {
-                Sync(owner: null, subscription: null);
-            }
+            return --_deferred > 0 || Sync(owner: null, subscription: null);
         }
     }
 
@@ -201,11 +247,14 @@ internal sealed class ProfileEventsSession
     {
         private int _ended;
 
+        /// <summary>Whether the held changes took effect (the session opened if one was needed).</summary>
+        public bool Applied { get; private set; } = true;
+
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                events.EndDeferral();
+                Applied = events.EndDeferral();
             }
         }
     }

@@ -104,6 +104,9 @@ public sealed class SharedEventsSessionTests
         using var run = SourcesRun.Start();
         ProfileEventsSession events = run.Context.Events;
         Assert.Equal(EventTypes, run.ApplyAll(EventTypes));
+
+        // Applied together, the memory and signals sources open the session once.
+        Assert.Equal(1, events.Opened);
         int opened = events.Opened;
 
         // In-use off shrinks the memory keywords and the signals leave: one reopen with allocation sampling alone.
@@ -149,20 +152,11 @@ public sealed class SharedEventsSessionTests
             return new SourcesRun(session, threads, context, sources);
         }
 
-        public ProfileTypes ApplyAll(ProfileTypes types) =>
-            _sources.Aggregate(ProfileTypes.None, (active, source) => active | source.Apply(types));
+        /// <summary>Applies every source as a run does: the shared session changes once, when all are applied.</summary>
+        public ProfileTypes ApplyAll(ProfileTypes types) => Context.Events.ApplyAll(_sources, types);
 
-        /// <summary>Narrows every source as a run's switch does: the shared session's changes held until all are narrowed.</summary>
-        public void NarrowAll(ProfileTypes types)
-        {
-            using (Context.Events.DeferChanges())
-            {
-                foreach (IProfileSource source in _sources)
-                {
-                    source.Narrow(types);
-                }
-            }
-        }
+        /// <summary>Narrows every source as a run's switch does: the shared session changes once, when all are narrowed.</summary>
+        public void NarrowAll(ProfileTypes types) => Context.Events.NarrowAll(_sources, types);
 
         public IIntervalProfiles? Take<TSource>()
             where TSource : IProfileSource =>
