@@ -16,8 +16,9 @@ namespace OtelProfiles.ProfileSources;
 /// </summary>
 /// <remarks>
 /// Called by the sources' <see cref="IProfileSource.Apply"/> and <see cref="IProfileSource.Narrow"/>, which come from
-/// one thread at a time; a subscriber's <see cref="EventSubscription.CreateSink"/> may run inside another source's
-/// call (when that source's change reopens the session).
+/// one thread at a time; a run calls them through <see cref="ApplyAll"/> and <see cref="NarrowAll"/>, so the session
+/// changes once all sources are set. A subscriber's <see cref="EventSubscription.CreateSink"/> may therefore run
+/// after its own call, inside another source's call or at the end of those two.
 /// </remarks>
 internal sealed class ProfileEventsSession
 {
