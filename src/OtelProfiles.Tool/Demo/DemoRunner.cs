@@ -13,6 +13,9 @@ namespace OtelProfiles.Tool.Demo;
 /// </summary>
 internal static class DemoRunner
 {
+    /// <summary>The sampling budget the demo gives the app (percent of its CPU): more samples than the default 1% in a 20 s run.</summary>
+    internal const string DemoSamplingOverheadPercent = "5";
+
     public static async Task RunAsync(DemoOptions demo, ReceiverOptions receiverOptions, CancellationToken cancellationToken)
     {
         await using var server = await ServeCommand.StartOrExplainAsync(receiverOptions, cancellationToken);
@@ -28,6 +31,9 @@ internal static class DemoRunner
 
             // Every kind of profile, so the demo shows them all; --app-env OTEL_PROFILES_TYPES=... narrows it.
             ["OTEL_PROFILES_TYPES"] = DemoSummary.AllKinds,
+            // A 20 s run at the default 1% budget gives a hundred or so CPU samples on a small machine: too few for
+            // a flame graph worth reading. The demo spends 5% (--app-env OTEL_PROFILES_SAMPLING_OVERHEAD=1 for the default).
+            ["OTEL_PROFILES_SAMPLING_OVERHEAD"] = DemoSamplingOverheadPercent,
             // The app's traces go to the same receiver, for the span view.
             ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = demo.Protocol,
             ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = demo.Protocol == "grpc"
@@ -44,6 +50,7 @@ internal static class DemoRunner
             : OperatingSystem.IsWindows() ? ("cmd.exe", new[] { "/c", demo.AppCommand! }) : ("/bin/sh", new[] { "-c", demo.AppCommand! });
         var logPath = Path.GetFullPath("otel-profiles-demo-app.log");
         Console.WriteLine($"Starting the app: {fileName} {string.Join(' ', arguments)} (output in {logPath})");
+        Console.WriteLine($"Profiling every type at a {environment["OTEL_PROFILES_SAMPLING_OVERHEAD"]}% sampling budget (the default is 1%), for more samples in a short run.");
         using var app = AppProcess.Start(fileName, arguments, environment, logPath);
 
         var probe = new Uri(demo.AppUrl, demo.Paths[0]);

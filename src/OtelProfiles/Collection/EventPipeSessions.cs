@@ -42,7 +42,7 @@ internal sealed class EventPipeSessions
         requestRundown: false,
         bufferMB: 16);
 
-    /// <summary>A runtime-provider session for the event-based profiles (memory, locks, exceptions) with these keywords.</summary>
+    /// <summary>The runtime-provider session the event-based profiles (memory, locks, exceptions) share, with the union of their keywords.</summary>
     public EventPipeSession StartProfileEvents(long keywords, EventLevel level, int bufferMB) => Start(
         [new EventPipeProvider(RuntimeEvents.RuntimeProvider, level, keywords)],
         requestRundown: false,

@@ -5,8 +5,8 @@ namespace OtelProfiles.Collection;
 
 /// <summary>
 /// The long-lived session that keeps the method map current (methods compiled, precompiled methods first used,
-/// modules loaded), read on its own dedicated thread for the profiler's lifetime. The same shape serves the
-/// sessions of the event-based profiles (memory, locks and exceptions), opened with their own keywords.
+/// modules loaded), read on its own dedicated thread for the profiler's lifetime. The same shape serves the one
+/// session the event-based profiles (memory, locks and exceptions) share, opened with the union of their keywords.
 /// </summary>
 internal sealed class RuntimeEventsSession : IDisposable
 {

@@ -32,6 +32,7 @@ internal sealed class ProfilingRun : IDisposable
     private readonly Func<OtelResource> _resource;
     private readonly ProfilerFailures _failures;
     private readonly Action<BuildStatistics?> _onCut;
+    private readonly ProfileEventsSession _events;
     private readonly object _cutGate = new();
     private ProfileTypes _active;
     private int _ended;
@@ -44,7 +45,8 @@ internal sealed class ProfilingRun : IDisposable
         Func<TimeSpan> exportInterval,
         Func<OtelResource> resource,
         ProfilerFailures failures,
-        Action<BuildStatistics?> onCut)
+        Action<BuildStatistics?> onCut,
+        ProfileEventsSession events)
     {
         _session = session;
         Support = support;
@@ -53,6 +55,7 @@ internal sealed class ProfilingRun : IDisposable
         _resource = resource;
         _failures = failures;
         _onCut = onCut;
+        _events = events;
         _builder = new ExportRequestBuilder(session.Frames, session.ThreadNames.Find, Scope, CreateTagLookup());
         _scheduler = new IntervalScheduler(exportInterval, CutOnSchedule);
     }
@@ -115,7 +118,7 @@ internal sealed class ProfilingRun : IDisposable
                 source.Start(context);
             }
 
-            var run = new ProfilingRun(session, support, sources, queues, exportInterval, resource, failures, onCut);
+            var run = new ProfilingRun(session, support, sources, queues, exportInterval, resource, failures, onCut, context.Events);
             run._active = run.ApplyAll(types);
             run._scheduler.Start(threads);
             return run;
@@ -146,10 +149,7 @@ internal sealed class ProfilingRun : IDisposable
     /// </summary>
     public ProfileTypes Switch(ProfileTypes types)
     {
-        foreach (IProfileSource source in _sources)
-        {
-            source.Narrow(types);
-        }
+        NarrowAll(types);
 
         Cut(final: false);
         _active = ApplyAll(types);
@@ -177,10 +177,7 @@ internal sealed class ProfilingRun : IDisposable
         _scheduler.Dispose();
 
         // Narrowed, not applied: the last interval is built with the types it was collected for.
-        foreach (IProfileSource source in _sources)
-        {
-            source.Narrow(ProfileTypes.None);
-        }
+        NarrowAll(ProfileTypes.None);
 
         _session.Dispose();
         Cut(final: true);
@@ -191,13 +188,12 @@ internal sealed class ProfilingRun : IDisposable
         _queues.Dispose(shutdownTimeout);
     }
 
+    // The event-based sources share one session: narrowed or applied together, they reopen or close it once.
+    private void NarrowAll(ProfileTypes types) => _events.NarrowAll(_sources, types);
+
     private ProfileTypes ApplyAll(ProfileTypes types)
     {
-        ProfileTypes active = ProfileTypes.None;
-        foreach (IProfileSource source in _sources)
-        {
-            active |= source.Apply(types);
-        }
+        ProfileTypes active = _events.ApplyAll(_sources, types);
 
         // Event-based samples (allocations, locks, exceptions) can come at any time and need every span change
         // recorded; the sampler's come only inside its windows.

@@ -1,19 +1,19 @@
-using System.Diagnostics.Tracing;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Building;
-using OtelProfiles.Collection;
 using OtelProfiles.Collection.Events;
 using OtelProfiles.Collection.LiveHeap;
+using OtelProfiles.Collection.NetTrace;
 
 namespace OtelProfiles.ProfileSources.Memory;
 
 /// <summary>
-/// The allocation and in-use memory profiles: one runtime event session (allocation sampling, and for in-use the
-/// GC's survival and movement events), read on its own thread into the <see cref="AllocationRecorder"/> and the
-/// <see cref="LiveHeapTracker"/>. The session is kept while its keywords stay the same, because closing it ends
-/// in-use tracking: switching allocations off while in-use stays on only unplugs the recorder.
+/// The allocation and in-use memory profiles: the run's shared runtime events session (allocation sampling, and
+/// for in-use the GC's survival and movement events) read into the <see cref="AllocationRecorder"/> and the
+/// <see cref="LiveHeapTracker"/>. The session is kept while the keywords of all its subscribers stay the same,
+/// because reopening it restarts in-use tracking: switching allocations off while in-use stays on only unplugs the
+/// recorder; switching the lock or exception profiles while in-use is on restarts in-use tracking.
 /// </summary>
-internal sealed class MemorySource : IProfileSource
+internal sealed class MemorySource : EventProfileSource
 {
     /// <summary>Estimated objects allocated; the period is the mean bytes between two allocation samples.</summary>
     public static readonly ProfileTypeDescriptor AllocatedObjects = new("alloc_objects", "count", "memory", "bytes");
@@ -29,15 +29,11 @@ internal sealed class MemorySource : IProfileSource
 
     private const ProfileTypes MemoryTypes = ProfileTypes.Allocations | ProfileTypes.InUseMemory;
 
-    private readonly object _gate = new();
-    private ProfileSourceContext? _context;
     private LabelTable _allocatedTypes = new();
-    private RuntimeEventsSession? _session;
     private MemoryEventsSink? _sink;
-    private long _keywords;
     private AllocationRecorder? _allocations;
     private LiveHeapTracker? _liveHeap;
-    private ProfileTypes _active;
+    private LiveHeapTracker? _endedLiveHeap;
 
     /// <summary>The memory family: 64-bit processes (the library runs on .NET 10, whose randomized allocation sampling both profiles use).</summary>
     public static ProfileSourceFamily Family { get; } = new(
@@ -52,114 +48,75 @@ internal sealed class MemorySource : IProfileSource
         Note,
         () => new MemorySource());
 
-    ProfileSourceFamily IProfileSource.Family => Family;
+    protected override ProfileSourceFamily SourceFamily => Family;
 
-    public void Start(ProfileSourceContext context)
+    protected override string What => "memory events";
+
+    protected override long KeywordsFor(ProfileTypes types) =>
+        Keywords((types & ProfileTypes.Allocations) != 0, (types & ProfileTypes.InUseMemory) != 0);
+
+    protected override int BufferMBFor(ProfileTypes types) => (types & ProfileTypes.InUseMemory) != 0 ? 64 : 16;
+
+    protected override void OnRunStart() => _allocatedTypes = new LabelTable();
+
+    protected override void SwitchOn(ProfileTypes switchedOn)
     {
-        lock (_gate)
-        {
-            _context = context;
-            _allocatedTypes = new LabelTable();
-            _active = ProfileTypes.None;
-        }
-    }
-
-    public void Narrow(ProfileTypes types)
-    {
-        lock (_gate)
-        {
-            ApplyLocked(types & _active);
-        }
-    }
-
-    public ProfileTypes Apply(ProfileTypes types)
-    {
-        lock (_gate)
-        {
-            return ApplyLocked(types);
-        }
-    }
-
-    public IIntervalProfiles? TakeInterval(IntervalSamples interval)
-    {
-        lock (_gate)
-        {
-            if (_context is null || (_allocations is null && _liveHeap is null))
-            {
-                return null;
-            }
-
-            var profiles = new MemoryIntervalProfiles(
-                _allocations?.TakeInterval(),
-                _liveHeap?.Snapshot(),
-                _allocatedTypes,
-                _context.Support.Runtime.BackgroundGC);
-
-            // Recorders of types switched off have handed over their last data.
-            if ((_active & ProfileTypes.InUseMemory) == 0)
-            {
-                _liveHeap = null;
-            }
-
-            if ((_active & ProfileTypes.Allocations) == 0)
-            {
-                _allocations = null;
-            }
-
-            return profiles;
-        }
-    }
-
-    private ProfileTypes ApplyLocked(ProfileTypes requested)
-    {
-        if (_context is not { } context)
-        {
-            return ProfileTypes.None;
-        }
-
-        ProfileTypes types = requested & context.Support.Available & MemoryTypes;
-        bool allocations = (types & ProfileTypes.Allocations) != 0;
-        bool inUse = (types & ProfileTypes.InUseMemory) != 0;
-        long keywords = Keywords(allocations, inUse);
-        if (keywords != _keywords)
-        {
-            // A tracker switched off stays for one last snapshot; the session's end flushed its events.
-            _session?.Dispose();
-            _session = null;
-            _sink = null;
-            _keywords = 0;
-        }
-
-        if (allocations && (_active & ProfileTypes.Allocations) == 0)
+        // The live heap tracker follows one stream: it is created with the sink of the session it reads.
+        if ((switchedOn & ProfileTypes.Allocations) != 0)
         {
             _allocations = new AllocationRecorder();
         }
+    }
 
-        if (keywords != 0 && _session is null)
+    protected override void HandOver(ProfileTypes off)
+    {
+        if ((off & ProfileTypes.InUseMemory) != 0)
         {
-            if (inUse)
-            {
-                _liveHeap = new LiveHeapTracker();
-            }
-
-            var sink = new MemoryEventsSink(_allocatedTypes, context.Threads, allocations ? _allocations : null, inUse ? _liveHeap : null);
-            if (context.TryStartEventSession(keywords, EventLevel.Informational, inUse ? 64 : 16, "OtelProfiles.MemoryEvents", "memory events", sink) is not { } session)
-            {
-                _active = types & ~MemoryTypes;
-                return _active;
-            }
-
-            _session = session;
-            _sink = sink;
-            _keywords = keywords;
-        }
-        else if (_sink is not null)
-        {
-            _sink.Allocations = allocations ? _allocations : null;
+            _liveHeap = null;
         }
 
-        _active = types;
-        return types;
+        if ((off & ProfileTypes.Allocations) != 0)
+        {
+            _allocations = null;
+        }
+    }
+
+    protected override bool HasRecorders => _allocations is not null || _liveHeap is not null;
+
+    protected override INetTraceEventSink CreateSink(ProfileSourceContext context, ProfileTypes types, bool narrowing)
+    {
+        bool inUse = (types & ProfileTypes.InUseMemory) != 0;
+        if (inUse)
+        {
+            // A new stream: the GCs between the old session's end and this one's start are not seen, so in-use
+            // tracking starts again. When a switch narrows the session, the tracker that followed the interval
+            // from its start still gives the snapshot of the interval that ends next.
+            _endedLiveHeap = narrowing ? _endedLiveHeap ?? _liveHeap : null;
+            _liveHeap = new LiveHeapTracker();
+        }
+
+        _sink = new MemoryEventsSink(_allocatedTypes, context.Threads, (types & ProfileTypes.Allocations) != 0 ? _allocations : null, inUse ? _liveHeap : null);
+        return _sink;
+    }
+
+    protected override void OnApplied(ProfileTypes types)
+    {
+        // Switching allocations while in-use stays on keeps the session (reopening it would restart in-use tracking).
+        if (_sink is not null)
+        {
+            _sink.Allocations = (types & ProfileTypes.Allocations) != 0 ? _allocations : null;
+        }
+    }
+
+    protected override IIntervalProfiles TakeIntervalLocked(ProfileSourceContext context)
+    {
+        var profiles = new MemoryIntervalProfiles(
+            _allocations?.TakeInterval(),
+            (_endedLiveHeap ?? _liveHeap)?.Snapshot(),
+            _allocatedTypes,
+            context.Support.Runtime.BackgroundGC);
+        _endedLiveHeap = null;
+        return profiles;
     }
 
     private static long Keywords(bool allocations, bool inUse)
