@@ -182,8 +182,10 @@ internal sealed class ProfilingRun : IDisposable
         _session.Dispose();
         Cut(final: true);
 
-        // The last interval is named: the frame resolver opens no more precompiled images for this run.
+        // The last interval is named: the frame resolver opens no more precompiled images for this run, and no
+        // runtime events session stays open after it.
         _session.Frames.Dispose();
+        _events.Dispose();
         SampleContextTracker.Stop();
         _queues.Dispose(shutdownTimeout);
     }

@@ -20,7 +20,7 @@ namespace OtelProfiles.ProfileSources;
 /// changes once all sources are set. A subscriber's <see cref="EventSubscription.CreateSink"/> may therefore run
 /// after its own call, inside another source's call or at the end of those two.
 /// </remarks>
-internal sealed class ProfileEventsSession
+internal sealed class ProfileEventsSession : IDisposable
 {
     /// <summary>The name of the profiler thread that reads the session.</summary>
     public const string ReaderThreadName = "OtelProfiles.ProfileEvents";
@@ -193,6 +193,19 @@ internal sealed class ProfileEventsSession
         }
 
         return subscription is null;
+    }
+
+    /// <summary>
+    /// Closes the session if it is still open and drops the subscribers. A run's end narrows every source first, which
+    /// closes it already; this is for what a source left open.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _subscribers.Clear();
+            Close();
+        }
     }
 
     private void Close()
