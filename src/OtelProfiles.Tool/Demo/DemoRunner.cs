@@ -88,10 +88,10 @@ internal static class DemoRunner
         Console.WriteLine();
         double unnamed = UnnamedFrames.ShareOfSamples(server.Store.Query(new ProfileQuery(service.Service, type)));
         Console.WriteLine(FormattableString.Invariant($"Unnamed frames ([X.dll], [unknown]): {unnamed:P1} of {type} samples"));
-        var (blocking, spinning) = WaitingInCpu.Shares(server.Store.Query(new ProfileQuery(service.Service, type)));
-        Console.WriteLine(FormattableString.Invariant($"At blocking waits (Sleep, Monitor.Wait, ...): {blocking:P1}; thread-pool spin-waiting: {spinning:P1}"));
-        Console.WriteLine("  (idle thread-pool workers spin for new work before they block: CPU the runtime uses, not the app's code;");
-        Console.WriteLine("   DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 in the app's environment turns the spinning off)");
+        var (blocking, threadPool) = WaitingInCpu.Shares(server.Store.Query(new ProfileQuery(service.Service, type)));
+        Console.WriteLine(FormattableString.Invariant($"At blocking waits (Sleep, Monitor.Wait, ...): {blocking:P1}; in the thread pool's wait-for-work frames: {threadPool:P1}"));
+        Console.WriteLine("  (those frames hold the workers' spinning for new work, and CPU of code with no safe point before them,");
+        Console.WriteLine("   such as a loop of Math calls in an async method: see \"Where a sample lands\" in docs/profile-types.md)");
         Console.WriteLine();
         Console.Write(DemoSummary.TopFunctionPerType(server.Store, service, environment["OTEL_PROFILES_TYPES"]));
         var url = $"{server.HttpEndpoint}?service={Uri.EscapeDataString(service.Service)}&type={Uri.EscapeDataString(type)}";

@@ -26,7 +26,8 @@ internal sealed class MethodAddressMap
     private readonly List<MethodSymbol> _symbols = new();
     private readonly Dictionary<ulong, int> _symbolsById = new();
     private readonly NamePool _names = new();
-    private readonly Dictionary<ulong, (ulong Size, int Symbol)> _ranges = new();
+    private readonly Dictionary<ulong, (ulong Size, int Symbol, long Added)> _ranges = new();
+    private long _added;
     private ulong[] _starts = [];
     private (ulong Size, int Symbol)[] _entries = [];
     private bool _dirty;
@@ -74,7 +75,7 @@ internal sealed class MethodAddressMap
                 return symbol; // keep the sized range a rundown already gave us
             }
 
-            _ranges[start] = (size, index);
+            _ranges[start] = (size, index, ++_added);
             _dirty = true;
             return symbol;
         }
@@ -119,24 +120,72 @@ internal sealed class MethodAddressMap
 
     private bool TryGetRangeSymbol(ulong start, out int index)
     {
-        bool found = _ranges.TryGetValue(start, out (ulong Size, int Symbol) range);
+        bool found = _ranges.TryGetValue(start, out (ulong Size, int Symbol, long Added) range);
         index = range.Symbol;
         return found;
     }
 
     private void Rebuild()
     {
-        _starts = new ulong[_ranges.Count];
-        _entries = new (ulong, int)[_ranges.Count];
+        var starts = new ulong[_ranges.Count];
+        var entries = new (ulong Size, int Symbol, long Added)[_ranges.Count];
         int i = 0;
-        foreach (KeyValuePair<ulong, (ulong Size, int Symbol)> pair in _ranges)
+        foreach (KeyValuePair<ulong, (ulong Size, int Symbol, long Added)> pair in _ranges)
         {
-            _starts[i] = pair.Key;
-            _entries[i] = pair.Value;
+            starts[i] = pair.Key;
+            entries[i] = pair.Value;
             i++;
         }
 
-        Array.Sort(_starts, _entries);
+        Array.Sort(starts, entries);
+        DropOverlapped(starts, entries);
         _dirty = false;
+    }
+
+    /// <summary>
+    /// Keeps the later of two sized ranges that overlap. Live code never overlaps, so an overlap means the runtime
+    /// freed a method's code and reused the memory for another: collectible code (the dynamic methods of compiled
+    /// expressions and reflection invoke stubs, collectible assemblies). The method that arrived last is the one
+    /// there now; keeping the older range would name the new code after the dead method, or leave the part of the
+    /// new method past a dead one's start unnamed.
+    /// </summary>
+    private void DropOverlapped(ulong[] starts, (ulong Size, int Symbol, long Added)[] entries)
+    {
+        var keep = new bool[starts.Length];
+        Array.Fill(keep, true);
+        int previous = -1;
+        for (int i = 0; i < starts.Length; i++)
+        {
+            if (entries[i].Size == 0)
+            {
+                continue; // an entry point without a size (precompiled code): images are never reused
+            }
+
+            if (previous >= 0 && starts[i] < starts[previous] + entries[previous].Size)
+            {
+                int older = entries[previous].Added < entries[i].Added ? previous : i;
+                keep[older] = false;
+                _ranges.Remove(starts[older]);
+                if (older == i)
+                {
+                    continue; // the earlier range stays the one to compare the next with
+                }
+            }
+
+            previous = i;
+        }
+
+        int kept = keep.Count(k => k);
+        _starts = new ulong[kept];
+        _entries = new (ulong, int)[kept];
+        for (int from = 0, to = 0; from < starts.Length; from++)
+        {
+            if (keep[from])
+            {
+                _starts[to] = starts[from];
+                _entries[to] = (entries[from].Size, entries[from].Symbol);
+                to++;
+            }
+        }
     }
 }

@@ -20,6 +20,33 @@ public sealed class MethodAddressMapTests
     }
 
     [Fact]
+    public void Code_memory_reused_after_a_dynamic_method_was_collected_is_named_after_the_method_there_now()
+    {
+        // A reflection invoke stub, collected; the runtime then compiles a request delegate's dynamic method into
+        // part of the same memory and another one right after it.
+        var map = new MethodAddressMap();
+        map.Add(0x7000, 0x400, 1, "dynamicClass", "InvokeStub_EventAttribute.set_Version", null);
+        Assert.Equal("dynamicClass.InvokeStub_EventAttribute.set_Version", map.Resolve(0x7200)?.DisplayName);
+
+        map.Add(0x7100, 0x80, 2, "dynamicClass", "lambda_method3", null);
+        map.Add(0x7180, 0x100, 3, "dynamicClass", "lambda_method4", null);
+
+        Assert.Equal("dynamicClass.lambda_method3", map.Resolve(0x7140)?.DisplayName);
+        Assert.Equal("dynamicClass.lambda_method4", map.Resolve(0x7200)?.DisplayName);
+
+        // What the dead method covered and nothing new does is unknown, not named after it.
+        Assert.Null(map.Resolve(0x7050));
+        Assert.Null(map.Resolve(0x7300));
+        Assert.Equal(2, map.Count);
+
+        // A new method that starts before a dead one and spans it: without the dead one, its whole range is named.
+        map.Add(0x9100, 0x40, 4, "dynamicClass", "InvokeStub_Dead", null);
+        map.Add(0x9000, 0x300, 5, "dynamicClass", "lambda_method5", null);
+        Assert.Equal("dynamicClass.lambda_method5", map.Resolve(0x9200)?.DisplayName);
+        Assert.Equal("dynamicClass.lambda_method5", map.Resolve(0x9110)?.DisplayName);
+    }
+
+    [Fact]
     public void Entry_point_only_methods_cover_up_to_the_next_method_within_a_bound()
     {
         var map = new MethodAddressMap();

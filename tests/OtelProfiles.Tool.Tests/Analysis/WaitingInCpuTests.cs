@@ -7,7 +7,7 @@ namespace OtelProfiles.Tool.Tests.Analysis;
 public sealed class WaitingInCpuTests
 {
     [Fact]
-    public void Tells_blocking_waits_from_thread_pool_spinning_by_the_innermost_frame()
+    public void Tells_blocking_waits_from_the_thread_pools_wait_for_work_frames()
     {
         var profile = new DecodedProfile
         {
@@ -24,10 +24,10 @@ public sealed class WaitingInCpuTests
             ],
         };
 
-        var (blocking, spinning) = WaitingInCpu.Shares([profile]);
+        var (blocking, threadPool) = WaitingInCpu.Shares([profile]);
 
         Assert.Equal(0.15, blocking, 6);
-        Assert.Equal(0.30, spinning, 6);
+        Assert.Equal(0.30, threadPool, 6);
     }
 
     private static DecodedSample Sample(long value, params string[] frames) =>
