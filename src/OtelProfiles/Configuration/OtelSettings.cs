@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using OtelProfiles.ProfileSources.Sampler;
-using OtelProfiles.Tracing;
 using N = OtelProfiles.Configuration.OtelSettingNames;
 
 namespace OtelProfiles.Configuration;
@@ -58,9 +56,9 @@ internal static class OtelSettings
             [N.MaxQueueSize],
             WholeNumber("a whole number", OptionLimits.Range(OptionLimits.MinQueueSize, OptionLimits.MaxQueueSize)),
             (o, v) => o.MaxQueueSize = v),
-        OtelSetting.Of<ProfileSpanLinks>(nameof(OtlpProfilesOptions.SpanLinks), [N.SpanLinks], SpanLinksSetting.TryParse, (o, v) => o.SpanLinks = v),
+        OtelSetting.Of<ProfileSpanLinks>(nameof(OtlpProfilesOptions.SpanLinks), [N.SpanLinks], SettingChoiceTables.SpanLinks.TryParse, (o, v) => o.SpanLinks = v),
         OtelSetting.Of<ProfileCpuSampleType>(
-            nameof(OtlpProfilesOptions.CpuSampleType), [N.CpuSampleType], CpuSampleTypeSetting.TryParse, (o, v) => o.CpuSampleType = v),
+            nameof(OtlpProfilesOptions.CpuSampleType), [N.CpuSampleType], SettingChoiceTables.CpuSampleType.TryParse, (o, v) => o.CpuSampleType = v),
     ];
 
     // OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT is used as is; OTEL_EXPORTER_OTLP_ENDPOINT is a base URL to which

@@ -28,8 +28,8 @@ internal static class OtlpProfilesOptionsDescription
         text.Append(CultureInfo.InvariantCulture, $"FileDirectory={options.FileDirectory ?? "(default ./profiles)"}, ");
         text.Append(CultureInfo.InvariantCulture, $"MaxQueueSize={options.MaxQueueSize}, ");
         text.Append(CultureInfo.InvariantCulture, $"ShutdownTimeout={Duration(options.ShutdownTimeout)}, ");
-        text.Append(CultureInfo.InvariantCulture, $"SpanLinks={Tracing.SpanLinksSetting.Format(options.SpanLinks)}, ");
-        text.Append(CultureInfo.InvariantCulture, $"CpuSampleType={ProfileSources.Sampler.CpuSampleTypeSetting.Format(options.CpuSampleType)}");
+        text.Append(CultureInfo.InvariantCulture, $"SpanLinks={SettingChoiceTables.SpanLinks.Format(options.SpanLinks)}, ");
+        text.Append(CultureInfo.InvariantCulture, $"CpuSampleType={SettingChoiceTables.CpuSampleType.Format(options.CpuSampleType)}");
         return text.Append(" }").ToString();
     }
 

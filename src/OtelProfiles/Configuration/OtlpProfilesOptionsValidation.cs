@@ -54,8 +54,8 @@ internal static class OtlpProfilesOptionsValidation
         check.FileDirectory();
         check.Range(nameof(options.MaxQueueSize), options.MaxQueueSize, OptionLimits.MinQueueSize, OptionLimits.MaxQueueSize);
         check.Range(nameof(options.ShutdownTimeout), options.ShutdownTimeout, OptionLimits.MinShutdownTimeout, OptionLimits.MaxShutdownTimeout);
-        check.Defined(nameof(options.SpanLinks), options.SpanLinks, Tracing.SpanLinksSetting.Accepted);
-        check.Defined(nameof(options.CpuSampleType), options.CpuSampleType, ProfileSources.Sampler.CpuSampleTypeSetting.Accepted);
+        check.Defined(nameof(options.SpanLinks), options.SpanLinks, SettingChoiceTables.SpanLinks.Accepted);
+        check.Defined(nameof(options.CpuSampleType), options.CpuSampleType, SettingChoiceTables.CpuSampleType.Accepted);
         return problems;
     }
 

@@ -1,6 +1,6 @@
 using static OtelProfiles.Tests.Configuration.Settings;
 
-namespace OtelProfiles.Tests.ProfileSources;
+namespace OtelProfiles.Tests.Configuration;
 
 /// <summary>OTEL_PROFILES_CPU_SAMPLE_TYPE and <see cref="OtlpProfilesOptions.CpuSampleType"/>: parsed, warned and fallen back, or failed fast in code.</summary>
 public sealed class CpuSampleTypeSettingTests
