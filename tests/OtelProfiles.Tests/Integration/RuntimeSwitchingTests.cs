@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,22 +28,22 @@ public sealed class RuntimeSwitchingTests
         ContinuousProfiler profiler = app.Profiler;
         Assert.Equal(ProfileTypes.Cpu, profiler.ActiveProfileTypes);
 
-        Work.Burn(TimeSpan.FromSeconds(1));
+        KnownWork.Burn(TimeSpan.FromSeconds(1));
         profiler.SetProfileTypes(ProfileTypes.Allocations | ProfileTypes.Exceptions);
         Assert.Equal(ProfileTypes.Allocations | ProfileTypes.Exceptions, profiler.ActiveProfileTypes);
 
         // The switch exported the CPU interval; the next export holds only the new types.
         Assert.Contains("cpu/nanoseconds", app.Flush().Select(p => p.PeriodType));
-        Work.AllocateAndThrow(TimeSpan.FromSeconds(1));
+        KnownWork.AllocateAndThrow(TimeSpan.FromSeconds(1));
         var events = app.Flush();
         Assert.Equal(["alloc_objects/count", "alloc_space/bytes", "exceptions/count"], events.Select(p => p.SampleType).Distinct().Order());
-        Assert.Contains(events.Where(p => p.SampleType == "exceptions/count").SelectMany(p => p.Samples), s => s.Leaf.EndsWith(nameof(Work.Throw), StringComparison.Ordinal));
+        Assert.Contains(events.Where(p => p.SampleType == "exceptions/count").SelectMany(p => p.Samples), s => s.Leaf.EndsWith(nameof(KnownWork.Throw), StringComparison.Ordinal));
 
         // Back to sampling: the switch exports the last allocation and exception interval, then only wall follows.
-        Work.AllocateAndThrow(TimeSpan.FromSeconds(0.3));
+        KnownWork.AllocateAndThrow(TimeSpan.FromSeconds(0.3));
         profiler.SetProfileTypes(ProfileTypes.Wall);
         Assert.Contains("exceptions/count", app.Flush().Select(p => p.SampleType));
-        Work.AllocateAndThrow(TimeSpan.FromSeconds(1));
+        KnownWork.AllocateAndThrow(TimeSpan.FromSeconds(1));
         Assert.Equal(["wall/nanoseconds"], app.Flush().Select(p => p.PeriodType).Distinct());
     }
 
@@ -57,7 +56,7 @@ public sealed class RuntimeSwitchingTests
 
         Assert.True(SpinWait.SpinUntil(() => app.Profiler.ActiveProfileTypes == ProfileTypes.Exceptions, TimeSpan.FromSeconds(20)));
         app.Flush();
-        Work.AllocateAndThrow(TimeSpan.FromSeconds(0.5));
+        KnownWork.AllocateAndThrow(TimeSpan.FromSeconds(0.5));
         Assert.Equal(["exceptions/count"], app.Flush().Select(p => p.SampleType).Distinct());
     }
 
@@ -204,53 +203,5 @@ public sealed class RuntimeSwitchingTests
                 Directory.Delete(_directory, recursive: true);
             }
         }
-    }
-
-    /// <summary>Known work for the profiles to see.</summary>
-    private static class Work
-    {
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        public static double Burn(TimeSpan duration)
-        {
-            double x = 0;
-            var end = DateTime.UtcNow + duration;
-            while (DateTime.UtcNow < end)
-            {
-                for (int i = 1; i < 10_000; i++)
-                {
-                    x += Math.Sqrt(i);
-                }
-            }
-
-            return x;
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        public static long AllocateAndThrow(TimeSpan duration)
-        {
-            long total = 0;
-            var end = DateTime.UtcNow + duration;
-            while (DateTime.UtcNow < end)
-            {
-                for (int i = 0; i < 1000; i++)
-                {
-                    total += new byte[1024].Length;
-                }
-
-                try
-                {
-                    Throw();
-                }
-                catch (InvalidOperationException)
-                {
-                    total++;
-                }
-            }
-
-            return total;
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        public static void Throw() => throw new InvalidOperationException("switch test");
     }
 }

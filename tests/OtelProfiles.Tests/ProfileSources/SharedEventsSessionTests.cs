@@ -218,20 +218,7 @@ public sealed class SharedEventsSessionTests
             var end = DateTime.UtcNow + duration;
             while (DateTime.UtcNow < end)
             {
-                for (int i = 0; i < 1000; i++)
-                {
-                    total += new byte[1024].Length;
-                }
-
-                try
-                {
-                    throw new InvalidOperationException("counted");
-                }
-                catch (InvalidOperationException)
-                {
-                    total++;
-                }
-
+                total += KnownWork.AllocateAndThrow(TimeSpan.Zero);
                 lock (Lock)
                 {
                     var waiter = new Thread(() =>
