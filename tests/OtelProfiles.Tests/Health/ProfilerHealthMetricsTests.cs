@@ -4,7 +4,6 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OtelProfiles.Collection;
 using OtelProfiles.Otlp;
-using OtelProfiles.Tests.Hosting;
 using OtelProfiles.Tests.Integration;
 using OtelProfiles.Tests.Receivers;
 
@@ -51,7 +50,7 @@ public sealed class ProfilerHealthMetricsTests
             // machine gave the sampler no window sends nothing, so the test works until two have been sent.
             for (int round = 0; round < 10 && receiver.Requests.Count < 2; round++)
             {
-                CpuWork.Burn(TimeSpan.FromSeconds(1.5));
+                KnownWork.Burn(TimeSpan.FromSeconds(1.5));
                 profiler.ForceFlush(30_000);
             }
 

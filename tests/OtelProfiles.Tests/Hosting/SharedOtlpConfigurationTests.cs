@@ -158,7 +158,7 @@ public sealed class SharedOtlpConfigurationTests
                 using (var source = new ActivitySource(ActivitySourceName))
                 using (source.StartActivity("work"))
                 {
-                    CpuWork.Burn(TimeSpan.FromSeconds(1.5));
+                    KnownWork.Burn(TimeSpan.FromSeconds(1.5));
                 }
 
                 Assert.True(profiler.ForceFlush(30_000), "the profiles were not exported");
