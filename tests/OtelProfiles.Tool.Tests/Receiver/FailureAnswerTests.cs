@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Grpc.Core;
 using OtelProfiles.Tool.Receiver;
 using OtelProfiles.Tool.Storage;
@@ -11,8 +10,6 @@ namespace OtelProfiles.Tool.Tests.Receiver;
 /// <summary>Issue 19, receiver item 5: every failure is an answer with a status and a one-line log, never a trace.</summary>
 public class FailureAnswerTests
 {
-    private const string ExportPath = "/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export";
-
     public static TheoryData<string, byte[], StatusCode> BadFrames => new()
     {
         { "compressed flag 7", [7, 0, 0, 0, 2, 0x0a, 0x00], StatusCode.InvalidArgument },
@@ -25,19 +22,7 @@ public class FailureAnswerTests
     public async Task Grpc_framing_errors_get_their_status_a_short_message_and_one_log_line(string kind, byte[] body, StatusCode expected)
     {
         using var serve = ServeProcess.Start("--max-request-size", "64KiB");
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(serve.GrpcEndpoint, ExportPath))
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(body),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
-        request.Headers.TryAddWithoutValidation("te", "trailers");
-        using var response = await http.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
-        var status = Header(response, "grpc-status");
-        var message = Uri.UnescapeDataString(Header(response, "grpc-message") ?? "");
+        var (_, status, message) = await RawGrpcExport.SendAsync(serve.GrpcEndpoint, body);
         Assert.True(((int)expected).ToString(System.Globalization.CultureInfo.InvariantCulture) == status, $"{kind}: grpc-status {status} ({message})");
         Assert.InRange(message.Length, 10, 300);
         Assert.DoesNotContain("Exception", message);
@@ -156,8 +141,4 @@ public class FailureAnswerTests
         Assert.Contains(store.ListServices(), s => s.Service == "svc0");
     }
 
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.TrailingHeaders.TryGetValues(name, out var trailing) ? trailing.First()
-        : response.Headers.TryGetValues(name, out var values) ? values.First()
-        : null;
 }

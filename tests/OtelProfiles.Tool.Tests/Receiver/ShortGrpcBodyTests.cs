@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using Grpc.Core;
 using OtelProfiles.Tool.Tests.Support;
 using Xunit;
@@ -15,8 +14,6 @@ namespace OtelProfiles.Tool.Tests.Receiver;
 /// </summary>
 public class ShortGrpcBodyTests(ShortGrpcBodyTests.Receiver receiver) : IClassFixture<ShortGrpcBodyTests.Receiver>
 {
-    private const string ExportPath = "/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export";
-
     /// <summary>One <c>serve</c> for all cases: each case also checks it still stores a valid export afterwards.</summary>
     public sealed class Receiver : IDisposable
     {
@@ -40,26 +37,8 @@ public class ShortGrpcBodyTests(ShortGrpcBodyTests.Receiver receiver) : IClassFi
     public async Task A_body_shorter_than_its_frame_gets_invalid_argument_without_exception_text(string kind, byte[] body)
     {
         var serve = receiver.Serve;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(serve.GrpcEndpoint, ExportPath))
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(body),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
-        request.Headers.TryAddWithoutValidation("te", "trailers");
-        if (body.Length > 0 && body[0] == 1)
-        {
-            request.Headers.TryAddWithoutValidation("grpc-encoding", "gzip");
-        }
-
-        using var response = await http.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
-
-        var status = Header(response, "grpc-status");
-        var message = Uri.UnescapeDataString(Header(response, "grpc-message") ?? "");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (httpStatus, status, message) = await RawGrpcExport.SendAsync(serve.GrpcEndpoint, body, gzipEncoding: body.Length > 0 && body[0] == 1);
+        Assert.Equal(HttpStatusCode.OK, httpStatus);
         Assert.True(((int)StatusCode.InvalidArgument).ToString(CultureInfo.InvariantCulture) == status, $"{kind}: grpc-status {status} ({message})");
         Assert.InRange(message.Length, 10, 300);
         Assert.DoesNotContain("Exception", message);
@@ -85,9 +64,4 @@ public class ShortGrpcBodyTests(ShortGrpcBodyTests.Receiver receiver) : IClassFi
         var client = new OpenTelemetry.Proto.Collector.Profiles.V1Development.ProfilesService.ProfilesServiceClient(channel);
         await client.ExportAsync(export, deadline: DateTime.UtcNow.AddSeconds(60));
     }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.TrailingHeaders.TryGetValues(name, out var trailing) ? trailing.First()
-        : response.Headers.TryGetValues(name, out var values) ? values.First()
-        : null;
 }
