@@ -114,7 +114,7 @@ internal sealed partial class ExportRequestBuilder
     }
 
     /// <summary>
-    /// Per thread, the CPU its samples at blocking waits (<see cref="Symbols.BlockingWaits"/>) would take and the CPU of its
+    /// Per thread, the CPU its samples at blocking waits (<see cref="Symbols.BlockingWaitNames"/>) would take and the CPU of its
     /// other samples. A thread with both gets all of its CPU on its other samples, in proportion to theirs: its total
     /// stays the kernel's count, and a wait that a tick caught as the thread woke no longer takes a share of it. A
     /// thread found only at waits keeps its CPU there.

@@ -71,7 +71,7 @@ internal sealed partial class ExportRequestBuilder
 
             if (leaf)
             {
-                waitLeaf = frame.IsManaged && BlockingWaits.IsBlockingWait(frame.Method!);
+                waitLeaf = frame.IsManaged && BlockingWaitNames.Contains(frame.Method!.DisplayName);
             }
 
             leaf = false;
@@ -101,7 +101,7 @@ internal sealed partial class ExportRequestBuilder
     }
 
     /// <summary>A stack added to the dictionary: its index, the tags its frames carry, its frames and named frames,
-    /// and whether its innermost frame is a blocking wait (<see cref="BlockingWaits"/>).</summary>
+    /// and whether its innermost frame is a blocking wait (<see cref="BlockingWaitNames"/>).</summary>
     private readonly record struct BuiltStack(int StackIndex, List<KeyValuePair<string, string>> Tags, int Frames, int Named, bool WaitLeaf);
 
     private List<int> SampleAttributes(ProfilesDictionaryBuilder dictionary, long threadId, List<KeyValuePair<string, string>> tags)
