@@ -83,15 +83,47 @@ namespace Shop
     /// <summary>CPU-bound, synchronous: the top CPU function under load.</summary>
     public static class Catalog
     {
-        public static double ComputePrices(int count)
+        public static decimal ComputePrices(int count)
         {
-            double total = 0;
-            for (int i = 1; i < count * 10; i++)
+            decimal total = 0;
+            for (int sku = 1; sku < count; sku++)
             {
-                total += Math.Sqrt(i) * Math.Sin(i);
+                total += Pricing.ListPrice(sku);
             }
 
             return total;
+        }
+    }
+
+    /// <summary>
+    /// The money and risk arithmetic behind the two CPU-heavy endpoints: decimal prices and a simulated risk score,
+    /// managed code as such code is. (A loop of nothing but <c>Math.Sin</c> calls would be sampled badly: see
+    /// "Where a sample lands" in docs/profile-types.md.)
+    /// </summary>
+    public static class Pricing
+    {
+        private static readonly decimal[] TierDiscounts = [0.005m, 0.010m, 0.015m];
+
+        public static decimal ListPrice(int sku)
+        {
+            decimal price = 9.99m + ((sku % 500) * 0.25m);
+            foreach (decimal discount in TierDiscounts)
+            {
+                price = decimal.Round((price * (1m - discount)) + 0.01m, 2);
+            }
+
+            return price;
+        }
+
+        public static double LineRisk(Random random)
+        {
+            double risk = 0;
+            for (int scenario = 0; scenario < 10; scenario++)
+            {
+                risk += random.NextDouble() - 0.49;
+            }
+
+            return risk;
         }
     }
 
@@ -101,12 +133,13 @@ namespace Shop
         public static async Task<string> CheckoutAsync(ILogger logger)
         {
             using Activity? activity = ShopTelemetry.Source.StartActivity("checkout");
+            var random = new Random(Environment.CurrentManagedThreadId);
             double risk = 0;
             for (int round = 0; round < 3; round++)
             {
-                for (int i = 1; i < 50_000; i++)
+                for (int line = 1; line < 5_000; line++)
                 {
-                    risk += Math.Log(i) * Math.Cos(i);
+                    risk += Pricing.LineRisk(random);
                 }
 
                 await Task.Yield();

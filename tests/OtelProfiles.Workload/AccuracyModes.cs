@@ -11,7 +11,9 @@ using OtelProfiles;
 /// <item><c>cpushare</c>: three threads held at 10%, 30% and 60% of a core by duty cycle, and four that only sleep or
 /// wait (Thread.Sleep(5), SemaphoreSlim.Wait, ManualResetEventSlim.Wait, Monitor.Wait) woken every 2 ms by a
 /// signalling thread. Each prints its OS thread id, its CPU time as the kernel counted it
-/// (<c>/proc/thread-self/schedstat</c>, read by the thread itself at its start and end) and its lifetime.</item>
+/// (<c>/proc/thread-self/schedstat</c>, read by the thread itself at its start and end) and its lifetime. The
+/// signalling thread also queues a work item of ~0.8 ms of CPU to the thread pool every 4 ms; each worker prints the
+/// CPU its work items used and all the CPU it used from its first item on.</item>
 /// <item><c>lockwait</c>: three threads taking turns on one lock held ~2 ms, each timing with a Stopwatch every
 /// acquisition that did not succeed at once.</item>
 /// </list>
@@ -77,10 +79,17 @@ internal static class AccuracyModes
         started();
 
         // Wakes the waiters every 2 ms until the end, then once more so each sees the stop.
-        while (!token.IsCancellationRequested)
+        var pool = new PoolTruth();
+        for (long round = 0; !token.IsCancellationRequested; round++)
         {
             Thread.Sleep(2);
             Accuracy.Wake(semaphore, signal, monitor);
+
+            // A work item every other round: a quarter of a core, alongside the duty-cycled threads' 1.0.
+            if (round % 2 == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static p => Accuracy.PoolItem(p), pool, preferLocal: false);
+            }
         }
 
         foreach (Thread thread in threads)
@@ -92,6 +101,7 @@ internal static class AccuracyModes
         }
 
         timeline.Join();
+        pool.Print();
     }
 
     /// <summary>
@@ -169,6 +179,44 @@ internal static class AccuracyModes
     private static long UnixNowNs() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// What the thread pool's workers did for the <c>cpushare</c> mode's work items: per worker, the CPU its items used
+/// and its CPU time when it ran its first item, so all the CPU it used from then on is known at the end.
+/// </summary>
+internal sealed class PoolTruth
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (long FirstCpuNs, long ItemsCpuNs)> _workers = new();
+
+    [ThreadStatic]
+    private static long _threadTid;
+
+    public void Begin(Func<long> tid, long cpuNs)
+    {
+        if (_threadTid == 0)
+        {
+            _threadTid = tid();
+        }
+
+        _workers.TryAdd(_threadTid, (cpuNs, 0));
+    }
+
+    public void End(long itemCpuNs) => _workers.AddOrUpdate(_threadTid, _ => (0, itemCpuNs), (_, w) => (w.FirstCpuNs, w.ItemsCpuNs + itemCpuNs));
+
+    public void Print()
+    {
+        foreach ((long tid, (long first, long items)) in _workers)
+        {
+            string path = string.Create(CultureInfo.InvariantCulture, $"/proc/self/task/{tid}/schedstat");
+            if (File.Exists(path))
+            {
+                string text = File.ReadAllText(path);
+                long now = long.Parse(text.AsSpan(0, text.IndexOf(' ')), CultureInfo.InvariantCulture);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"POOL TRUTH tid={tid} items_cpu_ns={items} thread_cpu_ns={now - first}"));
+            }
+        }
+    }
 }
 
 /// <summary>The known methods of the accuracy modes (each its own frame in the profiles).</summary>
@@ -296,6 +344,57 @@ internal static class Accuracy
         }
 
         return (waited, waits, acquisitions);
+    }
+
+    /// <summary>
+    /// One thread-pool work item: ~0.8 ms in <see cref="PoolWork"/>, timed by the worker's own CPU clock before and
+    /// after (<see cref="PoolTruth"/>).
+    /// </summary>
+    public static void PoolItem(PoolTruth truth)
+    {
+        long before = RunningCpuNs();
+        truth.Begin(OsThreadId, before);
+        PoolWork();
+        truth.End(RunningCpuNs() - before);
+    }
+
+    /// <summary>
+    /// This thread's CPU time so far, up to this instant: <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c> counts the
+    /// current time slice, which <c>/proc/thread-self/schedstat</c> of a running thread does only up to the
+    /// scheduler's last update (a tick, up to 4 ms, behind): too coarse to time a 0.8 ms work item.
+    /// </summary>
+    public static long RunningCpuNs()
+    {
+        if (ClockGetTime(ClockThreadCpuTimeId, out TimeSpec now) != 0)
+        {
+            throw new IOException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+        }
+
+        return (now.Seconds * 1_000_000_000) + now.Nanoseconds;
+    }
+
+    private const int ClockThreadCpuTimeId = 3;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clockId, out TimeSpec time);
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void PoolWork()
+    {
+        long until = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 8 / 10_000);
+        double sink = 1;
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            sink = (sink * 1.0000001) + 1e-9;
+        }
+
+        GC.KeepAlive(sink);
     }
 
     /// <summary>This thread's CPU time so far as the Linux scheduler counted it (ns on a CPU).</summary>

@@ -5,16 +5,13 @@ namespace OtelProfiles.Tool.Analysis;
 
 /// <summary>
 /// How much of a CPU profile sits at waits, told apart the way a reader needs: blocking waits (a thread asleep in the
-/// kernel, which a CPU profile should not show) and the thread pool's wait-for-work frames (its workers spinning for
-/// new work before they block, and, since the runtime samples threads only at safe points, CPU of code with none
-/// before them, such as a loop of Math calls in an async method). The library moves a thread's CPU off its blocking
-/// waits when it has other samples, so the first share is what is left of them.
+/// kernel) and the thread pool's wait-for-work frames (a worker between work items). The sampler finds threads in
+/// both far more often than they run there; the library moves a thread's CPU off them when it has other samples
+/// (<see cref="BlockingWaitNames"/>, <see cref="ThreadPoolWaitFrames"/>), so in its profiles these shares are what is
+/// left: threads that did nothing else in an interval. A profile from another source can show more.
 /// </summary>
 internal static class WaitingInCpu
 {
-    private const string SpinWaiter = "System.Threading.LowLevelSpinWaiter.Wait";
-    private const string ThreadPoolSemaphoreWait = "System.Threading.LowLevelLifoSemaphore.Wait";
-
     /// <summary>The shares (0–1) of the profiles' total value whose innermost frame is a blocking wait, and that is in the thread pool's wait-for-work frames.</summary>
     public static (double Blocking, double ThreadPoolWait) Shares(IEnumerable<DecodedProfile> profiles)
     {
@@ -30,17 +27,24 @@ internal static class WaitingInCpu
             }
 
             // Frames are root first: the last is where the thread was.
-            string leaf = sample.Frames[^1].Name;
-            if (BlockingWaitNames.Contains(leaf))
+            if (BlockingWaitNames.Contains(sample.Frames[^1].Name))
             {
                 blocking += sample.Value;
             }
-            else if (leaf == ThreadPoolSemaphoreWait || sample.Frames.Any(f => f.Name == SpinWaiter))
+            else if (ThreadPoolWaitFrames.IsWaitingForWork(InnermostFirst(sample)))
             {
                 threadPool += sample.Value;
             }
         }
 
         return all == 0 ? (0, 0) : ((double)blocking / all, (double)threadPool / all);
+    }
+
+    private static IEnumerable<string> InnermostFirst(DecodedSample sample)
+    {
+        for (int i = sample.Frames.Count - 1; i >= 0; i--)
+        {
+            yield return sample.Frames[i].Name;
+        }
     }
 }

@@ -90,8 +90,8 @@ internal static class DemoRunner
         Console.WriteLine(FormattableString.Invariant($"Unnamed frames ([X.dll], [unknown]): {unnamed:P1} of {type} samples"));
         var (blocking, threadPool) = WaitingInCpu.Shares(server.Store.Query(new ProfileQuery(service.Service, type)));
         Console.WriteLine(FormattableString.Invariant($"At blocking waits (Sleep, Monitor.Wait, ...): {blocking:P1}; in the thread pool's wait-for-work frames: {threadPool:P1}"));
-        Console.WriteLine("  (those frames hold the workers' spinning for new work, and CPU of code with no safe point before them,");
-        Console.WriteLine("   such as a loop of Math calls in an async method: see \"Where a sample lands\" in docs/profile-types.md)");
+        Console.WriteLine("  (a thread's CPU moves off its waits to its other samples; what is left is threads that did nothing else:");
+        Console.WriteLine("   see \"CPU\" in docs/profile-types.md)");
         Console.WriteLine();
         Console.Write(DemoSummary.TopFunctionPerType(server.Store, service, environment["OTEL_PROFILES_TYPES"]));
         var url = $"{server.HttpEndpoint}?service={Uri.EscapeDataString(service.Service)}&type={Uri.EscapeDataString(type)}";

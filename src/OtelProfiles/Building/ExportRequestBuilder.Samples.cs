@@ -51,7 +51,7 @@ internal sealed partial class ExportRequestBuilder
                 long value = profiles[i].Value(counts);
                 if (waits[i] is { } shares)
                 {
-                    value = shares.Adjust(key.ThreadId, stack.WaitLeaf, value);
+                    value = shares.Adjust(key.ThreadId, stack.AtWait, value);
                 }
 
                 if (value > 0)
@@ -114,8 +114,8 @@ internal sealed partial class ExportRequestBuilder
     }
 
     /// <summary>
-    /// Per thread, the CPU its samples at blocking waits (<see cref="Symbols.BlockingWaitNames"/>) would take and the CPU of its
-    /// other samples. A thread with both gets all of its CPU on its other samples, in proportion to theirs: its total
+    /// Per thread, the CPU its samples at waits (blocking waits, <see cref="Symbols.BlockingWaitNames"/>, and a worker's
+    /// wait for work, <see cref="Symbols.ThreadPoolWaitFrames"/>) would take and the CPU of its other samples. A thread with both gets all of its CPU on its other samples, in proportion to theirs: its total
     /// stays the kernel's count, and a wait that a tick caught as the thread woke no longer takes a share of it. A
     /// thread found only at waits keeps its CPU there.
     /// </summary>
@@ -135,7 +135,7 @@ internal sealed partial class ExportRequestBuilder
                 }
 
                 shares._threads.TryGetValue(key.ThreadId, out var thread);
-                shares._threads[key.ThreadId] = stacks[key.StackId].WaitLeaf
+                shares._threads[key.ThreadId] = stacks[key.StackId].AtWait
                     ? (thread.AtWaits + v, thread.Elsewhere)
                     : (thread.AtWaits, thread.Elsewhere + v);
             }
@@ -143,14 +143,14 @@ internal sealed partial class ExportRequestBuilder
             return shares;
         }
 
-        public long Adjust(long threadId, bool waitLeaf, long value)
+        public long Adjust(long threadId, bool atWait, long value)
         {
             if (!_threads.TryGetValue(threadId, out var thread) || thread.AtWaits == 0 || thread.Elsewhere == 0)
             {
                 return value;
             }
 
-            return waitLeaf ? 0 : (long)Math.Round(value * ((double)(thread.AtWaits + thread.Elsewhere) / thread.Elsewhere));
+            return atWait ? 0 : (long)Math.Round(value * ((double)(thread.AtWaits + thread.Elsewhere) / thread.Elsewhere));
         }
     }
 }

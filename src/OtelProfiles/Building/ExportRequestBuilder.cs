@@ -61,6 +61,7 @@ internal sealed partial class ExportRequestBuilder
         int counted = 0;
         bool leaf = true;
         bool waitLeaf = false;
+        var waitingForWork = default(ThreadPoolWaitFrames.Scan);
         foreach (ulong address in addresses)
         {
             ResolvedFrame frame = _frames.Resolve(address);
@@ -79,6 +80,7 @@ internal sealed partial class ExportRequestBuilder
             if (frame.IsManaged)
             {
                 named++;
+                waitingForWork.Add(frame.Method!.DisplayName);
                 // Innermost frame first: a key already set by an inner frame wins over outer frames.
                 if (_frameTags?.Invoke(frame.Method!) is { } frameTags)
                 {
@@ -97,12 +99,13 @@ internal sealed partial class ExportRequestBuilder
             locations.Add(dictionary.Location(mapping, function));
         }
 
-        return new BuiltStack(dictionary.Stack(locations), tags, counted, named, waitLeaf);
+        return new BuiltStack(dictionary.Stack(locations), tags, counted, named, waitLeaf || waitingForWork.Result == true);
     }
 
     /// <summary>A stack added to the dictionary: its index, the tags its frames carry, its frames and named frames,
-    /// and whether its innermost frame is a blocking wait (<see cref="BlockingWaitNames"/>).</summary>
-    private readonly record struct BuiltStack(int StackIndex, List<KeyValuePair<string, string>> Tags, int Frames, int Named, bool WaitLeaf);
+    /// and whether it caught its thread waiting: its innermost frame is a blocking wait (<see cref="BlockingWaitNames"/>)
+    /// or it is a thread-pool worker waiting for work (<see cref="ThreadPoolWaitFrames"/>).</summary>
+    private readonly record struct BuiltStack(int StackIndex, List<KeyValuePair<string, string>> Tags, int Frames, int Named, bool AtWait);
 
     private List<int> SampleAttributes(ProfilesDictionaryBuilder dictionary, long threadId, List<KeyValuePair<string, string>> tags)
     {

@@ -24,6 +24,9 @@ public sealed class ExportRequestBuilderTests
         map.Add(0x3000, 0x100, 3, "System.Threading.Thread", "StartCallback", "System.Private.CoreLib.dll");
         map.Add(0x4000, 0x100, 4, "System.Threading.Thread", "<PollGC>g__PollGCWorker|67_0", "System.Private.CoreLib.dll");
         map.Add(0x5000, 0x100, 5, "System.Threading.Thread", "Sleep", "System.Private.CoreLib.dll");
+        map.Add(0x6000, 0x100, 6, "System.Threading.PortableThreadPool+WorkerThread", "WorkerThreadStart", "System.Private.CoreLib.dll");
+        map.Add(0x7000, 0x100, 7, "System.Threading.LowLevelSpinWaiter", "Wait", "System.Private.CoreLib.dll");
+        map.Add(0x8000, 0x100, 8, "System.Threading.ThreadPoolWorkQueue", "Dispatch", "System.Private.CoreLib.dll");
         var builder = new ExportRequestBuilder(
             new FrameResolver(map, () => NativeImageMap.Empty), new ThreadNames().Find, new InstrumentationScope { Name = "OtelProfiles", Version = "1" }, tags);
         return (map, builder);
@@ -145,6 +148,38 @@ public sealed class ExportRequestBuilderTests
         // The wall profile is not touched.
         DecodedProfile wall = profiles.Single(p => p.PeriodType == "wall/nanoseconds");
         Assert.Equal(6, wall.Samples.Where(s => s.Leaf == "System.Threading.Thread.Sleep").Sum(s => s.Value));
+    }
+
+    [Fact]
+    public void A_workers_cpu_between_work_items_goes_to_its_work_items()
+    {
+        var table = new SampleTable();
+        for (int i = 0; i < 3; i++)
+        {
+            table.Record([0x7010, 0x6010, 0x3010], 7, runningManagedCode: true); // spinning for work
+            table.Record([0x6010, 0x3010], 7, runningManagedCode: true); // in the worker's loop
+        }
+
+        table.Record([0x2010, 0x8010, 0x6010, 0x3010], 7, runningManagedCode: true); // a work item
+        table.Record([0x8010, 0x6010, 0x3010], 7, runningManagedCode: true); // dispatching: not a wait
+        table.Record([0x7010, 0x6010, 0x3010], 9, runningManagedCode: true); // an idle worker, no items
+        table.ChargeCpu(_ => (1_000, 0));
+
+        var (_, builder) = Create();
+        var (request, _) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), cpu: true, wall: false);
+        DecodedProfile cpu = Assert.Single(OtlpDecoder.Decode(request));
+        long CpuOf(long thread, string leaf) => cpu.Samples
+            .Where(s => s.GetAttribute("thread.id") == thread.ToString(System.Globalization.CultureInfo.InvariantCulture) && s.Leaf == leaf)
+            .Sum(s => s.Value);
+
+        // Thread 7 used 8,000 ns: none stays between items, the item and the dispatch share it as their samples do.
+        Assert.Equal(0, CpuOf(7, "System.Threading.LowLevelSpinWaiter.Wait"));
+        Assert.Equal(0, CpuOf(7, "System.Threading.PortableThreadPool.WorkerThread.WorkerThreadStart"));
+        Assert.Equal(4_000, CpuOf(7, "Shop.Checkout.ComputePrices"));
+        Assert.Equal(4_000, CpuOf(7, "System.Threading.ThreadPoolWorkQueue.Dispatch"));
+
+        // Thread 9 did nothing but wait for work: its CPU stays there.
+        Assert.Equal(1_000, CpuOf(9, "System.Threading.LowLevelSpinWaiter.Wait"));
     }
 
     [Fact]
