@@ -115,6 +115,11 @@ public sealed class ExportRequestBuilderTests
             : $"{periodType.Split('/')[0]}:{profile.SampleType.Replace('/', ':')}:{period}";
     }
 
+    /// <summary>The value of <paramref name="profile"/>'s samples of thread <paramref name="thread"/> whose innermost frame is <paramref name="leaf"/>.</summary>
+    private static long ValueAt(DecodedProfile profile, long thread, string leaf) => profile.Samples
+        .Where(s => s.GetAttribute("thread.id") == thread.ToString(System.Globalization.CultureInfo.InvariantCulture) && s.Leaf == leaf)
+        .Sum(s => s.Value);
+
     [Fact]
     public void A_threads_cpu_at_blocking_waits_goes_to_its_other_stacks_unless_it_has_none()
     {
@@ -133,9 +138,7 @@ public sealed class ExportRequestBuilderTests
         var (request, _) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), cpu: true, wall: true);
         var profiles = OtlpDecoder.Decode(request);
         DecodedProfile cpu = profiles.Single(p => p.PeriodType == "cpu/nanoseconds");
-        long CpuOf(long thread, string leaf) => cpu.Samples
-            .Where(s => s.GetAttribute("thread.id") == thread.ToString(System.Globalization.CultureInfo.InvariantCulture) && s.Leaf == leaf)
-            .Sum(s => s.Value);
+        long CpuOf(long thread, string leaf) => ValueAt(cpu, thread, leaf);
 
         // Thread 7 used 5,000 ns; none of it stays at the sleep, its two working stacks share it as their samples do.
         Assert.Equal(0, CpuOf(7, "System.Threading.Thread.Sleep"));
@@ -168,9 +171,7 @@ public sealed class ExportRequestBuilderTests
         var (_, builder) = Create();
         var (request, _) = Build(builder, new IntervalSamples(table, Start, Start.AddSeconds(1), 1_000_000), cpu: true, wall: false);
         DecodedProfile cpu = Assert.Single(OtlpDecoder.Decode(request));
-        long CpuOf(long thread, string leaf) => cpu.Samples
-            .Where(s => s.GetAttribute("thread.id") == thread.ToString(System.Globalization.CultureInfo.InvariantCulture) && s.Leaf == leaf)
-            .Sum(s => s.Value);
+        long CpuOf(long thread, string leaf) => ValueAt(cpu, thread, leaf);
 
         // Thread 7 used 8,000 ns: none stays between items, the item and the dispatch share it as their samples do.
         Assert.Equal(0, CpuOf(7, "System.Threading.LowLevelSpinWaiter.Wait"));
