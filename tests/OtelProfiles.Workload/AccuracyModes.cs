@@ -352,25 +352,10 @@ internal static class Accuracy
     /// </summary>
     public static void PoolItem(PoolTruth truth)
     {
-        long before = RunningCpuNs();
+        long before = OwnCpuNs();
         truth.Begin(OsThreadId, before);
         PoolWork();
-        truth.End(RunningCpuNs() - before);
-    }
-
-    /// <summary>
-    /// This thread's CPU time so far, up to this instant: <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c> counts the
-    /// current time slice, which <c>/proc/thread-self/schedstat</c> of a running thread does only up to the
-    /// scheduler's last update (a tick, up to 4 ms, behind): too coarse to time a 0.8 ms work item.
-    /// </summary>
-    public static long RunningCpuNs()
-    {
-        if (ClockGetTime(ClockThreadCpuTimeId, out TimeSpec now) != 0)
-        {
-            throw new IOException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-        }
-
-        return (now.Seconds * 1_000_000_000) + now.Nanoseconds;
+        truth.End(OwnCpuNs() - before);
     }
 
     private const int ClockThreadCpuTimeId = 3;
@@ -397,11 +382,20 @@ internal static class Accuracy
         GC.KeepAlive(sink);
     }
 
-    /// <summary>This thread's CPU time so far as the Linux scheduler counted it (ns on a CPU).</summary>
+    /// <summary>
+    /// This thread's CPU time so far as the Linux scheduler counted it (ns on a CPU), up to this instant:
+    /// <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c> counts the current time slice, which
+    /// <c>/proc/thread-self/schedstat</c> of a running thread does only up to the scheduler's last update (a tick, up
+    /// to 4 ms, behind): too coarse to time a 0.8 ms work item or a 0.5 ms duty slice.
+    /// </summary>
     public static long OwnCpuNs()
     {
-        string text = File.ReadAllText("/proc/thread-self/schedstat");
-        return long.Parse(text.AsSpan(0, text.IndexOf(' ')), CultureInfo.InvariantCulture);
+        if (ClockGetTime(ClockThreadCpuTimeId, out TimeSpec now) != 0)
+        {
+            throw new IOException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+        }
+
+        return (now.Seconds * 1_000_000_000) + now.Nanoseconds;
     }
 
     /// <summary>This thread's OS id (what EventPipe reports as the sample's thread).</summary>

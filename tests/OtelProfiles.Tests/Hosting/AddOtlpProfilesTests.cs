@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -56,7 +55,7 @@ public sealed class AddOtlpProfilesTests
             SpinWait.SpinUntil(() => profiler.IsRunning, TimeSpan.FromSeconds(20));
             Assert.True(profiler.IsRunning);
 
-            BurnCpuForFlushTest(TimeSpan.FromSeconds(1.5));
+            KnownWork.Burn(TimeSpan.FromSeconds(1.5));
             Assert.True(profiler.ForceFlush(20_000));
 
             string[] afterFlush = Directory.GetFiles(directory, "*.pb");
@@ -66,9 +65,9 @@ public sealed class AddOtlpProfilesTests
             Assert.Equal("flush-test", request.ResourceProfiles[0].Resource.Attributes.Single(a => a.Key == "service.name").Value.StringValue);
             Assert.Contains(
                 OtlpDecoder.Decode(request).Where(p => p.PeriodType == "cpu/nanoseconds").TotalByFunction().Keys,
-                name => name.EndsWith(nameof(BurnCpuForFlushTest), StringComparison.Ordinal));
+                name => name.EndsWith(nameof(KnownWork) + "." + nameof(KnownWork.Burn), StringComparison.Ordinal));
 
-            BurnCpuForFlushTest(TimeSpan.FromSeconds(0.5));
+            KnownWork.Burn(TimeSpan.FromSeconds(0.5));
             await host.StopAsync();
             Assert.False(profiler.IsRunning);
             Assert.Equal(2, Directory.GetFiles(directory, "*.pb").Length);
@@ -81,21 +80,5 @@ public sealed class AddOtlpProfilesTests
                 Directory.Delete(directory, recursive: true);
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double BurnCpuForFlushTest(TimeSpan duration)
-    {
-        double x = 0;
-        var end = DateTime.UtcNow + duration;
-        while (DateTime.UtcNow < end)
-        {
-            for (int i = 1; i < 10_000; i++)
-            {
-                x += Math.Sqrt(i);
-            }
-        }
-
-        return x;
     }
 }

@@ -218,21 +218,18 @@ public sealed partial class AccuracySuiteTests : IClassFixture<AccuracySuiteTest
 
         internal Task<CpuShareFigures> GetAsync() => _run.Value;
 
-        /// <summary>Every CPU sample of thread <paramref name="tid"/> in the run (after <see cref="GetAsync"/>).</summary>
-        internal List<DecodedSample> CpuSamplesOf(long tid)
-        {
-            string id = tid.ToString(CultureInfo.InvariantCulture);
-            return _run.Value.Result.Workload.Requests.Select(OtlpDecoder.Decode)
-                .SelectMany(p => p.Single(x => x.SampleType == "cpu/nanoseconds").Samples)
-                .Where(s => s.GetAttribute("thread.id") == id)
-                .ToList();
-        }
-
         /// <summary>Every CPU sample of the run (after <see cref="GetAsync"/>).</summary>
         internal List<DecodedSample> AllCpuSamples() =>
             _run.Value.Result.Workload.Requests.Select(OtlpDecoder.Decode)
                 .SelectMany(p => p.Single(x => x.SampleType == "cpu/nanoseconds").Samples)
                 .ToList();
+
+        /// <summary>Every CPU sample of thread <paramref name="tid"/> in the run (after <see cref="GetAsync"/>).</summary>
+        internal List<DecodedSample> CpuSamplesOf(long tid)
+        {
+            string id = tid.ToString(CultureInfo.InvariantCulture);
+            return AllCpuSamples().Where(s => s.GetAttribute("thread.id") == id).ToList();
+        }
 
         private static async Task<CpuShareFigures> RunAsync()
         {
