@@ -15,7 +15,7 @@ if (args.Length < 1)
 }
 
 const int CardShift = 8; // 256-byte cards on 64-bit
-int top = args.Length > 1 ? int.Parse(args[1]) : 20;
+int top = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
 using DataTarget target = DataTarget.LoadDump(args[0]);
 // The DAC of the runtime this tool runs on: the dump comes from this machine (symbol servers are not reachable). Its
 // build may not match the dump's byte for byte, so the check is relaxed; the heap walk only needs the same version.

@@ -78,6 +78,13 @@ internal sealed class NativeImageMap
         return new NativeImageMap(regions.ToArray());
     }
 
+    /// <summary>
+    /// This map if <paramref name="captured"/> holds the same file mappings, otherwise <paramref name="captured"/>:
+    /// a long-lived map stays one old object instead of being replaced by an equal, young one.
+    /// </summary>
+    public NativeImageMap Refreshed(NativeImageMap captured) =>
+        captured._regions.AsSpan().SequenceEqual(_regions) ? this : captured;
+
     /// <summary>The file name mapped at <paramref name="address"/>, or null.</summary>
     public string? FindFile(ulong address) => FindRegion(address)?.File;
 

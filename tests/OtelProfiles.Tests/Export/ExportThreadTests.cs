@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OtelProfiles.Collection;
 using OtelProfiles.Export;
@@ -52,6 +53,40 @@ public sealed class ExportThreadTests
         await queue.DisposeAsync();
         Assert.Equal(0, threads.Count);
         Assert.True(threads.Contains(registered), "an ended export thread stays known while its last samples arrive");
+    }
+
+    [Fact]
+    public async Task A_sent_request_is_not_kept_reachable_while_the_thread_waits_for_the_next()
+    {
+        // The GC leaves a small set of survivors in gen0, so a request the waiting thread still reached would be marked
+        // and moved again by every gen0 collection of the app until the next export.
+        await using var receiver = await OtlpTestReceiver.StartAsync();
+        var settings = new ProfilesExporterSettings { Protocol = ProfilesExportProtocol.Grpc, Endpoint = receiver.GrpcEndpoint };
+        var queue = new ExportQueue(ProfilesExporterFactory.CreateExporter(settings), new CapturingLogger(), threads: new ProfilerThreads());
+
+        WeakReference sent = EnqueueUnreferenced(queue, 1);
+        Assert.True(await queue.FlushAsync(Wait));
+        Assert.Single(receiver.Requests);
+
+        // The sender is back waiting for work; only it could still reach the request.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (sent.IsAlive && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(sent.IsAlive, "the export thread keeps the last request reachable while it waits");
+        await queue.DisposeAsync();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference EnqueueUnreferenced(ExportQueue queue, int seed)
+    {
+        ExportProfilesServiceRequest request = TestRequests.Create(seed);
+        queue.Enqueue(request);
+        return new WeakReference(request);
     }
 
     private sealed record Caller(long OsThreadId, string? Name, bool IsThreadPool);

@@ -54,4 +54,28 @@ public sealed class NativeImageMapTests
             System.Runtime.InteropServices.NativeLibrary.Load("libc.so.6"), "getpid");
         Assert.StartsWith("libc", map.FindFile((ulong)someNativeCode));
     }
+
+    [Fact]
+    public void A_refresh_keeps_the_map_it_has_while_the_file_mappings_stay_the_same()
+    {
+        string[] lines =
+        [
+            "7fdf7bf10000-7fdf7bf82000 r-xp 00000000 fe:00 350912 /usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/System.Net.Sockets.dll",
+            "55d0c0a00000-55d0c0a20000 r-xp 00000000 fe:00 1234 /usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/libcoreclr.so",
+        ];
+        NativeImageMap current = NativeImageMap.Parse(lines);
+
+        // Equal mappings (the JIT's code heap and anonymous memory may change in between: they are not files).
+        NativeImageMap same = NativeImageMap.Parse([.. lines, "7fdf7b290000-7fdf7b302000 r-xs 00111000 00:01 1090 /memfd:doublemapper (deleted)"]);
+        Assert.Same(current, current.Refreshed(same));
+
+        // A library loaded since: the new map replaces it.
+        NativeImageMap grown = NativeImageMap.Parse([.. lines, "7fdf6a000000-7fdf6a010000 r-xp 00000000 fe:00 77 /usr/lib/libz.so.1"]);
+        Assert.Same(grown, current.Refreshed(grown));
+        Assert.Equal("libz.so.1", current.Refreshed(grown).FindFile(0x7fdf6a000100));
+
+        // The same file mapped elsewhere (unloaded and loaded again) is a change too.
+        NativeImageMap moved = NativeImageMap.Parse([lines[0], lines[1].Replace("55d0c0a00000-55d0c0a20000", "55d0c0b00000-55d0c0b20000", StringComparison.Ordinal)]);
+        Assert.Same(moved, current.Refreshed(moved));
+    }
 }
