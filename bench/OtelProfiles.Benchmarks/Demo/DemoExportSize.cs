@@ -70,6 +70,7 @@ internal static class DemoExportSize
             | **gzip per minute** | **{kbPerMinute:0.0} KB/min** ({verdict}) |
             | effective sampling rate | {exports.EffectiveHz:0.0} Hz per thread |
             | app paused by the sampler | {exports.PausedPercent:0.00}% of the time |
+            | span tracking on the app's threads (estimated, charged to the budget) | {exports.SpanTrackingPercent:0.000}% of one core |
             """);
     }
 

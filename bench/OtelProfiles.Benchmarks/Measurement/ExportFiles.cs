@@ -10,7 +10,7 @@ namespace OtelProfiles.Benchmarks.Measurement;
 /// crosses the network. An interval in which the sampler's budget kept it off sends nothing, so the profiled time is
 /// from the first interval's start to the last one's end, not the sum of the intervals exported.
 /// </summary>
-internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, double ProfiledSeconds, double EffectiveHz, double PausedPercent = 0)
+internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, double ProfiledSeconds, double EffectiveHz, double PausedPercent = 0, double SpanTrackingPercent = 0)
 {
     public static ExportFiles Empty { get; } = new(0, 0, 0, 0, 0);
 
@@ -31,6 +31,7 @@ internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, 
         ulong last = 0;
         double ticks = 0;
         double pausedNs = 0;
+        double trackingNs = 0;
         foreach (string file in Directory.GetFiles(directory, "*.pb"))
         {
             byte[] data = File.ReadAllBytes(file);
@@ -62,11 +63,15 @@ internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, 
                 {
                     pausedNs += attribute.Value.IntValue;
                 }
+                else if (key == ExportRequestBuilder.SpanTrackingCpuAttribute)
+                {
+                    trackingNs += attribute.Value.IntValue;
+                }
             }
         }
 
         double seconds = last > first ? (last - first) / 1e9 : 0;
-        return new ExportFiles(requests, raw, gzip, seconds, seconds > 0 ? ticks / seconds : 0, seconds > 0 ? pausedNs / (seconds * 1e9) * 100 : 0);
+        return new ExportFiles(requests, raw, gzip, seconds, seconds > 0 ? ticks / seconds : 0, seconds > 0 ? pausedNs / (seconds * 1e9) * 100 : 0, seconds > 0 ? trackingNs / (seconds * 1e9) * 100 : 0);
     }
 
     public static long GzipLength(byte[] data)

@@ -9,8 +9,9 @@ namespace OtelProfiles.Aggregation;
 /// <param name="EndUtc">Interval end.</param>
 /// <param name="SamplingIntervalNs">The runtime's sampling interval in force (from the trace header), in nanoseconds.</param>
 /// <param name="SamplerPausedNs">How long the sampler kept the app's managed threads paused during the interval (its cost).</param>
+/// <param name="SpanTrackingCpuNs">CPU time the app's threads spent keeping the profiler's span mirror current during the interval (an estimate: changes counted × the measured cost of one).</param>
 /// <param name="ProfilerCpuNs">CPU time the profiler's own threads used during the interval (its other cost; zero where it cannot be read).</param>
-internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, DateTime EndUtc, long SamplingIntervalNs, long SamplerPausedNs = 0, long ProfilerCpuNs = 0)
+internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, DateTime EndUtc, long SamplingIntervalNs, long SamplerPausedNs = 0, long ProfilerCpuNs = 0, long SpanTrackingCpuNs = 0)
 {
     /// <summary>Wall-clock length of the interval in nanoseconds.</summary>
     public long DurationNs => Math.Max(0, (EndUtc - StartUtc).Ticks * 100);

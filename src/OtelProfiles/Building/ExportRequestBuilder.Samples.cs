@@ -12,6 +12,7 @@ internal sealed partial class ExportRequestBuilder
     public const string SamplingTicksAttribute = "dotnet.sampling.ticks";
     public const string SamplerPausedAttribute = "dotnet.sampling.paused";
     public const string ProfilerCpuAttribute = "dotnet.profiler.cpu";
+    public const string SpanTrackingCpuAttribute = "dotnet.profiler.span_tracking.cpu";
 
     internal BuildStatistics AddSampledProfiles(IntervalRequest request, IReadOnlyList<SampledProfile> profiles)
     {
@@ -101,6 +102,9 @@ internal sealed partial class ExportRequestBuilder
 
         // ...and the CPU the profiler's own threads used to decode, aggregate and export (the budget charges both).
         profile.AttributeIndices.Add(dictionary.Attribute(ProfilerCpuAttribute, interval.ProfilerCpuNs, "ns"));
+
+        // ...and, estimated, what the app's own threads spent keeping the profiler's view of their current span and tags.
+        profile.AttributeIndices.Add(dictionary.Attribute(SpanTrackingCpuAttribute, interval.SpanTrackingCpuNs, "ns"));
 
         foreach (((int stack, _, int link), (List<int> attributes, long value)) in samples)
         {

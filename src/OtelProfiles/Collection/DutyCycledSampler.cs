@@ -73,12 +73,16 @@ internal sealed class DutyCycledSampler : IDisposable
                 long cycleStart = Stopwatch.GetTimestamp();
                 TimeSpan ownCpu = _profilerCpu.Take() + _cpuReadAroundStops;
                 _cpuReadAroundStops = TimeSpan.Zero;
-                _budget.ChargeProfilerCpu(ownCpu);
                 _recorder.AddProfilerCpu(ownCpu);
+
+                // The span mirror's callbacks run on the app's threads: their cost is the profiler's too.
+                TimeSpan tracking = SampleContextTracker.TakeTrackingCpu();
+                _recorder.AddSpanTrackingCpu(tracking);
+                _budget.ChargeProfilerCpu(ownCpu + tracking);
 
                 // What the app's own threads used since the last period: the budget is a share of that.
                 TimeSpan processCpuNow = Environment.CpuUsage.TotalTime;
-                _budget.ObserveAppCpu(processCpuNow - processCpu - ownCpu, Stopwatch.GetElapsedTime(lastCycle, cycleStart));
+                _budget.ObserveAppCpu(processCpuNow - processCpu - ownCpu - tracking, Stopwatch.GetElapsedTime(lastCycle, cycleStart));
                 processCpu = processCpuNow;
                 lastCycle = cycleStart;
 

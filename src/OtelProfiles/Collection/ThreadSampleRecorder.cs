@@ -25,6 +25,7 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     private readonly HashSet<long> _threadsSeen = new();
     private readonly List<long> _newThreads = new();
     private long _intervalProfilerCpuNs;
+    private long _intervalSpanTrackingCpuNs;
     private readonly ThreadCpuLedger _cpuLedger;
     private volatile bool _measureThreadCpu = true;
 
@@ -33,6 +34,9 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
 
     /// <summary>Adds CPU time the profiler's own threads used (the sampler's control thread, once a period) to the interval's account.</summary>
     public void AddProfilerCpu(TimeSpan cpu) => Interlocked.Add(ref _intervalProfilerCpuNs, cpu.Ticks * 100);
+
+    /// <summary>Adds CPU time the app's threads spent keeping the span mirror current (an estimate, once a period) to the interval's account.</summary>
+    public void AddSpanTrackingCpu(TimeSpan cpu) => Interlocked.Add(ref _intervalSpanTrackingCpuNs, cpu.Ticks * 100);
 
     public ThreadSampleRecorder(ProfilerThreads ownThreads, DateTime startUtc, ThreadCpuLedger? cpuLedger = null)
     {
@@ -152,7 +156,7 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
         {
             // Each row's CPU time, from what its thread really used in the interval (read now, once per sampled thread).
             _cpuLedger.Charge(_current, Math.Max(0, (nowUtc - _intervalStartUtc).Ticks * 100), _measureThreadCpu);
-            var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs, Pauses.TakeIntervalPausedNs(), Interlocked.Exchange(ref _intervalProfilerCpuNs, 0));
+            var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs, Pauses.TakeIntervalPausedNs(), Interlocked.Exchange(ref _intervalProfilerCpuNs, 0), Interlocked.Exchange(ref _intervalSpanTrackingCpuNs, 0));
             _current = _spare ?? new SampleTable();
             _spare = null;
             _intervalStartUtc = nowUtc;

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using OtelProfiles.Diagnostics;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.Health;
 
@@ -66,6 +67,12 @@ internal static class ProfilerMeter
             () => health.ProfilerCpu.TotalSeconds,
             unit: "s",
             description: "CPU time of the profiler's own threads and, on Linux, of the runtime's EventPipe threads serving it (zero where thread CPU cannot be read).");
+
+        meter.CreateObservableCounter(
+            "otelprofiles.span_tracking.cpu.time",
+            () => SampleContextTracker.TrackingCpuCharged.TotalSeconds,
+            unit: "s",
+            description: "CPU time the application's threads spent keeping the profiler's view of their current span and tags (changes counted, times the cost of one measured in this process); charged to the overhead budget like the profiler's own CPU.");
 
         meter.CreateObservableCounter(
             "otelprofiles.exports",

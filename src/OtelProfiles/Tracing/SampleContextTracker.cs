@@ -25,7 +25,7 @@ namespace OtelProfiles.Tracing;
 /// thread's samples until it records its next change.
 /// </para>
 /// </remarks>
-internal static class SampleContextTracker
+internal static partial class SampleContextTracker
 {
     /// <summary>How far back samples may arrive (EventPipe delivers them within a few seconds).</summary>
     private static readonly long KeepTimestamps = Stopwatch.Frequency * 30;
@@ -214,6 +214,7 @@ internal static class SampleContextTracker
                 history = CreateHistory();
             }
 
+            history.CountChange();
             if (spanChanged)
             {
                 history.CurrentSpan = span;

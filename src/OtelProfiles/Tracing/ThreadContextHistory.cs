@@ -19,6 +19,11 @@ internal sealed class ThreadContextHistory
     private readonly Entry[] _entries = new Entry[Capacity];
     private long _written;
 
+    // Changes of the mirror on this thread: counted by the owner, taken by the sampler's control thread to charge
+    // their cost to the budget (see SampleContextTracker.TakeTrackingCpu).
+    private long _changes;
+    private long _changesTaken;
+
     // What was current when the last sampler window opened (written by the sampler's thread, see NoteCurrent): it
     // answers for samples after that time until the thread's own next entry, since changes before the window were
     // not recorded when only the sampler needs links.
@@ -45,6 +50,18 @@ internal sealed class ThreadContextHistory
 
     /// <summary>The tags current on this thread now (kept by the owning thread only).</summary>
     public ProfileTagSet? CurrentTags { get; set; }
+
+    /// <summary>Counts one change of the thread's span or tags. Owning thread only.</summary>
+    public void CountChange() => Volatile.Write(ref _changes, _changes + 1);
+
+    /// <summary>The changes counted since the previous call. The sampler's control thread only.</summary>
+    public long TakeChanges()
+    {
+        long counted = Volatile.Read(ref _changes);
+        long taken = counted - _changesTaken;
+        _changesTaken = counted;
+        return taken;
+    }
 
     /// <summary>Appends the thread's current span and tags as of <paramref name="timestamp"/>. Owning thread only.</summary>
     public void Append(long timestamp)

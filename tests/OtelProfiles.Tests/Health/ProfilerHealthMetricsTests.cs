@@ -133,6 +133,7 @@ public sealed class ProfilerHealthMetricsTests
         Assert.Contains("otelprofiles.samples", names);
         Assert.Contains("otelprofiles.sampler.paused_time", names);
         Assert.Contains("otelprofiles.cpu.time", names);
+        Assert.Contains("otelprofiles.span_tracking.cpu.time", names);
     }
 
     [Fact]

@@ -144,6 +144,26 @@ public sealed class SampleContextTrackerTests : IDisposable
         Assert.Null(SampleContextTracker.At(here.ThreadId, here.Timestamp).Span);
     }
 
+    [Fact]
+    public async Task Changes_of_the_mirror_on_the_apps_threads_are_counted_and_priced_for_the_budget()
+    {
+        SampleContextTracker.TakeTrackingCpu(); // what earlier tests left uncharged
+        long before = SampleContextTracker.ChangesCharged;
+        (_, List<Point> points) = await RunFlowThatHops(() => new Activity("request").Start());
+        int hops = points.Count / 2;
+
+        TimeSpan charged = SampleContextTracker.TakeTrackingCpu();
+        long changes = SampleContextTracker.ChangesCharged - before;
+
+        // Each hop changes the mirror where the flow leaves a thread and where it resumes: at least one per hop.
+        Assert.True(changes >= hops, $"{changes} changes counted for {hops} hops");
+
+        // Priced at what one change measured on this machine: the runtime's notification and the callback, tens of ns.
+        double ns = SampleContextTracker.NsPerChange;
+        Assert.InRange(ns, 1, 5_000);
+        Assert.True(charged >= TimeSpan.FromTicks((long)(hops * ns / 100)), $"{charged.TotalMicroseconds} µs charged for {changes} changes at {ns:0.0} ns");
+    }
+
     /// <summary>Starts a span in a fresh flow, then awaits until the flow has run on at least two threads.</summary>
     private static async Task<(Activity Span, List<Point> Points)> RunFlowThatHops(Func<Activity> start)
     {

@@ -1,4 +1,7 @@
+using OpenTelemetry.Proto.Collector.Profiles.V1Development;
 using OpenTelemetry.Proto.Trace.V1;
+using OtelProfiles.Building;
+using OtelProfiles.Otlp;
 using OtelProfiles.Tests.Integration;
 using OtelProfiles.Tests.Receivers;
 using Xunit.Abstractions;
@@ -97,6 +100,13 @@ public sealed class SpanLinkIntegrationTests
                 Assert.NotEmpty(events);
                 Assert.All(events, s => Assert.Contains(answers, a => a.SpanId == s.SpanId && a.TraceId == s.TraceId));
             }
+
+            // What keeping the span mirror cost the app's threads is measured, charged and reported with the CPU profiles.
+            long trackingNs = profiles.Requests.Select(r => r.Request).OfType<ExportProfilesServiceRequest>()
+                .SelectMany(OtlpDecoder.Decode).Where(p => p.PeriodType == "cpu/nanoseconds")
+                .Sum(p => p.IntAttribute(ExportRequestBuilder.SpanTrackingCpuAttribute));
+            _output.WriteLine($"span tracking charged: {trackingNs / 1000.0:0} µs");
+            Assert.True(trackingNs > 0, "the profiles report no span tracking CPU for an app whose requests hop threads inside spans");
 
             // Work between spans links to nothing and carries no span name or request tag.
             Assert.All(outside, s =>
