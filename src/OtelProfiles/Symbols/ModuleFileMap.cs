@@ -13,10 +13,16 @@ internal sealed class ModuleFileMap
             return;
         }
 
-        string file = Path.GetFileName(path);
+        // Every rundown reports every module again: a name already known stays the (old) string it is, so the
+        // map's long-lived entries do not point at a new young string each time (a GC card each, scanned by every
+        // gen0 collection of the app until the next gen1 one).
+        ReadOnlySpan<char> file = Path.GetFileName(path.AsSpan());
         lock (_gate)
         {
-            _files[moduleId] = file;
+            if (!_files.TryGetValue(moduleId, out string? known) || !file.SequenceEqual(known))
+            {
+                _files[moduleId] = file.ToString();
+            }
         }
     }
 
