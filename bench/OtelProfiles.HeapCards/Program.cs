@@ -6,6 +6,7 @@
 // A gen0 collection scans every set card of the older generations for references into the ephemeral ones; a card
 // whose references lead only to gen1 objects is scanned for nothing, and when such cards dominate the GC raises
 // the collection to gen1 (its "low card efficiency" rule). References spread over large arrays cost a card each.
+// Then what keeps young data alive (stack frames, handles, older objects) and how much of it.
 using Microsoft.Diagnostics.Runtime;
 
 if (args.Length < 1)
@@ -74,7 +75,72 @@ foreach (var type in gen1Bytes.OrderByDescending(t => t.Value).Take(top))
     Console.WriteLine($"{type.Value / 1024,8}  {type.Key}");
 }
 
+// What keeps young data alive: each root (a thread's stack frame, a handle) and each older object that reaches
+// ephemeral objects, with the young bytes behind it (counted once, roots first). Young data the process keeps for a
+// while costs every gen0 collection: this GC leaves a small set of survivors in gen0, so they are marked and moved
+// again each time, and older objects that reach them are found through the card table.
+var reached = new HashSet<ulong>();
+var keepers = new Dictionary<string, long>();
+foreach (ClrRoot root in heap.EnumerateRoots())
+{
+    if (root.Object.IsValid && Age(root.Object.Address) is 0 or 1)
+    {
+        string where = root is ClrStackRoot stackRoot
+            ? $"stack of {stackRoot.StackFrame?.Thread?.OSThreadId:x}: {stackRoot.StackFrame?.Method?.Signature ?? stackRoot.StackFrame?.FrameName}"
+            : root.RootKind.ToString();
+        Keep($"{where} -> {root.Object.Type?.Name}", root.Object);
+    }
+}
+
+foreach (ClrObject holder in heap.EnumerateObjects())
+{
+    if (!holder.IsValid || holder.Type is null || !holder.Type.ContainsPointers || Age(holder.Address) < 2)
+    {
+        continue;
+    }
+
+    foreach (ClrObject young in holder.EnumerateReferences())
+    {
+        if (Age(young.Address) is 0 or 1)
+        {
+            Keep($"old {holder.Type.Name} -> {young.Type?.Name}", young);
+        }
+    }
+}
+
+Console.WriteLine("young KB kept alive, by what reaches it:");
+foreach (var keeper in keepers.Where(k => k.Value > 0).OrderByDescending(k => k.Value).Take(top))
+{
+    Console.WriteLine($"{keeper.Value / 1024.0,8:0.0}  {keeper.Key}");
+}
+
 return 0;
+
+void Keep(string keeper, ClrObject start)
+{
+    long bytes = 0;
+    var pending = new Stack<ClrObject>();
+    pending.Push(start);
+    while (pending.Count > 0)
+    {
+        ClrObject next = pending.Pop();
+        if (!next.IsValid || !reached.Add(next.Address))
+        {
+            continue;
+        }
+
+        bytes += (long)next.Size;
+        foreach (ClrObject reference in next.EnumerateReferences())
+        {
+            if (Age(reference.Address) is 0 or 1)
+            {
+                pending.Push(reference);
+            }
+        }
+    }
+
+    keepers[keeper] = keepers.GetValueOrDefault(keeper) + bytes;
+}
 
 // 0 and 1 ephemeral; the large, pinned and frozen heaps count as the oldest generation.
 int Age(ulong address) => heap.GetSegmentByAddress(address)?.GetGeneration(address) switch
