@@ -174,7 +174,7 @@ internal sealed class SamplerBudget
         ProfilerCpuCharged += cpu;
     }
 
-    /// <summary>The profiler threads' CPU time charged so far.</summary>
+    /// <summary>The CPU time charged so far: the profiler threads', and the span mirror's on the app's threads.</summary>
     public TimeSpan ProfilerCpuCharged { get; private set; }
 
     private void Refill(TimeSpan now)

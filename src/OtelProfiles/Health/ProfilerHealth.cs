@@ -18,18 +18,20 @@ internal sealed class ProfilerHealth
     private readonly Dictionary<string, ExportTotals> _retiredExports = new(StringComparer.Ordinal);
     private long _pausedNs;
     private long _profilerCpuNs;
+    private long _spanTrackingCpuNs;
     private double? _samplingRateHz;
 
     /// <summary>The one instance of this process.</summary>
     public static ProfilerHealth Shared { get; } = new();
 
-    /// <summary>Adds a finished interval: its pauses and profiler CPU, its rate reached, the samples of its request (null when none was built).</summary>
+    /// <summary>Adds a finished interval: its pauses, profiler CPU and span tracking CPU, its rate reached, the samples of its request (null when none was built).</summary>
     public void RecordInterval(IntervalSamples interval, ExportProfilesServiceRequest? request)
     {
         lock (_gate)
         {
             _pausedNs += interval.SamplerPausedNs;
             _profilerCpuNs += interval.ProfilerCpuNs;
+            _spanTrackingCpuNs += interval.SpanTrackingCpuNs;
             if (interval.TicksObserved > 0)
             {
                 _samplingRateHz = interval.EffectiveFrequencyHz;
@@ -97,6 +99,18 @@ internal sealed class ProfilerHealth
             lock (_gate)
             {
                 return TimeSpan.FromTicks(_profilerCpuNs / 100);
+            }
+        }
+    }
+
+    /// <summary>CPU time the app's threads spent keeping the profiler's span mirror current (estimated, charged to the budget).</summary>
+    public TimeSpan SpanTrackingCpu
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return TimeSpan.FromTicks(_spanTrackingCpuNs / 100);
             }
         }
     }

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using OtelProfiles.Diagnostics;
-using OtelProfiles.Tracing;
 
 namespace OtelProfiles.Health;
 
@@ -70,7 +69,7 @@ internal static class ProfilerMeter
 
         meter.CreateObservableCounter(
             "otelprofiles.span_tracking.cpu.time",
-            () => SampleContextTracker.TrackingCpuCharged.TotalSeconds,
+            () => health.SpanTrackingCpu.TotalSeconds,
             unit: "s",
             description: "CPU time the application's threads spent keeping the profiler's view of their current span and tags (changes counted, times the cost of one measured in this process); charged to the overhead budget like the profiler's own CPU.");
 

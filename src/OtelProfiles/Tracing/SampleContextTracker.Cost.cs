@@ -29,7 +29,6 @@ internal static partial class SampleContextTracker
     private static readonly AsyncLocal<object?> CalibrationPlain = new();
     private static double _nsPerChange = -1;
     private static long _changesCharged;
-    private static long _trackingCpuTicks;
 
     /// <summary>The measured cost of one change of the mirror in nanoseconds (measured on first call).</summary>
     public static double NsPerChange
@@ -47,9 +46,6 @@ internal static partial class SampleContextTracker
 
     /// <summary>Changes of the mirror charged so far (all threads, all runs of this process).</summary>
     public static long ChangesCharged => Interlocked.Read(ref _changesCharged);
-
-    /// <summary>The CPU charged for the mirror's changes so far (all runs of this process).</summary>
-    public static TimeSpan TrackingCpuCharged => TimeSpan.FromTicks(Interlocked.Read(ref _trackingCpuTicks));
 
     /// <summary>
     /// The CPU the mirror's changes cost the app's threads since the previous call: the changes every thread counted
@@ -73,10 +69,8 @@ internal static partial class SampleContextTracker
             return TimeSpan.Zero;
         }
 
-        var cpu = TimeSpan.FromTicks((long)(changes * NsPerChange / 100));
         Interlocked.Add(ref _changesCharged, changes);
-        Interlocked.Add(ref _trackingCpuTicks, cpu.Ticks);
-        return cpu;
+        return TimeSpan.FromTicks((long)(changes * NsPerChange / 100));
     }
 
     private static double MeasureNsPerChange()
