@@ -27,6 +27,7 @@ ClrHeap heap = runtime.Heap;
 var edges = new Dictionary<string, (int References, HashSet<ulong> Cards)>();
 var objects = new Dictionary<string, long>();
 var gen1Bytes = new Dictionary<string, long>();
+var oldToYoung = new List<(string Holder, ClrObject Young)>(); // for the keepers' report below: one heap walk serves both
 foreach (ClrObject holder in heap.EnumerateObjects())
 {
     if (!holder.IsValid || holder.Type is null)
@@ -53,6 +54,11 @@ foreach (ClrObject holder in heap.EnumerateObjects())
         if (targetAge < 0 || targetAge > 1 || targetAge >= holderAge)
         {
             continue;
+        }
+
+        if (holderAge == 2)
+        {
+            oldToYoung.Add((holder.Type.Name ?? "?", reference.Object));
         }
 
         string key = $"{Label(holderAge)} -> {Label(targetAge)}  {holder.Type.Name} -> {reference.Object.Type?.Name}";
@@ -92,20 +98,9 @@ foreach (ClrRoot root in heap.EnumerateRoots())
     }
 }
 
-foreach (ClrObject holder in heap.EnumerateObjects())
+foreach ((string holder, ClrObject young) in oldToYoung)
 {
-    if (!holder.IsValid || holder.Type is null || !holder.Type.ContainsPointers || Age(holder.Address) < 2)
-    {
-        continue;
-    }
-
-    foreach (ClrObject young in holder.EnumerateReferences())
-    {
-        if (Age(young.Address) is 0 or 1)
-        {
-            Keep($"old {holder.Type.Name} -> {young.Type?.Name}", young);
-        }
-    }
+    Keep($"old {holder} -> {young.Type?.Name}", young);
 }
 
 Console.WriteLine("young KB kept alive, by what reaches it:");

@@ -71,7 +71,8 @@ internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, 
         }
 
         double seconds = last > first ? (last - first) / 1e9 : 0;
-        return new ExportFiles(requests, raw, gzip, seconds, seconds > 0 ? ticks / seconds : 0, seconds > 0 ? pausedNs / (seconds * 1e9) * 100 : 0, seconds > 0 ? trackingNs / (seconds * 1e9) * 100 : 0);
+        double PercentOfTime(double ns) => seconds > 0 ? ns / (seconds * 1e9) * 100 : 0;
+        return new ExportFiles(requests, raw, gzip, seconds, seconds > 0 ? ticks / seconds : 0, PercentOfTime(pausedNs), PercentOfTime(trackingNs));
     }
 
     public static long GzipLength(byte[] data)
