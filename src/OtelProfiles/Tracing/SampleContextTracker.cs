@@ -130,8 +130,24 @@ internal static partial class SampleContextTracker
         }
     }
 
-    /// <summary>The sampler window has closed: changes are no longer recorded if only the sampler needs them.</summary>
-    public static void CloseSamplerWindow() => _windowOpen = false;
+    /// <summary>
+    /// The sampler window has closed and its stream has been read to the end: changes are no longer recorded if only
+    /// the sampler needs them, and then nothing needs what the window recorded either (every sample of it has been
+    /// joined): the histories let go of those spans, so that a finished request's span dies young.
+    /// </summary>
+    public static void CloseSamplerWindow()
+    {
+        _windowOpen = false;
+        if (!_tracking || !_samplerWindowsOnly)
+        {
+            return;
+        }
+
+        foreach (ThreadContextHistory history in Histories.Values)
+        {
+            history.ForgetAll();
+        }
+    }
 
     /// <summary>
     /// What was current on OS thread <paramref name="osThreadId"/> at <paramref name="timestamp"/> (a

@@ -19,6 +19,9 @@ internal sealed class ThreadContextHistory
     private readonly Entry[] _entries = new Entry[Capacity];
     private long _written;
 
+    // Entries before this index hold nothing any more (ForgetAll), so the next call starts after them.
+    private long _forgotten;
+
     // Changes of the mirror on this thread: counted by the owner, taken by the sampler's control thread to charge
     // their cost to the budget (see SampleContextTracker.TakeTrackingCpu).
     private long _changes;
@@ -181,6 +184,39 @@ internal sealed class ThreadContextHistory
                 Interlocked.CompareExchange(ref entry.Tags, null, tags);
             }
         }
+    }
+
+    /// <summary>
+    /// Lets go of every span and tags recorded so far, the newest entry and the window's note included. For the run
+    /// where only the sampler needs links: once a window's stream has ended, all of its samples have been joined, and
+    /// the next window notes again what is current (<see cref="NoteCurrent"/>). Kept until overwritten, the entries
+    /// would keep every request's span alive: an old array pointing at young objects, which each collection scans and
+    /// then promotes (bench/results/kestrel-cost-2026-12-05.md). Called by the sampler's control thread, the one that
+    /// notes, between windows; a slot the owner reuses meanwhile is left alone.
+    /// </summary>
+    public void ForgetAll()
+    {
+        long written = Volatile.Read(ref _written);
+        for (long index = Math.Max(_forgotten, written - Capacity); index < written; index++)
+        {
+            ref Entry entry = ref _entries[index & Mask];
+            Activity? span = entry.Span;
+            if (span is not null)
+            {
+                Interlocked.CompareExchange(ref entry.Span, null, span);
+            }
+
+            ProfileTagSet? tags = entry.Tags;
+            if (tags is not null)
+            {
+                Interlocked.CompareExchange(ref entry.Tags, null, tags);
+            }
+        }
+
+        _forgotten = written;
+        Volatile.Write(ref _noted.Timestamp, 0);
+        _noted.Span = null;
+        _noted.Tags = null;
     }
 
     private struct Entry

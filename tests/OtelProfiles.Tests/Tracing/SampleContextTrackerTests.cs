@@ -127,12 +127,64 @@ public sealed class SampleContextTrackerTests : IDisposable
         long inWindow = Stopwatch.GetTimestamp();
         next.Set();
         thread.Join();
-        SampleContextTracker.CloseSamplerWindow();
 
-        // From the window's start the note answers; from the thread's own change on, its entries do.
+        // The window's samples are joined before it closes (the sampler closes it once its stream has ended). From the
+        // window's start the note answers; from the thread's own change on, its entries do.
         Assert.Same(outer, SampleContextTracker.At(threadId, inWindow).Span);
         Assert.Same(inner, SampleContextTracker.At(threadId, changedInWindow).Span);
         Assert.Null(SampleContextTracker.At(threadId, Stopwatch.GetTimestamp()).Span);
+
+        // Closed, the window's spans are let go: nothing joins to them any more.
+        SampleContextTracker.CloseSamplerWindow();
+        Assert.Null(SampleContextTracker.At(threadId, inWindow).Span);
+        Assert.Null(SampleContextTracker.At(threadId, changedInWindow).Span);
+    }
+
+    [Fact]
+    public void With_only_the_sampler_linking_a_closed_window_keeps_no_finished_request_alive()
+    {
+        SampleContextTracker.SamplerWindowsOnly = true;
+        SampleContextTracker.OpenSamplerWindow();
+        (WeakReference[] spans, long threadId, long inWindow) = RunRequestsOnAThread(requests: 50);
+        Assert.True(JoinsToASpan(threadId, inWindow), "the window did not record the thread's spans");
+        SampleContextTracker.CloseSamplerWindow();
+
+        // The thread's history is an old object; had it kept the spans, every collection would mark and promote them.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        int alive = spans.Count(s => s.IsAlive);
+        Assert.True(alive == 0, $"{alive} of {spans.Length} finished requests' spans are still reachable after their window closed");
+    }
+
+    // In a frame of its own, so the test's frame holds no reference to the span it found.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool JoinsToASpan(long threadId, long timestamp) => SampleContextTracker.At(threadId, timestamp).Span is not null;
+
+    /// <summary>
+    /// Runs <paramref name="requests"/> spans one after another on a thread of its own, each started and stopped, and
+    /// returns weak references to them, the thread's OS id and a time inside the last one.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (WeakReference[] Spans, long ThreadId, long InLast) RunRequestsOnAThread(int requests)
+    {
+        var spans = new WeakReference[requests];
+        long threadId = 0;
+        long inLast = 0;
+        var thread = new Thread(() =>
+        {
+            threadId = OsThreadId.Current();
+            for (int i = 0; i < requests; i++)
+            {
+                var span = new Activity("request").Start();
+                spans[i] = new WeakReference(span);
+                inLast = Stopwatch.GetTimestamp();
+                span.Stop();
+            }
+        });
+        thread.Start();
+        thread.Join();
+        return (spans, threadId, inLast);
     }
 
     [Fact]
