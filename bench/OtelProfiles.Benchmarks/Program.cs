@@ -17,7 +17,7 @@ using OtelProfiles.Benchmarks.Workloads;
 //   OtelProfiles.Benchmarks <BenchmarkDotNet arguments>     (plain BenchmarkSwitcher, e.g. --list flat)
 //   OtelProfiles.Benchmarks steady <Workload> <seconds> <warmup-seconds>   (one process of the A/B harness)
 //   OtelProfiles.Benchmarks gc-cost [rounds] [warmup-seconds] [seconds] [mode,mode,...] [alloc|Workload] [live-MB]   (what profiling adds to each GC pause, part by part)
-//   OtelProfiles.Benchmarks gate <Workload> [--phase 3] [--settle 1.5] [--min-pairs 6] [--max-pairs 20] [--budget 5] [--inject 0] [--warmup 20]
+//   OtelProfiles.Benchmarks gate <Workload> [--phase 5] [--settle 2.5] [--min-pairs 6] [--max-pairs 20] [--budget 5] [--inject 0] [--warmup 10] [--profiler-warmup 60] [--phase-times]
 //                                                                            (the CI overhead gate: off/on phases in one process)
 //   OtelProfiles.Benchmarks gate-resample <log> [runs]   (the gate's error rates, by resampling the pairs a log recorded)
 //   OtelProfiles.Benchmarks aba <Workload> <phase-seconds> <settle-seconds> <repetitions>   (off/on/off in one process)

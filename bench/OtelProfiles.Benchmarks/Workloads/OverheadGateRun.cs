@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using OtelProfiles.Benchmarks.Measurement;
+using OtelProfiles.Health;
 
 namespace OtelProfiles.Benchmarks.Workloads;
 
@@ -41,34 +42,42 @@ internal static class OverheadGateRun
 
         string label = workload.GetType().Name.Replace("Workload", "", StringComparison.Ordinal);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"GATE {label}: phases of {settings.PhaseSeconds} s (settle {settings.SettleSeconds} s), {settings.MinPairs}-{settings.MaxPairs} pairs, budget {settings.BudgetPercent}%, injected {settings.InjectPercent}%, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+            $"GATE {label}: warmup {settings.WarmupSeconds} s + {settings.ProfilerWarmupSeconds} s profiled, phases of {settings.PhaseSeconds} s (settle {settings.SettleSeconds} s), {settings.MinPairs}-{settings.MaxPairs} pairs, budget {settings.BudgetPercent}%, injected {settings.InjectPercent}%, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
 
-        // Warm the workload and the profiler's own code once (JIT, first export), uncounted.
-        WorkloadOperation.RunFor(operation, settings.WarmupSeconds / 2);
+        // Warm the workload, then the profiler's own code, uncounted. The profiler's start is a once-per-process cost,
+        // reported apart (bench/measure-idle); the JIT keeps tiering the profiler's code up for about a minute of
+        // profiling (code that runs once per window or export reaches the 30-call threshold after ~30 of them), and a
+        // `perf` profile of a gate with 10 s of profiled warmup had the tiering thread at ~1% of the process in the first
+        // on phases, ~0 from the eighth (bench/results/kestrel-cost-2026-12-05.md).
+        WorkloadOperation.RunFor(operation, settings.WarmupSeconds);
         using (IHost first = StartProfiler())
         {
-            WorkloadOperation.RunFor(operation, settings.WarmupSeconds / 2);
+            WorkloadOperation.RunFor(operation, settings.ProfilerWarmupSeconds);
             first.StopAsync().GetAwaiter().GetResult();
         }
 
         var verdict = new SequentialVerdict(settings.BudgetPercent, settings.MinPairs, settings.MaxPairs);
-        double offBefore = MeasurePhase(operation, settings, inject: 0);
+        PhaseCost offBefore = MeasurePhase(operation, settings, "off", inject: 0);
         while (!verdict.Decided)
         {
-            double on;
+            PhaseCost on;
+            ChargedCost charged;
             using (IHost profiler = StartProfiler())
             {
-                WorkloadOperation.RunFor(operation, settings.SettleSeconds);
-                on = MeasurePhase(operation, settings, settings.InjectPercent);
+                ChargedCost chargedAtStart = ChargedCost.Now();
+                long settleOperations = WorkloadOperation.RunFor(operation, settings.SettleSeconds).Operations;
+                on = MeasurePhase(operation, settings, "on", settings.InjectPercent);
                 profiler.StopAsync().GetAwaiter().GetResult();
+                charged = ChargedCost.Now().Since(chargedAtStart, settleOperations + on.Operations);
             }
 
             WorkloadOperation.RunFor(operation, settings.SettleSeconds);
-            double offAfter = MeasurePhase(operation, settings, inject: 0);
-            double ratio = on / ((offBefore + offAfter) / 2);
+            PhaseCost offAfter = MeasurePhase(operation, settings, "off", inject: 0);
+            double ratio = on.MsPerOperation / ((offBefore.MsPerOperation + offAfter.MsPerOperation) / 2);
             verdict.Add(ratio);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"GATE {label} pair {verdict.Count}: cpu/op off {offBefore:0.0000} on {on:0.0000} off {offAfter:0.0000} ms ratio={ratio:0.0000}"));
+                $"GATE {label} pair {verdict.Count}: cpu/op off {offBefore.MsPerOperation:0.0000} on {on.MsPerOperation:0.0000} off {offAfter.MsPerOperation:0.0000} ms ratio={ratio:0.0000}"));
+            Console.WriteLine(PhaseCost.Parts(label, verdict.Count, offBefore, on, offAfter, charged));
             offBefore = offAfter;
         }
 
@@ -94,25 +103,102 @@ internal static class OverheadGateRun
         }
     }
 
-    /// <summary>Milliseconds of the process's CPU per operation over a phase of whole operations.</summary>
-    private static double MeasurePhase(Action operation, GateSettings settings, double inject)
+    /// <summary>The process's CPU per operation over a phase of whole operations, and where it went.</summary>
+    private static PhaseCost MeasurePhase(Action operation, GateSettings settings, string phase, double inject)
     {
+        ThreadCpu threadsAtStart = ThreadCpu.Snapshot();
+        TimeSpan pauseAtStart = GC.GetTotalPauseDuration();
+        int gen0AtStart = GC.CollectionCount(0);
+        int gen1AtStart = GC.CollectionCount(1);
         TimeSpan cpuAtStart = Environment.CpuUsage.TotalTime;
         long operations = 0;
-        using InjectedCost? burner = inject > 0 ? new InjectedCost(inject) : null;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed.TotalSeconds < settings.PhaseSeconds)
+        long phaseStart = Stopwatch.GetTimestamp();
+        using (InjectedCost? burner = inject > 0 ? new InjectedCost(inject) : null)
         {
-            operation();
-            operations++;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < settings.PhaseSeconds)
+            {
+                operation();
+                operations++;
+            }
         }
 
-        return (Environment.CpuUsage.TotalTime - cpuAtStart).TotalMilliseconds / operations;
+        double cpuMs = (Environment.CpuUsage.TotalTime - cpuAtStart).TotalMilliseconds;
+        ThreadCpu threadsAtEnd = ThreadCpu.Snapshot();
+        (double profilerMs, double tieringMs) = threadsAtEnd.Since(threadsAtStart);
+        // Threads that ended inside the phase: a sampler window's sampling and streaming threads (a retiring thread-pool
+        // worker now and then too).
+        double endedMs = Math.Max(0, cpuMs - threadsAtEnd.AllMs(threadsAtStart));
+        if (settings.PhaseTimes)
+        {
+            // Stopwatch ticks are CLOCK_MONOTONIC nanoseconds on Linux: `perf record -k CLOCK_MONOTONIC` samples can be
+            // split by phase with them.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"GATE phase {phase} {phaseStart} {Stopwatch.GetTimestamp()} ops={operations}"));
+        }
+
+        return new PhaseCost(
+            operations,
+            cpuMs / operations,
+            (profilerMs + endedMs) / operations,
+            (GC.GetTotalPauseDuration() - pauseAtStart).TotalMilliseconds / operations,
+            tieringMs / operations,
+            (GC.CollectionCount(0) - gen0AtStart) * 1000.0 / operations,
+            (GC.CollectionCount(1) - gen1AtStart) * 1000.0 / operations,
+            ThreadPool.ThreadCount);
     }
 }
 
+/// <summary>
+/// One phase's CPU per operation (ms), the part of it the profiler's threads and threads that ended in the phase used
+/// (ms), GC pause time per operation (ms, wall clock), the JIT's tiering thread's CPU per operation (ms), gen0 and gen1
+/// collections per 1,000 operations and the thread pool's thread count at its end. The rest of the CPU is
+/// the app's own threads: if profiling makes them slower (pauses, caches, span tracking, GC), it shows there.
+/// </summary>
+internal readonly record struct PhaseCost(long Operations, double MsPerOperation, double ProfilerMsPerOperation, double GcPauseMsPerOperation, double TieringMsPerOperation, double Gen0PerThousand, double Gen1PerThousand, int PoolThreads)
+{
+    public double AppMsPerOperation => MsPerOperation - ProfilerMsPerOperation;
+
+    /// <summary>
+    /// A "GATE label parts N:" line (not a pair line: <see cref="Measurement.GateResampling"/> skips it): the on
+    /// phase's app threads against the off phases' mean, the profiler threads' share, what the profiler charged to its
+    /// budget, and the GC's pause time, each as a percentage of the off phases' CPU per operation.
+    /// </summary>
+    public static string Parts(string label, int pair, PhaseCost offBefore, PhaseCost on, PhaseCost offAfter, ChargedCost charged)
+    {
+        double off = (offBefore.MsPerOperation + offAfter.MsPerOperation) / 2;
+        double offApp = (offBefore.AppMsPerOperation + offAfter.AppMsPerOperation) / 2;
+        double offPause = (offBefore.GcPauseMsPerOperation + offAfter.GcPauseMsPerOperation) / 2;
+        double offGen0 = (offBefore.Gen0PerThousand + offAfter.Gen0PerThousand) / 2;
+        double offGen1 = (offBefore.Gen1PerThousand + offAfter.Gen1PerThousand) / 2;
+        double offTiering = (offBefore.TieringMsPerOperation + offAfter.TieringMsPerOperation) / 2;
+        double Percent(double ms) => ms / off * 100;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"GATE {label} parts {pair}: app_threads {Percent(on.AppMsPerOperation - offApp):+0.00;-0.00}% profiler_threads {Percent(on.ProfilerMsPerOperation - (offBefore.ProfilerMsPerOperation + offAfter.ProfilerMsPerOperation) / 2):+0.00;-0.00}% charged {Percent(charged.MsPerOperation):0.00}% (cpu {Percent(charged.CpuMsPerOperation):0.00}, paused {Percent(charged.PausedMsPerOperation):0.00}) gc_pause {Percent(on.GcPauseMsPerOperation - offPause):+0.00;-0.00}% (per gen0 off {offPause / offGen0 * 1e6:0} on {on.GcPauseMsPerOperation / on.Gen0PerThousand * 1e6:0} us) tiering {Percent(on.TieringMsPerOperation - offTiering):+0.00;-0.00}% gen0/kop off {offGen0:0.0} on {on.Gen0PerThousand:0.0} gen1/kop off {offGen1:0.0} on {on.Gen1PerThousand:0.0} pool_threads {offBefore.PoolThreads}/{on.PoolThreads}/{offAfter.PoolThreads}");
+    }
+}
+
+/// <summary>What the profiler charged to its budget (its threads' CPU, span tracking, paused time) per operation, in ms.</summary>
+internal readonly record struct ChargedCost(TimeSpan Cpu, TimeSpan Paused, double CpuMsPerOperation = 0, double PausedMsPerOperation = 0)
+{
+    public double MsPerOperation => CpuMsPerOperation + PausedMsPerOperation;
+
+    public static ChargedCost Now()
+    {
+        ProfilerHealth health = ProfilerHealth.Shared;
+        return new ChargedCost(health.ProfilerCpu + health.SpanTrackingCpu, health.Paused);
+    }
+
+    public ChargedCost Since(ChargedCost start, long operations) =>
+        this with
+        {
+            CpuMsPerOperation = (Cpu - start.Cpu).TotalMilliseconds / operations,
+            PausedMsPerOperation = (Paused - start.Paused).TotalMilliseconds / operations,
+        };
+}
+
 /// <summary>The gate's phases, pair limits, budget and injected cost.</summary>
-internal sealed record GateSettings(double PhaseSeconds, double SettleSeconds, int MinPairs, int MaxPairs, double BudgetPercent, double InjectPercent, double WarmupSeconds)
+internal sealed record GateSettings(double PhaseSeconds, double SettleSeconds, int MinPairs, int MaxPairs, double BudgetPercent, double InjectPercent, double WarmupSeconds, double ProfilerWarmupSeconds, bool PhaseTimes)
 {
     public static GateSettings Parse(string[] args)
     {
@@ -130,7 +216,9 @@ internal sealed record GateSettings(double PhaseSeconds, double SettleSeconds, i
             (int)Number("--max-pairs", "20"),
             Number("--budget", "5"),
             Number("--inject", "0"),
-            Number("--warmup", "20"));
+            Number("--warmup", "10"),
+            Number("--profiler-warmup", "60"),
+            args.Contains("--phase-times"));
     }
 }
 
