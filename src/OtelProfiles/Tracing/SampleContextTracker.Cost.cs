@@ -9,11 +9,19 @@ namespace OtelProfiles.Tracing;
 /// span), and that time is the app's loss, not the profiler threads'.
 /// </summary>
 /// <remarks>
-/// Each thread counts its changes in its history (one store, no lock); the control thread adds them up once a period
-/// and multiplies by the cost of one change on this machine, measured once on first need: switching
-/// repeatedly between two execution contexts that differ in the mirror's value (the runtime's notification and the
-/// callback run at each switch) against two that differ in an AsyncLocal without a callback (the plain switch the
-/// app pays anyway). An app without spans or tags records no change and never pays for the measurement.
+/// Each thread counts its changes in its history (one store, no lock), and among them the sets: the app set
+/// <see cref="Activity.Current"/> and the tracker set the mirror after it. The control thread adds them up once a
+/// period and prices them at what each costs on this machine, measured once on first need:
+/// <list type="bullet">
+/// <item>a change carried by a context switch: switching repeatedly between two execution contexts that differ in the
+/// mirror's value (the runtime's notification and the callback run at each switch) against two that differ in an
+/// AsyncLocal without a callback (the plain switch the app pays anyway);</item>
+/// <item>a set: setting the mirror and clearing it again, all of it the profiler's (a new execution context, the
+/// notification and the callback). A `perf` profile of the Kestrel gate put these sets at 0.7% of the app's threads'
+/// CPU when only switches were priced (bench/results/kestrel-cost-2026-12-05.md).</item>
+/// </list>
+/// Each measurement is repeated and the cheapest run of each loop kept. An app without spans or tags records no
+/// change and never pays for the measurement.
 /// </remarks>
 internal static partial class SampleContextTracker
 {
@@ -28,9 +36,11 @@ internal static partial class SampleContextTracker
 
     private static readonly AsyncLocal<object?> CalibrationPlain = new();
     private static double _nsPerChange = -1;
+    private static double _nsPerSet = -1;
     private static long _changesCharged;
+    private static long _setsCharged;
 
-    /// <summary>The measured cost of one change of the mirror in nanoseconds (measured on first call).</summary>
+    /// <summary>The measured cost of one change of the mirror carried by a context switch, in nanoseconds (measured on first call).</summary>
     public static double NsPerChange
     {
         get
@@ -44,12 +54,30 @@ internal static partial class SampleContextTracker
         }
     }
 
-    /// <summary>Changes of the mirror charged so far (all threads, all runs of this process).</summary>
+    /// <summary>The measured cost of one set of the mirror, its callback included, in nanoseconds (measured on first call).</summary>
+    public static double NsPerSet
+    {
+        get
+        {
+            if (_nsPerSet < 0)
+            {
+                _nsPerSet = MeasureNsPerSet();
+            }
+
+            return _nsPerSet;
+        }
+    }
+
+    /// <summary>Changes of the mirror charged so far (all threads, all runs of this process), sets included.</summary>
     public static long ChangesCharged => Interlocked.Read(ref _changesCharged);
+
+    /// <summary>Of <see cref="ChangesCharged"/>, the sets of the mirror.</summary>
+    public static long SetsCharged => Interlocked.Read(ref _setsCharged);
 
     /// <summary>
     /// The CPU the mirror's changes cost the app's threads since the previous call: the changes every thread counted
-    /// meanwhile times <see cref="NsPerChange"/>. Zero while no profiler run tracks. The sampler's control thread only.
+    /// meanwhile, the sets among them at <see cref="NsPerSet"/> and the others at <see cref="NsPerChange"/>. Zero while
+    /// no profiler run tracks. The sampler's control thread only.
     /// </summary>
     public static TimeSpan TakeTrackingCpu()
     {
@@ -59,9 +87,12 @@ internal static partial class SampleContextTracker
         }
 
         long changes = 0;
+        long sets = 0;
         foreach (ThreadContextHistory history in Histories.Values)
         {
-            changes += history.TakeChanges();
+            (long threadChanges, long threadSets) = history.TakeChanges();
+            changes += threadChanges;
+            sets += threadSets;
         }
 
         if (changes == 0)
@@ -70,7 +101,9 @@ internal static partial class SampleContextTracker
         }
 
         Interlocked.Add(ref _changesCharged, changes);
-        return TimeSpan.FromTicks((long)(changes * NsPerChange / 100));
+        Interlocked.Add(ref _setsCharged, sets);
+        double ns = ((changes - sets) * NsPerChange) + (sets * NsPerSet);
+        return TimeSpan.FromTicks((long)(ns / 100));
     }
 
     private static double MeasureNsPerChange()
@@ -96,16 +129,55 @@ internal static partial class SampleContextTracker
             return 0; // flow is suppressed here: nothing flows, nothing to measure
         }
 
-        double cheapestExtra = double.MaxValue;
+        // The cheapest run of each loop: a preemption or another thread's burst inflates a run, never shrinks one.
+        // (The cheapest of the differences would be biased low: one disturbed plain run makes a difference negative.)
+        long cheapestWithMirror = long.MaxValue;
+        long cheapestPlain = long.MaxValue;
         for (int repeat = 0; repeat < CalibrationRepeats; repeat++)
         {
-            long withMirror = TimeSwitches(mirrored);
-            long withoutMirror = TimeSwitches(plain);
-            cheapestExtra = Math.Min(cheapestExtra, withMirror - withoutMirror);
+            cheapestWithMirror = Math.Min(cheapestWithMirror, TimeSwitches(mirrored));
+            cheapestPlain = Math.Min(cheapestPlain, TimeSwitches(plain));
         }
 
-        double ns = cheapestExtra * 1e9 / Stopwatch.Frequency / (2.0 * CalibrationSwitches);
+        double ns = (cheapestWithMirror - cheapestPlain) * 1e9 / Stopwatch.Frequency / (2.0 * CalibrationSwitches);
         return Math.Clamp(ns, 0, MaxNsPerChange);
+    }
+
+    private static double MeasureNsPerSet()
+    {
+        ExecutionContext? caller = ExecutionContext.Capture();
+        long cheapest = long.MaxValue;
+        try
+        {
+            for (int repeat = 0; repeat < CalibrationRepeats; repeat++)
+            {
+                cheapest = Math.Min(cheapest, TimeSets());
+            }
+        }
+        finally
+        {
+            // The sets left the calling thread's context as it was; restoring it keeps that so even if one threw.
+            if (caller is not null)
+            {
+                ExecutionContext.Restore(caller);
+            }
+        }
+
+        double ns = cheapest * 1e9 / Stopwatch.Frequency / (2.0 * CalibrationSwitches);
+        return Math.Clamp(ns, 0, MaxNsPerChange);
+    }
+
+    /// <summary>Sets the mirror and clears it again, as the tracker does when the app starts and stops a span.</summary>
+    private static long TimeSets()
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < CalibrationSwitches; i++)
+        {
+            CurrentSpan.Value = CalibrationSpan;
+            CurrentSpan.Value = null;
+        }
+
+        return Stopwatch.GetTimestamp() - start;
     }
 
     private static (ExecutionContext? Mirrored, ExecutionContext? Plain) CaptureCalibrationContexts()

@@ -204,6 +204,10 @@ internal static partial class SampleContextTracker
             try
             {
                 CurrentSpan.Value = change.Current;
+
+                // The set's callback has just recorded the change on this thread (and made its history): it also
+                // counts the set, which costs the app more than a change carried by a context switch.
+                _history?.CountSet();
             }
             catch (Exception)
             {

@@ -27,6 +27,11 @@ internal sealed class ThreadContextHistory
     private long _changes;
     private long _changesTaken;
 
+    // Of those changes, the ones that were sets of the mirror (the app set Activity.Current), which cost an execution
+    // context of their own on top of the callback.
+    private long _sets;
+    private long _setsTaken;
+
     // What was current when the last sampler window opened (written by the sampler's thread, see NoteCurrent): it
     // answers for samples after that time until the thread's own next entry, since changes before the window were
     // not recorded when only the sampler needs links.
@@ -57,13 +62,20 @@ internal sealed class ThreadContextHistory
     /// <summary>Counts one change of the thread's span or tags. Owning thread only.</summary>
     public void CountChange() => Volatile.Write(ref _changes, _changes + 1);
 
-    /// <summary>The changes counted since the previous call. The sampler's control thread only.</summary>
-    public long TakeChanges()
+    /// <summary>Counts one set of the mirror (already counted as a change by its callback). Owning thread only.</summary>
+    public void CountSet() => Volatile.Write(ref _sets, _sets + 1);
+
+    /// <summary>The changes counted since the previous call, and how many of them were sets. The sampler's control thread only.</summary>
+    public (long Changes, long Sets) TakeChanges()
     {
         long counted = Volatile.Read(ref _changes);
-        long taken = counted - _changesTaken;
+        long sets = Volatile.Read(ref _sets);
+        (long Changes, long Sets) taken = (counted - _changesTaken, sets - _setsTaken);
         _changesTaken = counted;
-        return taken;
+        _setsTaken = sets;
+
+        // A set counted before its change was (the callback runs inside the set): never more sets than changes.
+        return (taken.Changes, Math.Min(taken.Sets, taken.Changes));
     }
 
     /// <summary>Appends the thread's current span and tags as of <paramref name="timestamp"/>. Owning thread only.</summary>

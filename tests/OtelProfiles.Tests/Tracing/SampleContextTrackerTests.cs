@@ -216,6 +216,37 @@ public sealed class SampleContextTrackerTests : IDisposable
         Assert.True(charged >= TimeSpan.FromTicks((long)(hops * ns / 100)), $"{charged.TotalMicroseconds} µs charged for {changes} changes at {ns:0.0} ns");
     }
 
+    [Fact]
+    public void Sets_of_the_mirror_when_the_app_starts_and_stops_spans_are_counted_and_priced_apart()
+    {
+        const int Spans = 500;
+        SampleContextTracker.TakeTrackingCpu(); // what earlier tests left uncharged
+        long setsBefore = SampleContextTracker.SetsCharged;
+        long changesBefore = SampleContextTracker.ChangesCharged;
+        var thread = new Thread(() =>
+        {
+            for (int i = 0; i < Spans; i++)
+            {
+                new Activity("request").Start().Stop(); // Start sets Activity.Current, Stop sets it back
+            }
+        });
+        thread.Start();
+        thread.Join();
+
+        TimeSpan charged = SampleContextTracker.TakeTrackingCpu();
+        long sets = SampleContextTracker.SetsCharged - setsBefore;
+        long changes = SampleContextTracker.ChangesCharged - changesBefore;
+        Assert.True(sets >= 2 * Spans, $"{sets} sets counted for {Spans} spans started and stopped");
+        Assert.True(changes >= sets, $"{changes} changes, {sets} of them sets");
+
+        // A set is priced at what setting the mirror costs here (a new execution context, the notification, the
+        // callback), not at the cheaper price of a change that a context switch carries.
+        double perSet = SampleContextTracker.NsPerSet;
+        Assert.InRange(perSet, 1, 5_000);
+        double expected = (sets * perSet) + ((changes - sets) * SampleContextTracker.NsPerChange);
+        Assert.True(charged.Ticks * 100 >= expected * 0.99, $"{charged.TotalMicroseconds} µs charged for {sets} sets at {perSet:0.0} ns and {changes - sets} other changes");
+    }
+
     /// <summary>Starts a span in a fresh flow, then awaits until the flow has run on at least two threads.</summary>
     private static async Task<(Activity Span, List<Point> Points)> RunFlowThatHops(Func<Activity> start)
     {
