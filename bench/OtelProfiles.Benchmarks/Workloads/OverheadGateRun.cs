@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using OtelProfiles.Benchmarks.Measurement;
 using OtelProfiles.Health;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.Benchmarks.Workloads;
 
@@ -174,19 +175,19 @@ internal readonly record struct PhaseCost(long Operations, double MsPerOperation
         double offTiering = (offBefore.TieringMsPerOperation + offAfter.TieringMsPerOperation) / 2;
         double Percent(double ms) => ms / off * 100;
         return string.Create(CultureInfo.InvariantCulture,
-            $"GATE {label} parts {pair}: app_threads {Percent(on.AppMsPerOperation - offApp):+0.00;-0.00}% profiler_threads {Percent(on.ProfilerMsPerOperation - (offBefore.ProfilerMsPerOperation + offAfter.ProfilerMsPerOperation) / 2):+0.00;-0.00}% charged {Percent(charged.MsPerOperation):0.00}% (cpu {Percent(charged.CpuMsPerOperation):0.00}, span tracking {Percent(charged.TrackingMsPerOperation):0.00}, paused {Percent(charged.PausedMsPerOperation):0.00}) gc_pause {Percent(on.GcPauseMsPerOperation - offPause):+0.00;-0.00}% (per gen0 off {offPause / offGen0 * 1e6:0} on {on.GcPauseMsPerOperation / on.Gen0PerThousand * 1e6:0} us) tiering {Percent(on.TieringMsPerOperation - offTiering):+0.00;-0.00}% gen0/kop off {offGen0:0.0} on {on.Gen0PerThousand:0.0} gen1/kop off {offGen1:0.0} on {on.Gen1PerThousand:0.0} pool_threads {offBefore.PoolThreads}/{on.PoolThreads}/{offAfter.PoolThreads}");
+            $"GATE {label} parts {pair}: app_threads {Percent(on.AppMsPerOperation - offApp):+0.00;-0.00}% profiler_threads {Percent(on.ProfilerMsPerOperation - (offBefore.ProfilerMsPerOperation + offAfter.ProfilerMsPerOperation) / 2):+0.00;-0.00}% charged {Percent(charged.MsPerOperation):0.00}% (cpu {Percent(charged.CpuMsPerOperation):0.00}, span tracking {Percent(charged.TrackingMsPerOperation):0.00} for {charged.ChangesPerOperation:0} changes/op of which {charged.SetsPerOperation:0} sets, paused {Percent(charged.PausedMsPerOperation):0.00}) gc_pause {Percent(on.GcPauseMsPerOperation - offPause):+0.00;-0.00}% (per gen0 off {offPause / offGen0 * 1e6:0} on {on.GcPauseMsPerOperation / on.Gen0PerThousand * 1e6:0} us) tiering {Percent(on.TieringMsPerOperation - offTiering):+0.00;-0.00}% gen0/kop off {offGen0:0.0} on {on.Gen0PerThousand:0.0} gen1/kop off {offGen1:0.0} on {on.Gen1PerThousand:0.0} pool_threads {offBefore.PoolThreads}/{on.PoolThreads}/{offAfter.PoolThreads}");
     }
 }
 
 /// <summary>What the profiler charged to its budget per operation, in ms: its threads' CPU, span tracking, paused time.</summary>
-internal readonly record struct ChargedCost(TimeSpan Cpu, TimeSpan Tracking, TimeSpan Paused, double CpuMsPerOperation = 0, double TrackingMsPerOperation = 0, double PausedMsPerOperation = 0)
+internal readonly record struct ChargedCost(TimeSpan Cpu, TimeSpan Tracking, TimeSpan Paused, long Changes, long Sets, double CpuMsPerOperation = 0, double TrackingMsPerOperation = 0, double PausedMsPerOperation = 0, double ChangesPerOperation = 0, double SetsPerOperation = 0)
 {
     public double MsPerOperation => CpuMsPerOperation + TrackingMsPerOperation + PausedMsPerOperation;
 
     public static ChargedCost Now()
     {
         ProfilerHealth health = ProfilerHealth.Shared;
-        return new ChargedCost(health.ProfilerCpu, health.SpanTrackingCpu, health.Paused);
+        return new ChargedCost(health.ProfilerCpu, health.SpanTrackingCpu, health.Paused, SampleContextTracker.ChangesCharged, SampleContextTracker.SetsCharged);
     }
 
     public ChargedCost Since(ChargedCost start, long operations) =>
@@ -195,6 +196,8 @@ internal readonly record struct ChargedCost(TimeSpan Cpu, TimeSpan Tracking, Tim
             CpuMsPerOperation = (Cpu - start.Cpu).TotalMilliseconds / operations,
             TrackingMsPerOperation = (Tracking - start.Tracking).TotalMilliseconds / operations,
             PausedMsPerOperation = (Paused - start.Paused).TotalMilliseconds / operations,
+            ChangesPerOperation = (Changes - start.Changes) / (double)operations,
+            SetsPerOperation = (Sets - start.Sets) / (double)operations,
         };
 }
 

@@ -83,4 +83,11 @@ internal static partial class Log
         Level = LogLevel.Information,
         Message = "OpenTelemetry profiling: sampling reaches {EffectiveHz} Hz per thread of the {TargetHz} Hz wanted: each sample pauses the app's managed threads for {PauseMs} ms on average (typical when busy threads outnumber the cores), and the overhead budget is {BudgetPercent}% ({Setting}). Profiles stay correct but take longer to become detailed; raise the budget for more samples.")]
     public static partial void SamplingRateLimited(ILogger logger, string effectiveHz, int targetHz, string pauseMs, double budgetPercent, string setting);
+
+    [LoggerMessage(
+        EventId = 24,
+        EventName = "SamplingRateLimitedBySpanTracking",
+        Level = LogLevel.Information,
+        Message = "OpenTelemetry profiling: sampling reaches {EffectiveHz} Hz per thread of the {TargetHz} Hz wanted: keeping span links current on the app's threads (at every change of Activity.Current) costs {TrackingPercent}% of the cores, the larger part of what the overhead budget of {BudgetPercent}% ({Setting}) charges. Set {SpanLinksSetting}=none to sample more without span links, or raise the budget.")]
+    public static partial void SamplingRateLimitedBySpanTracking(ILogger logger, string effectiveHz, int targetHz, string trackingPercent, double budgetPercent, string setting, string spanLinksSetting);
 }

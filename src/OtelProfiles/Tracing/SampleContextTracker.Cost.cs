@@ -17,8 +17,10 @@ namespace OtelProfiles.Tracing;
 /// mirror's value (the runtime's notification and the callback run at each switch) against two that differ in an
 /// AsyncLocal without a callback (the plain switch the app pays anyway);</item>
 /// <item>a set: setting the mirror and clearing it again, all of it the profiler's (a new execution context, the
-/// notification and the callback). A `perf` profile of the Kestrel gate put these sets at 0.7% of the app's threads'
-/// CPU when only switches were priced (bench/results/kestrel-cost-2026-12-05.md).</item>
+/// notification and the callback). That loop runs in a near-empty context with warm caches, so it is only the floor:
+/// one set in <see cref="ThreadContextHistory.SetTimingStride"/> is also timed where the app makes it, and a period's
+/// sets are priced at what those took. A `perf` profile of the Kestrel gate put these sets at 0.7% of the app's
+/// threads' CPU when only switches were priced (bench/results/kestrel-cost-2026-12-05.md).</item>
 /// </list>
 /// Each measurement is repeated and the cheapest run of each loop kept. An app without spans or tags records no
 /// change and never pays for the measurement.
@@ -88,11 +90,15 @@ internal static partial class SampleContextTracker
 
         long changes = 0;
         long sets = 0;
+        long timedSets = 0;
+        long timedTicks = 0;
         foreach (ThreadContextHistory history in Histories.Values)
         {
-            (long threadChanges, long threadSets) = history.TakeChanges();
-            changes += threadChanges;
-            sets += threadSets;
+            SetCounts counts = history.TakeChanges();
+            changes += counts.Changes;
+            sets += counts.Sets;
+            timedSets += counts.TimedSets;
+            timedTicks += counts.TimedTicks;
         }
 
         if (changes == 0)
@@ -100,11 +106,23 @@ internal static partial class SampleContextTracker
             return TimeSpan.Zero;
         }
 
+        // A set costs what the timed ones took in the app this period; the calibrated price is the floor (a period
+        // whose few timed sets all ran hot in cache would otherwise undercharge) and the fallback (none timed).
+        double nsPerSet = NsPerSet;
+        if (timedSets > 0)
+        {
+            nsPerSet = Math.Max(nsPerSet, Math.Min(MaxNsPerChange, timedTicks * 1e9 / Stopwatch.Frequency / timedSets));
+        }
+
         Interlocked.Add(ref _changesCharged, changes);
         Interlocked.Add(ref _setsCharged, sets);
-        double ns = ((changes - sets) * NsPerChange) + (sets * NsPerSet);
+        LastNsPerSet = nsPerSet;
+        double ns = ((changes - sets) * NsPerChange) + (sets * nsPerSet);
         return TimeSpan.FromTicks((long)(ns / 100));
     }
+
+    /// <summary>The price of one set used by the last charge: the sets timed in the app, at least the calibrated one.</summary>
+    public static double LastNsPerSet { get; private set; }
 
     private static double MeasureNsPerChange()
     {

@@ -203,11 +203,15 @@ internal static partial class SampleContextTracker
         {
             try
             {
+                // One set in SetTimingStride is timed here, where it runs: its cost depends on the app's execution
+                // context and caches, which no calibration loop has.
+                bool timed = _history is { } before && before.TimesNextSet;
+                long start = timed ? Stopwatch.GetTimestamp() : 0;
                 CurrentSpan.Value = change.Current;
 
                 // The set's callback has just recorded the change on this thread (and made its history): it also
                 // counts the set, which costs the app more than a change carried by a context switch.
-                _history?.CountSet();
+                _history?.CountSet(timed ? Stopwatch.GetTimestamp() - start : -1);
             }
             catch (Exception)
             {

@@ -32,6 +32,13 @@ internal sealed class ThreadContextHistory
     private long _sets;
     private long _setsTaken;
 
+    // Every SetTimingStride-th set is timed on the thread itself (Stopwatch ticks), so a set is priced at what it costs
+    // inside this app (its execution context's size, its caches), not only at what a calibration loop measures.
+    private long _timedSets;
+    private long _timedTicks;
+    private long _timedSetsTaken;
+    private long _timedTicksTaken;
+
     // What was current when the last sampler window opened (written by the sampler's thread, see NoteCurrent): it
     // answers for samples after that time until the thread's own next entry, since changes before the window were
     // not recorded when only the sampler needs links.
@@ -62,20 +69,49 @@ internal sealed class ThreadContextHistory
     /// <summary>Counts one change of the thread's span or tags. Owning thread only.</summary>
     public void CountChange() => Volatile.Write(ref _changes, _changes + 1);
 
-    /// <summary>Counts one set of the mirror (already counted as a change by its callback). Owning thread only.</summary>
-    public void CountSet() => Volatile.Write(ref _sets, _sets + 1);
+    /// <summary>Sets between two timed ones: a power of two, so the check is a mask.</summary>
+    public const int SetTimingStride = 16;
 
-    /// <summary>The changes counted since the previous call, and how many of them were sets. The sampler's control thread only.</summary>
-    public (long Changes, long Sets) TakeChanges()
+    /// <summary>Whether the next set is one to time. Owning thread only.</summary>
+    public bool TimesNextSet => (_sets & (SetTimingStride - 1)) == 0;
+
+    /// <summary>
+    /// Counts one set of the mirror (already counted as a change by its callback), with the Stopwatch ticks it took when
+    /// it was timed (<see cref="TimesNextSet"/>), else a negative value. Owning thread only.
+    /// </summary>
+    public void CountSet(long elapsedTicks)
+    {
+        if (elapsedTicks >= 0)
+        {
+            Volatile.Write(ref _timedTicks, _timedTicks + elapsedTicks);
+            Volatile.Write(ref _timedSets, _timedSets + 1);
+        }
+
+        Volatile.Write(ref _sets, _sets + 1);
+    }
+
+    /// <summary>
+    /// The changes counted since the previous call, how many of them were sets, and the sets timed meanwhile with the
+    /// Stopwatch ticks they took. The sampler's control thread only.
+    /// </summary>
+    public SetCounts TakeChanges()
     {
         long counted = Volatile.Read(ref _changes);
         long sets = Volatile.Read(ref _sets);
-        (long Changes, long Sets) taken = (counted - _changesTaken, sets - _setsTaken);
+        long timedSets = Volatile.Read(ref _timedSets);
+        long timedTicks = Volatile.Read(ref _timedTicks);
+        var taken = new SetCounts(
+            counted - _changesTaken,
+
+            // A set counted before its change was (the callback runs inside the set): never more sets than changes.
+            Math.Min(sets - _setsTaken, counted - _changesTaken),
+            timedSets - _timedSetsTaken,
+            timedTicks - _timedTicksTaken);
         _changesTaken = counted;
         _setsTaken = sets;
-
-        // A set counted before its change was (the callback runs inside the set): never more sets than changes.
-        return (taken.Changes, Math.Min(taken.Sets, taken.Changes));
+        _timedSetsTaken = timedSets;
+        _timedTicksTaken = timedTicks;
+        return taken;
     }
 
     /// <summary>Appends the thread's current span and tags as of <paramref name="timestamp"/>. Owning thread only.</summary>
@@ -238,3 +274,7 @@ internal sealed class ThreadContextHistory
         public ProfileTagSet? Tags;
     }
 }
+
+/// <summary>One thread's changes of the mirror over a period: all of them, the sets among them, and the sets timed.</summary>
+internal readonly record struct SetCounts(long Changes, long Sets, long TimedSets, long TimedTicks);
+

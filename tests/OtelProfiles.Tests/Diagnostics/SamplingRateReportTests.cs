@@ -39,6 +39,58 @@ public sealed class SamplingRateReportTests
     }
 
     [Fact]
+    public void A_rate_held_down_by_span_tracking_names_span_links_and_not_the_pauses()
+    {
+        var logger = new RecordingLogger();
+        var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 1, processorCount: 2);
+
+        // 10 s on 2 cores: span tracking took 120 ms of the app's threads (0.6% of the cores), the sampler's pauses
+        // 8 ms and its threads 40 ms of CPU. The budget charges 60 ms for tracking against 28 ms for the rest.
+        report.Observe(new IntervalSamples(Samples(ticks: 20), Start, Start.AddSeconds(10), 1_000_000, SamplerPausedNs: 8_000_000, ProfilerCpuNs: 40_000_000, SpanTrackingCpuNs: 120_000_000));
+        report.Observe(new IntervalSamples(Samples(ticks: 20), Start, Start.AddSeconds(10), 1_000_000, SamplerPausedNs: 8_000_000, ProfilerCpuNs: 40_000_000, SpanTrackingCpuNs: 120_000_000));
+
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal("SamplingRateLimitedBySpanTracking", entry.EventId.Name);
+        Assert.Contains("sampling reaches 2 Hz per thread of the 100 Hz wanted", entry.Message);
+        Assert.Contains("costs 0.6% of the cores", entry.Message);
+        Assert.Contains("OTEL_PROFILES_SPAN_LINKS=none", entry.Message);
+    }
+
+    [Fact]
+    public void A_sampler_that_span_tracking_stopped_altogether_is_explained_too()
+    {
+        var logger = new RecordingLogger();
+        var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 1, processorCount: 2);
+
+        report.Observe(new IntervalSamples(Samples(ticks: 0), Start, Start.AddSeconds(10), 1_000_000, SpanTrackingCpuNs: 400_000_000));
+
+        Assert.Equal("SamplingRateLimitedBySpanTracking", Assert.Single(logger.Entries).EventId.Name);
+    }
+
+    [Fact]
+    public void An_idle_app_s_few_spans_are_not_blamed_for_its_low_rate()
+    {
+        var logger = new RecordingLogger();
+        var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 1, processorCount: 2);
+
+        // 10 µs of tracking in 10 s: far below even an idle app's allowance.
+        report.Observe(new IntervalSamples(Samples(ticks: 2), Start, Start.AddSeconds(10), 1_000_000, SamplerPausedNs: 0, SpanTrackingCpuNs: 10_000));
+
+        Assert.Empty(logger.Entries);
+    }
+
+    private static SampleTable Samples(int ticks)
+    {
+        var table = new SampleTable();
+        for (int i = 0; i < ticks; i++)
+        {
+            table.Record([0x1000UL, 0x2000UL], threadId: 7, runningManagedCode: true);
+        }
+
+        return table;
+    }
+
+    [Fact]
     public void A_rate_near_the_target_says_nothing()
     {
         var logger = new RecordingLogger();

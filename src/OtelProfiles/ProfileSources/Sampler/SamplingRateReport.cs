@@ -7,22 +7,26 @@ using OtelProfiles.Diagnostics;
 namespace OtelProfiles.ProfileSources.Sampler;
 
 /// <summary>
-/// Says once, in the log, when the overhead budget holds the sampler far below the frequency asked for, with the
-/// measured pause per sample that explains it and the setting that changes it: otherwise a user who asked for
-/// 100 Hz and sees a handful of samples per interval has no way to tell a budget from a bug.
+/// Says once, in the log, when the overhead budget holds the sampler far below the frequency asked for, with what
+/// spends the budget and the setting that changes it: otherwise a user who asked for 100 Hz and sees a handful of
+/// samples per interval has no way to tell a budget from a bug. Two causes are told apart: long pauses per sample
+/// (busy threads outnumbering the cores), and span tracking, whose cost on the app's threads the budget charges too
+/// and which sampling less does not reduce.
 /// </summary>
 internal sealed class SamplingRateReport
 {
     private readonly ILogger _logger;
     private readonly int _targetHz;
     private readonly double _budgetPercent;
+    private readonly int _processorCount;
     private bool _reported;
 
-    public SamplingRateReport(ILogger logger, int targetHz, double budgetPercent)
+    public SamplingRateReport(ILogger logger, int targetHz, double budgetPercent, int processorCount = 0)
     {
         _logger = logger;
         _targetHz = targetHz;
         _budgetPercent = budgetPercent;
+        _processorCount = processorCount > 0 ? processorCount : Environment.ProcessorCount;
     }
 
     /// <summary>Whether the line has been written.</summary>
@@ -41,8 +45,35 @@ internal sealed class SamplingRateReport
         // has another cause (the sampler just switched on and ran only its short measuring window, or no managed
         // thread ran).
         double hz = interval.EffectiveFrequencyHz;
+        if (hz >= _targetHz / 2.0)
+        {
+            return;
+        }
+
+        // What the budget charged, as it counts it: pauses as they are, CPU spread over the cores.
+        double trackingCharge = (double)interval.SpanTrackingCpuNs / _processorCount;
+        double otherCharge = interval.SamplerPausedNs + ((double)interval.ProfilerCpuNs / _processorCount);
+        double trackingShareOfCores = trackingCharge / interval.DurationNs;
+        // Span tracking is named when it is the larger part of the charge and at least the budget's smallest
+        // allowance (the budget times SamplerBudget.MinimumUtilization of the cores): below that, an idle app's few
+        // spans would be blamed for a rate its idleness explains.
+        double minimumAllowance = _budgetPercent / 100 * Collection.SamplerBudget.MinimumUtilization;
+        if (trackingCharge >= otherCharge && trackingShareOfCores >= minimumAllowance)
+        {
+            // Sampling less cannot pay this back: even a sampler that has stopped altogether is explained here.
+            _reported = true;
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                string effectiveHz = hz.ToString("0.#", CultureInfo.InvariantCulture);
+                string trackingPercent = (trackingShareOfCores * 100).ToString("0.###", CultureInfo.InvariantCulture);
+                Log.SamplingRateLimitedBySpanTracking(_logger, effectiveHz, _targetHz, trackingPercent, _budgetPercent, OtelSettingNames.SamplingOverhead, OtelSettingNames.SpanLinks);
+            }
+
+            return;
+        }
+
         bool budgetBound = interval.SamplerPausedFraction * 100 >= _budgetPercent / 2;
-        if (interval.TicksObserved == 0 || hz >= _targetHz / 2.0 || !budgetBound)
+        if (interval.TicksObserved == 0 || !budgetBound)
         {
             return;
         }
