@@ -220,17 +220,7 @@ internal sealed class ThreadContextHistory
                 break;
             }
 
-            Activity? span = entry.Span;
-            if (span is not null)
-            {
-                Interlocked.CompareExchange(ref entry.Span, null, span);
-            }
-
-            ProfileTagSet? tags = entry.Tags;
-            if (tags is not null)
-            {
-                Interlocked.CompareExchange(ref entry.Tags, null, tags);
-            }
+            LetGo(ref entry);
         }
     }
 
@@ -248,23 +238,29 @@ internal sealed class ThreadContextHistory
         for (long index = Math.Max(_forgotten, written - Capacity); index < written; index++)
         {
             ref Entry entry = ref _entries[index & Mask];
-            Activity? span = entry.Span;
-            if (span is not null)
-            {
-                Interlocked.CompareExchange(ref entry.Span, null, span);
-            }
-
-            ProfileTagSet? tags = entry.Tags;
-            if (tags is not null)
-            {
-                Interlocked.CompareExchange(ref entry.Tags, null, tags);
-            }
+            LetGo(ref entry);
         }
 
         _forgotten = written;
         Volatile.Write(ref _noted.Timestamp, 0);
         _noted.Span = null;
         _noted.Tags = null;
+    }
+
+    /// <summary>Clears an entry's span and tags unless the owner has reused the slot meanwhile (then they are new).</summary>
+    private static void LetGo(ref Entry entry)
+    {
+        Activity? span = entry.Span;
+        if (span is not null)
+        {
+            Interlocked.CompareExchange(ref entry.Span, null, span);
+        }
+
+        ProfileTagSet? tags = entry.Tags;
+        if (tags is not null)
+        {
+            Interlocked.CompareExchange(ref entry.Tags, null, tags);
+        }
     }
 
     private struct Entry

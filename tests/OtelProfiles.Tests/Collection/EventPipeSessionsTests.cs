@@ -16,21 +16,11 @@ public sealed class EventPipeSessionsTests
     [Fact]
     public void A_sampler_window_carries_the_thread_samples_stacks_and_none_for_its_gc_events()
     {
-        EventPipeSessions sessions = EventPipeSessions.ForCurrentProcess();
-        var sink = new StackCounts();
-        using (EventPipeSession session = sessions.StartSampler())
+        StackCounts sink = Record(sessions => sessions.StartSampler(), () =>
         {
-            Thread reader = StartReading(session, sink);
-            Thread.Sleep(200);
-            for (int i = 0; i < 5; i++)
-            {
-                GC.Collect(0); // each collection raises its GC events on this thread, whose stack could be walked
-                Thread.Sleep(20);
-            }
-
-            session.Stop();
-            Assert.True(reader.Join(TimeSpan.FromSeconds(10)), "the sampler stream did not end");
-        }
+            GC.Collect(0); // each collection raises its GC events on this thread, whose stack could be walked
+            Thread.Sleep(20);
+        });
 
         Assert.True(sink.SamplesWithStack > 0, "no thread sample carried a stack");
         Assert.True(sink.RuntimeProviderEvents >= 5, $"{sink.RuntimeProviderEvents} GC events for five collections");
@@ -40,24 +30,29 @@ public sealed class EventPipeSessionsTests
     [Fact]
     public void The_method_events_session_carries_no_stacks()
     {
-        EventPipeSessions sessions = EventPipeSessions.ForCurrentProcess();
-        var sink = new StackCounts();
-        using (EventPipeSession session = sessions.StartRuntimeEvents())
-        {
-            Thread reader = StartReading(session, sink);
-            Thread.Sleep(200);
-            for (int i = 0; i < 5; i++)
-            {
-                CompileAndRunANewMethod(i); // a method compiled now raises its method event on this thread
-            }
-
-            Thread.Sleep(200);
-            session.Stop();
-            Assert.True(reader.Join(TimeSpan.FromSeconds(10)), "the method events stream did not end");
-        }
+        int seed = 0;
+        StackCounts sink = Record(sessions => sessions.StartRuntimeEvents(), () => CompileAndRunANewMethod(seed++)); // raised on this thread
 
         Assert.True(sink.RuntimeProviderEvents >= 5, $"{sink.RuntimeProviderEvents} method events for five new methods");
         Assert.True(sink.RuntimeProviderEventsWithStack == 0, $"{sink.RuntimeProviderEventsWithStack} of {sink.RuntimeProviderEvents} method events carried a stack");
+    }
+
+    /// <summary>Opens a session of this process, does <paramref name="provoke"/> five times inside it, and counts its events' stacks.</summary>
+    private static StackCounts Record(Func<EventPipeSessions, EventPipeSession> start, Action provoke)
+    {
+        var sink = new StackCounts();
+        using EventPipeSession session = start(EventPipeSessions.ForCurrentProcess());
+        Thread reader = StartReading(session, sink);
+        Thread.Sleep(200);
+        for (int i = 0; i < 5; i++)
+        {
+            provoke();
+        }
+
+        Thread.Sleep(200); // the runtime flushes every 100 ms
+        session.Stop();
+        Assert.True(reader.Join(TimeSpan.FromSeconds(10)), "the session's stream did not end");
+        return sink;
     }
 
     private static Thread StartReading(EventPipeSession session, StackCounts sink)

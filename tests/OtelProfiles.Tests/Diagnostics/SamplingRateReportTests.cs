@@ -8,16 +8,8 @@ public sealed class SamplingRateReportTests
     private static readonly DateTime Start = new(2026, 11, 26, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>A 10 s interval in which one thread got <paramref name="ticks"/> samples and the sampler paused the app <paramref name="pausedMs"/>.</summary>
-    private static IntervalSamples Interval(int ticks, double pausedMs)
-    {
-        var table = new SampleTable();
-        for (int i = 0; i < ticks; i++)
-        {
-            table.Record([0x1000UL, 0x2000UL], threadId: 7, runningManagedCode: true);
-        }
-
-        return new IntervalSamples(table, Start, Start.AddSeconds(10), 1_000_000, (long)(pausedMs * 1e6));
-    }
+    private static IntervalSamples Interval(int ticks, double pausedMs) =>
+        new(Samples(ticks), Start, Start.AddSeconds(10), 1_000_000, (long)(pausedMs * 1e6));
 
     [Fact]
     public void A_budget_bound_rate_is_explained_once_with_the_pause_per_sample_and_the_setting()
@@ -31,11 +23,7 @@ public sealed class SamplingRateReportTests
         report.Observe(Interval(ticks: 14, pausedMs: 98));  // 1.4 Hz, 7 ms per sample, ~1% paused
         report.Observe(Interval(ticks: 12, pausedMs: 96));
 
-        var entry = Assert.Single(logger.Entries);
-        Assert.Equal("SamplingRateLimited", entry.EventId.Name);
-        Assert.Contains("sampling reaches 1.4 Hz per thread of the 100 Hz wanted", entry.Message);
-        Assert.Contains("7 ms on average", entry.Message);
-        Assert.Contains("the overhead budget is 1% (OTEL_PROFILES_SAMPLING_OVERHEAD)", entry.Message);
+        AssertLoggedOnce(logger, "SamplingRateLimited", "sampling reaches 1.4 Hz per thread of the 100 Hz wanted", "7 ms on average", "the overhead budget is 1% (OTEL_PROFILES_SAMPLING_OVERHEAD)");
     }
 
     [Fact]
@@ -46,14 +34,12 @@ public sealed class SamplingRateReportTests
 
         // 10 s on 2 cores: span tracking took 120 ms of the app's threads (0.6% of the cores), the sampler's pauses
         // 8 ms and its threads 40 ms of CPU. The budget charges 60 ms for tracking against 28 ms for the rest.
-        report.Observe(new IntervalSamples(Samples(ticks: 20), Start, Start.AddSeconds(10), 1_000_000, SamplerPausedNs: 8_000_000, ProfilerCpuNs: 40_000_000, SpanTrackingCpuNs: 120_000_000));
-        report.Observe(new IntervalSamples(Samples(ticks: 20), Start, Start.AddSeconds(10), 1_000_000, SamplerPausedNs: 8_000_000, ProfilerCpuNs: 40_000_000, SpanTrackingCpuNs: 120_000_000));
+        for (int i = 0; i < 2; i++)
+        {
+            report.Observe(Tracked(ticks: 20, trackingMs: 120, pausedMs: 8, profilerMs: 40));
+        }
 
-        var entry = Assert.Single(logger.Entries);
-        Assert.Equal("SamplingRateLimitedBySpanTracking", entry.EventId.Name);
-        Assert.Contains("sampling reaches 2 Hz per thread of the 100 Hz wanted", entry.Message);
-        Assert.Contains("costs 0.6% of the cores", entry.Message);
-        Assert.Contains("OTEL_PROFILES_SPAN_LINKS=none", entry.Message);
+        AssertLoggedOnce(logger, "SamplingRateLimitedBySpanTracking", "sampling reaches 2 Hz per thread of the 100 Hz wanted", "costs 0.6% of the cores", "OTEL_PROFILES_SPAN_LINKS=none");
     }
 
     [Fact]
@@ -62,7 +48,7 @@ public sealed class SamplingRateReportTests
         var logger = new RecordingLogger();
         var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 1, processorCount: 2);
 
-        report.Observe(new IntervalSamples(Samples(ticks: 0), Start, Start.AddSeconds(10), 1_000_000, SpanTrackingCpuNs: 400_000_000));
+        report.Observe(Tracked(ticks: 0, trackingMs: 400));
 
         Assert.Equal("SamplingRateLimitedBySpanTracking", Assert.Single(logger.Entries).EventId.Name);
     }
@@ -74,10 +60,21 @@ public sealed class SamplingRateReportTests
         var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 1, processorCount: 2);
 
         // 10 µs of tracking in 10 s: far below even an idle app's allowance.
-        report.Observe(new IntervalSamples(Samples(ticks: 2), Start, Start.AddSeconds(10), 1_000_000, SamplerPausedNs: 0, SpanTrackingCpuNs: 10_000));
+        report.Observe(Tracked(ticks: 2, trackingMs: 0.01));
 
         Assert.Empty(logger.Entries);
     }
+
+    private static void AssertLoggedOnce(RecordingLogger logger, string eventName, params string[] fragments)
+    {
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal(eventName, entry.EventId.Name);
+        Assert.All(fragments, fragment => Assert.Contains(fragment, entry.Message));
+    }
+
+    /// <summary>A 10 s interval with span tracking's CPU, the sampler's pauses and its threads' CPU, in milliseconds.</summary>
+    private static IntervalSamples Tracked(int ticks, double trackingMs, double pausedMs = 0, double profilerMs = 0) =>
+        new(Samples(ticks), Start, Start.AddSeconds(10), 1_000_000, (long)(pausedMs * 1e6), (long)(profilerMs * 1e6), (long)(trackingMs * 1e6));
 
     private static SampleTable Samples(int ticks)
     {
