@@ -167,22 +167,34 @@ internal readonly record struct PhaseCost(long Operations, double MsPerOperation
     /// </summary>
     public static string Parts(string label, int pair, PhaseCost offBefore, PhaseCost on, PhaseCost offAfter, ChargedCost charged)
     {
-        double off = (offBefore.MsPerOperation + offAfter.MsPerOperation) / 2;
-        double offApp = (offBefore.AppMsPerOperation + offAfter.AppMsPerOperation) / 2;
-        double offPause = (offBefore.GcPauseMsPerOperation + offAfter.GcPauseMsPerOperation) / 2;
-        double offGen0 = (offBefore.Gen0PerThousand + offAfter.Gen0PerThousand) / 2;
-        double offGen1 = (offBefore.Gen1PerThousand + offAfter.Gen1PerThousand) / 2;
-        double offTiering = (offBefore.TieringMsPerOperation + offAfter.TieringMsPerOperation) / 2;
+        double OffMean(Func<PhaseCost, double> part) => (part(offBefore) + part(offAfter)) / 2;
+        double off = OffMean(p => p.MsPerOperation);
+        double offPause = OffMean(p => p.GcPauseMsPerOperation);
+        double offGen0 = OffMean(p => p.Gen0PerThousand);
         double Percent(double ms) => ms / off * 100;
+        double Extra(Func<PhaseCost, double> part) => Percent(part(on) - OffMean(part));
         return string.Create(CultureInfo.InvariantCulture,
-            $"GATE {label} parts {pair}: app_threads {Percent(on.AppMsPerOperation - offApp):+0.00;-0.00;0.00}% profiler_threads {Percent(on.ProfilerMsPerOperation - (offBefore.ProfilerMsPerOperation + offAfter.ProfilerMsPerOperation) / 2):+0.00;-0.00;0.00}% charged {Percent(charged.MsPerOperation):0.00}% (cpu {Percent(charged.CpuMsPerOperation):0.00}, span tracking {Percent(charged.TrackingMsPerOperation):0.00} for {charged.ChangesPerOperation:0} changes/op of which {charged.SetsPerOperation:0} sets, paused {Percent(charged.PausedMsPerOperation):0.00}) gc_pause {Percent(on.GcPauseMsPerOperation - offPause):+0.00;-0.00;0.00}% (per gen0 off {offPause / offGen0 * 1e6:0} on {on.GcPauseMsPerOperation / on.Gen0PerThousand * 1e6:0} us) tiering {Percent(on.TieringMsPerOperation - offTiering):+0.00;-0.00;0.00}% gen0/kop off {offGen0:0.0} on {on.Gen0PerThousand:0.0} gen1/kop off {offGen1:0.0} on {on.Gen1PerThousand:0.0} pool_threads {offBefore.PoolThreads}/{on.PoolThreads}/{offAfter.PoolThreads}");
+            $"GATE {label} parts {pair}: app_threads {Extra(p => p.AppMsPerOperation):+0.00;-0.00;0.00}% profiler_threads {Extra(p => p.ProfilerMsPerOperation):+0.00;-0.00;0.00}% charged {Percent(charged.MsPerOperation):0.00}% (cpu {Percent(charged.CpuMsPerOperation):0.00}, span tracking {Percent(charged.TrackingMsPerOperation):0.00} for {charged.ChangesPerOperation:0} changes/op of which {charged.SetsPerOperation:0} sets, paused {Percent(charged.PausedMsPerOperation):0.00}) gc_pause {Extra(p => p.GcPauseMsPerOperation):+0.00;-0.00;0.00}% (per gen0 off {offPause / offGen0 * 1e6:0} on {on.GcPauseMsPerOperation / on.Gen0PerThousand * 1e6:0} us) tiering {Extra(p => p.TieringMsPerOperation):+0.00;-0.00;0.00}% gen0/kop off {offGen0:0.0} on {on.Gen0PerThousand:0.0} gen1/kop off {OffMean(p => p.Gen1PerThousand):0.0} on {on.Gen1PerThousand:0.0} pool_threads {offBefore.PoolThreads}/{on.PoolThreads}/{offAfter.PoolThreads}");
     }
 }
 
-/// <summary>What the profiler charged to its budget per operation, in ms: its threads' CPU, span tracking, paused time.</summary>
-internal readonly record struct ChargedCost(TimeSpan Cpu, TimeSpan Tracking, TimeSpan Paused, long Changes, long Sets, double CpuMsPerOperation = 0, double TrackingMsPerOperation = 0, double PausedMsPerOperation = 0, double ChangesPerOperation = 0, double SetsPerOperation = 0)
+/// <summary>
+/// What the profiler charged to its budget (its threads' CPU, span tracking, paused time) and the span mirror's changes
+/// and sets: totals so far (<see cref="Now"/>), or over <see cref="Operations"/> operations (<see cref="Since"/>).
+/// </summary>
+internal readonly record struct ChargedCost(TimeSpan Cpu, TimeSpan Tracking, TimeSpan Paused, long Changes, long Sets, long Operations = 1)
 {
+    public double CpuMsPerOperation => Cpu.TotalMilliseconds / Operations;
+
+    public double TrackingMsPerOperation => Tracking.TotalMilliseconds / Operations;
+
+    public double PausedMsPerOperation => Paused.TotalMilliseconds / Operations;
+
     public double MsPerOperation => CpuMsPerOperation + TrackingMsPerOperation + PausedMsPerOperation;
+
+    public double ChangesPerOperation => Changes / (double)Operations;
+
+    public double SetsPerOperation => Sets / (double)Operations;
 
     public static ChargedCost Now()
     {
@@ -190,15 +202,9 @@ internal readonly record struct ChargedCost(TimeSpan Cpu, TimeSpan Tracking, Tim
         return new ChargedCost(health.ProfilerCpu, health.SpanTrackingCpu, health.Paused, SampleContextTracker.ChangesCharged, SampleContextTracker.SetsCharged);
     }
 
+    /// <summary>What was charged since <paramref name="start"/>, over <paramref name="operations"/> operations.</summary>
     public ChargedCost Since(ChargedCost start, long operations) =>
-        this with
-        {
-            CpuMsPerOperation = (Cpu - start.Cpu).TotalMilliseconds / operations,
-            TrackingMsPerOperation = (Tracking - start.Tracking).TotalMilliseconds / operations,
-            PausedMsPerOperation = (Paused - start.Paused).TotalMilliseconds / operations,
-            ChangesPerOperation = (Changes - start.Changes) / (double)operations,
-            SetsPerOperation = (Sets - start.Sets) / (double)operations,
-        };
+        new(Cpu - start.Cpu, Tracking - start.Tracking, Paused - start.Paused, Changes - start.Changes, Sets - start.Sets, operations);
 }
 
 /// <summary>The gate's phases, pair limits, budget and injected cost.</summary>

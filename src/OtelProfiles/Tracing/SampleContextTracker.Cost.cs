@@ -111,7 +111,7 @@ internal static partial class SampleContextTracker
         double nsPerSet = NsPerSet;
         if (timedSets > 0)
         {
-            nsPerSet = Math.Max(nsPerSet, Math.Min(MaxNsPerChange, timedTicks * 1e9 / Stopwatch.Frequency / timedSets));
+            nsPerSet = Math.Max(nsPerSet, Math.Min(MaxNsPerChange, Nanoseconds(timedTicks) / timedSets));
         }
 
         Interlocked.Add(ref _changesCharged, changes);
@@ -157,8 +157,7 @@ internal static partial class SampleContextTracker
             cheapestPlain = Math.Min(cheapestPlain, TimeSwitches(plain));
         }
 
-        double ns = (cheapestWithMirror - cheapestPlain) * 1e9 / Stopwatch.Frequency / (2.0 * CalibrationSwitches);
-        return Math.Clamp(ns, 0, MaxNsPerChange);
+        return NsPerCalibrationChange(cheapestWithMirror - cheapestPlain);
     }
 
     private static double MeasureNsPerSet()
@@ -181,9 +180,14 @@ internal static partial class SampleContextTracker
             }
         }
 
-        double ns = cheapest * 1e9 / Stopwatch.Frequency / (2.0 * CalibrationSwitches);
-        return Math.Clamp(ns, 0, MaxNsPerChange);
+        return NsPerCalibrationChange(cheapest);
     }
+
+    /// <summary>The nanoseconds per change of a calibration loop's Stopwatch ticks: two changes per iteration, clamped.</summary>
+    private static double NsPerCalibrationChange(long ticks) =>
+        Math.Clamp(Nanoseconds(ticks) / (2.0 * CalibrationSwitches), 0, MaxNsPerChange);
+
+    private static double Nanoseconds(long stopwatchTicks) => stopwatchTicks * 1e9 / Stopwatch.Frequency;
 
     /// <summary>Sets the mirror and clears it again, as the tracker does when the app starts and stops a span.</summary>
     private static long TimeSets()

@@ -40,10 +40,6 @@ internal sealed class SamplingRateReport
             return;
         }
 
-        // Judged on an interval with samples (one in which the sampler rested throughout says nothing of the
-        // pause per sample), and only when the pauses used a good part of the budget: a low rate with few pauses
-        // has another cause (the sampler just switched on and ran only its short measuring window, or no managed
-        // thread ran).
         double hz = interval.EffectiveFrequencyHz;
         if (hz >= _targetHz / 2.0)
         {
@@ -72,6 +68,10 @@ internal sealed class SamplingRateReport
             return;
         }
 
+        // The pauses are named on an interval with samples (one in which the sampler rested throughout says nothing of
+        // the pause per sample), and only when they used a good part of the budget: a low rate with few pauses has
+        // another cause (the sampler just switched on and ran only its short measuring window, or no managed thread
+        // ran).
         bool budgetBound = interval.SamplerPausedFraction * 100 >= _budgetPercent / 2;
         if (interval.TicksObserved == 0 || !budgetBound)
         {
