@@ -6,7 +6,7 @@ using OpenTelemetry.Resources;
 using OtelProfiles;
 using Shop;
 
-// Usage: OtelProfiles.Workload <seconds> [cpu|json|alloc|retain|lock|throw|export-faults|sockets|cpushare|lockwait] [warmup-seconds]
+// Usage: OtelProfiles.Workload <seconds> [cpu|json|alloc|retain|lock|throw|export-faults|sockets|cpushare|lockwait|spanchurn] [warmup-seconds]
 // Profiling settings come from OTEL_* environment variables set by the test. With a warmup (cpu and json modes), the
 // workload runs that much longer and reports only what happened after it: the steady state, once the profiler's
 // start (rundown, its own JIT compilation) is over; the CPU time of the warmup is reported apart.
@@ -52,6 +52,14 @@ if (EventModes.Handles(mode))
 if (AccuracyModes.Handles(mode))
 {
     await AccuracyModes.RunAsync(mode, seconds, host);
+    await host.StopAsync();
+    return;
+}
+
+// Nothing but very short spans: span tracking over the budget (SpanChurnMode.cs).
+if (SpanChurnMode.Handles(mode))
+{
+    await SpanChurnMode.RunAsync(seconds, host);
     await host.StopAsync();
     return;
 }

@@ -27,6 +27,7 @@ internal sealed class DutyCycledSampler : IDisposable
     private readonly ManualResetEventSlim _stopRequested = new();
     private readonly NetTraceReader _reader = new();
     private readonly NativeHeapTrim _heapTrim = new();
+    private readonly SpanTrackingLimit _trackingLimit;
     private ProfilerCpuMeter? _profilerCpu;
     private TimeSpan _cpuReadAroundStops; // profiler and runtime threads' CPU read at the last stop, charged next period
     private Thread? _control;
@@ -45,6 +46,7 @@ internal sealed class DutyCycledSampler : IDisposable
         _threadNames = threadNames;
         _threads = threads;
         _budget = budget;
+        _trackingLimit = new SpanTrackingLimit(budget.Period);
         _onFailure = onFailure;
     }
 
@@ -82,9 +84,16 @@ internal sealed class DutyCycledSampler : IDisposable
 
                 // What the app's own threads used since the last period: the budget is a share of that.
                 TimeSpan processCpuNow = Environment.CpuUsage.TotalTime;
-                _budget.ObserveAppCpu(processCpuNow - processCpu - ownCpu - tracking, Stopwatch.GetElapsedTime(lastCycle, cycleStart));
+                TimeSpan elapsed = Stopwatch.GetElapsedTime(lastCycle, cycleStart);
+                _budget.ObserveAppCpu(processCpuNow - processCpu - ownCpu - tracking, elapsed);
                 processCpu = processCpuNow;
                 lastCycle = cycleStart;
+
+                // Tracking that takes the whole budget would leave the sampler resting for good: links go instead.
+                if (_trackingLimit.Observe(tracking, elapsed, _budget.AllowedShareOfCores))
+                {
+                    SampleContextTracker.StopSpanLinks(_trackingLimit.TrackingShareOfCores);
+                }
 
                 DutyCycle cycle = _budget.Plan(Stopwatch.GetElapsedTime(started), _recorder.SamplingIntervalNs);
                 Current = cycle;

@@ -82,6 +82,15 @@ internal sealed class SamplerBudget
         _utilization = busy >= _utilization ? busy : (_utilization + busy) / 2;
     }
 
+    /// <summary>The duty-cycle period.</summary>
+    public TimeSpan Period => _period;
+
+    /// <summary>
+    /// The share of the cores the budget allows profiling now (its fill rate at the present utilization); 1 when it
+    /// limits nothing.
+    /// </summary>
+    public double AllowedShareOfCores => Limited ? _fillRate * Utilization : 1;
+
     /// <summary>Whether the budget limits anything (a fraction of 1 lets the target alone decide).</summary>
     public bool Limited => _maxPausedFraction < 1;
 

@@ -90,4 +90,11 @@ internal static partial class Log
         Level = LogLevel.Information,
         Message = "OpenTelemetry profiling: sampling reaches {EffectiveHz} Hz per thread of the {TargetHz} Hz wanted: keeping span links current on the app's threads (at every change of Activity.Current) costs {TrackingPercent}% of the cores, the larger part of what the overhead budget of {BudgetPercent}% ({Setting}) charges. Set {SpanLinksSetting}=none to sample more without span links, or raise the budget.")]
     public static partial void SamplingRateLimitedBySpanTracking(ILogger logger, string effectiveHz, int targetHz, string trackingPercent, double budgetPercent, string setting, string spanLinksSetting);
+
+    [LoggerMessage(
+        EventId = 25,
+        EventName = "SpanLinksStoppedOverBudget",
+        Level = LogLevel.Warning,
+        Message = "OpenTelemetry profiling: span links are off until the profiler restarts: keeping them current on the app's threads (at every change of Activity.Current) cost {TrackingPercent}% of the cores over the last 30 sampler periods, the whole overhead budget of {BudgetPercent}% ({Setting}), which left nothing for sampling. Profiles go on without span links. Set {SpanLinksSetting}=none to skip span tracking from the start, or raise the budget to keep the links.")]
+    public static partial void SpanLinksStoppedOverBudget(ILogger logger, string trackingPercent, double budgetPercent, string setting, string spanLinksSetting);
 }

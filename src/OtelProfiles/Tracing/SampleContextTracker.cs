@@ -46,7 +46,7 @@ internal static partial class SampleContextTracker
     // False until some thread records a change: until then (an app without spans or tags) a sample's lookup is one read.
     private static volatile bool _anyHistory;
     private static int _generation;
-    private static ProfileSpanLinks _links;
+    private static volatile ProfileSpanLinks _links;
     private static long _unknown;
 
     /// <summary>True while a profiler run keeps histories.</summary>
@@ -54,6 +54,12 @@ internal static partial class SampleContextTracker
 
     /// <summary>The span choice in force.</summary>
     public static ProfileSpanLinks Links => _links;
+
+    /// <summary>
+    /// Span tracking's share of the cores when the budget turned span links off in this run
+    /// (<see cref="StopSpanLinks"/>); null while they are on or were never asked for.
+    /// </summary>
+    public static double? SpanLinksStoppedAtShare { get; private set; }
 
     /// <summary>Samples whose context could not be told (the thread's history no longer reached back to them).</summary>
     public static long UnknownContexts => Interlocked.Read(ref _unknown);
@@ -69,6 +75,7 @@ internal static partial class SampleContextTracker
             }
 
             _links = links;
+            SpanLinksStoppedAtShare = null;
             if (links != ProfileSpanLinks.None)
             {
                 Activity.CurrentChanged += OnActivityCurrentChanged;
@@ -99,6 +106,27 @@ internal static partial class SampleContextTracker
                 _samplerWindowsOnly = false;
                 _windowOpen = false;
                 Interlocked.Increment(ref _generation);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Turns span links off for the rest of this run, because keeping them current cost
+    /// <paramref name="trackingShareOfCores"/> of the cores, the whole overhead budget (see
+    /// <see cref="Collection.SpanTrackingLimit"/>): sets of <see cref="Activity.Current"/> no longer reach the tracker,
+    /// mirror values still flowing in the app's execution contexts are ignored, and samples carry no span from now on.
+    /// Tags (<see cref="ProfileTags"/>) are still tracked. The next run (a restart or a change of options) starts with
+    /// the configured links again.
+    /// </summary>
+    public static void StopSpanLinks(double trackingShareOfCores)
+    {
+        lock (Gate)
+        {
+            if (_tracking && _links != ProfileSpanLinks.None)
+            {
+                Activity.CurrentChanged -= OnActivityCurrentChanged;
+                _links = ProfileSpanLinks.None;
+                SpanLinksStoppedAtShare = trackingShareOfCores;
             }
         }
     }
@@ -222,7 +250,7 @@ internal static partial class SampleContextTracker
 
     private static void OnSpanChanged(AsyncLocalValueChangedArgs<Activity?> change)
     {
-        if (_tracking)
+        if (_tracking && _links != ProfileSpanLinks.None)
         {
             Record(change.CurrentValue, null, spanChanged: true);
         }

@@ -197,6 +197,55 @@ public sealed class SampleContextTrackerTests : IDisposable
     }
 
     [Fact]
+    public async Task Once_the_budget_stops_span_links_spans_set_or_flowing_in_are_neither_joined_nor_charged_but_tags_still_are()
+    {
+        // A flow that has a span current before the stop, so its mirror value still flows in after it.
+        using var before = new Activity("before the stop").Start();
+        Point linked = Point.Here();
+        Assert.Same(before, SampleContextTracker.At(linked.ThreadId, linked.Timestamp).Span);
+
+        SampleContextTracker.StopSpanLinks(0.02);
+        Assert.Equal(0.02, SampleContextTracker.SpanLinksStoppedAtShare);
+        SampleContextTracker.TakeTrackingCpu(); // what came before the stop
+        long changesBefore = SampleContextTracker.ChangesCharged;
+
+        var points = new List<Point>();
+        await Task.Run(async () =>
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                using var span = new Activity("after the stop").Start();
+                points.Add(Point.Here());
+                await Hop(i);
+                points.Add(Point.Here());
+            }
+        });
+
+        Assert.All(points, p => Assert.Null(SampleContextTracker.At(p.ThreadId, p.Timestamp).Span));
+        SampleContextTracker.TakeTrackingCpu();
+        Assert.True(SampleContextTracker.ChangesCharged - changesBefore < 10, $"{SampleContextTracker.ChangesCharged - changesBefore} changes charged for 50 spans after the stop");
+
+        // Tags are another matter: they go on being joined.
+        Point tagged;
+        using (ProfileTags.Set("test.tier", "gold"))
+        {
+            tagged = Point.Here();
+        }
+
+        ProfileTagSet? tags = SampleContextTracker.At(tagged.ThreadId, tagged.Timestamp).Tags;
+        Assert.NotNull(tags);
+        Assert.Equal("gold", tags.Tags.Single(t => t.Key == "test.tier").Value);
+
+        // The next run starts with the links it is configured with.
+        SampleContextTracker.Stop();
+        SampleContextTracker.Start(ProfileSpanLinks.All);
+        Assert.Null(SampleContextTracker.SpanLinksStoppedAtShare);
+        using var again = new Activity("next run").Start();
+        Point relinked = Point.Here();
+        Assert.Same(again, SampleContextTracker.At(relinked.ThreadId, relinked.Timestamp).Span);
+    }
+
+    [Fact]
     public async Task Changes_of_the_mirror_on_the_apps_threads_are_counted_and_priced_for_the_budget()
     {
         SampleContextTracker.TakeTrackingCpu(); // what earlier tests left uncharged

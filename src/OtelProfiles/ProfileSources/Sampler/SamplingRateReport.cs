@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using OtelProfiles.Aggregation;
 using OtelProfiles.Configuration;
 using OtelProfiles.Diagnostics;
+using OtelProfiles.Tracing;
 
 namespace OtelProfiles.ProfileSources.Sampler;
 
@@ -11,7 +12,8 @@ namespace OtelProfiles.ProfileSources.Sampler;
 /// spends the budget and the setting that changes it: otherwise a user who asked for 100 Hz and sees a handful of
 /// samples per interval has no way to tell a budget from a bug. Two causes are told apart: long pauses per sample
 /// (busy threads outnumbering the cores), and span tracking, whose cost on the app's threads the budget charges too
-/// and which sampling less does not reduce.
+/// and which sampling less does not reduce. It also warns, once, when span tracking used the whole budget and the
+/// sampler turned span links off (<see cref="Collection.SpanTrackingLimit"/>).
 /// </summary>
 internal sealed class SamplingRateReport
 {
@@ -20,6 +22,7 @@ internal sealed class SamplingRateReport
     private readonly double _budgetPercent;
     private readonly int _processorCount;
     private bool _reported;
+    private bool _spanLinksStopReported;
 
     public SamplingRateReport(ILogger logger, int targetHz, double budgetPercent, int processorCount = 0)
     {
@@ -32,9 +35,13 @@ internal sealed class SamplingRateReport
     /// <summary>Whether the line has been written.</summary>
     public bool Reported => _reported;
 
+    /// <summary>Whether the warning that the budget turned span links off has been written.</summary>
+    public bool SpanLinksStopReported => _spanLinksStopReported;
+
     /// <summary>Looks at one finished interval of the sampler (called on the interval thread).</summary>
     public void Observe(IntervalSamples interval)
     {
+        ReportSpanLinksStop();
         if (_reported || _budgetPercent >= OptionLimits.MaxSamplingOverheadPercent || interval.DurationNs < 1_000_000_000)
         {
             return;
@@ -84,6 +91,23 @@ internal sealed class SamplingRateReport
             string effectiveHz = hz.ToString("0.#", CultureInfo.InvariantCulture);
             string pauseMs = (interval.SamplerPausedNs / 1e6 / interval.TicksObserved).ToString("0.##", CultureInfo.InvariantCulture);
             Log.SamplingRateLimited(_logger, effectiveHz, _targetHz, pauseMs, _budgetPercent, OtelSettingNames.SamplingOverhead);
+        }
+    }
+
+    // Span tracking took the whole budget for a horizon and the sampler's control thread turned span links off
+    // (SpanTrackingLimit): a change of what the profiles contain, so a warning, once per profiler.
+    private void ReportSpanLinksStop()
+    {
+        if (_spanLinksStopReported || SampleContextTracker.SpanLinksStoppedAtShare is not double share)
+        {
+            return;
+        }
+
+        _spanLinksStopReported = true;
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            string trackingPercent = (share * 100).ToString("0.###", CultureInfo.InvariantCulture);
+            Log.SpanLinksStoppedOverBudget(_logger, trackingPercent, _budgetPercent, OtelSettingNames.SamplingOverhead, OtelSettingNames.SpanLinks);
         }
     }
 }
