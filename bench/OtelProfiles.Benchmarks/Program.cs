@@ -35,7 +35,10 @@ if (command == "gate" && args.Length >= 2)
 
 if (command == "gate-resample" && args.Length >= 2)
 {
-    return GateResampling.Run(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000);
+    return GateResampling.Run(
+        args[1],
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : null);
 }
 
 if (command == "gc-cost-child" && args.Length >= 4)

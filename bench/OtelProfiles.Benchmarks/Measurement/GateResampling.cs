@@ -11,7 +11,10 @@ namespace OtelProfiles.Benchmarks.Measurement;
 /// </summary>
 internal static partial class GateResampling
 {
-    public static int Run(string logPath, int runs)
+    /// <param name="logPath">A log of real gate runs.</param>
+    /// <param name="runs">Gate runs to simulate per pool.</param>
+    /// <param name="maxPairs">The simulated gate's pair limit (bench/ci-overhead-check's, per workload, by default).</param>
+    public static int Run(string logPath, int runs, int? maxPairs = null)
     {
         var pools = new Dictionary<(string Workload, string Injected), List<double>>();
         (string Workload, string Injected) current = ("?", "0");
@@ -41,7 +44,7 @@ internal static partial class GateResampling
             long pairs = 0;
             for (int run = 0; run < runs; run++)
             {
-                var verdict = new SequentialVerdict(5, 6, 20);
+                var verdict = new SequentialVerdict(5, 6, maxPairs ?? Workloads.GateSettings.DefaultMaxPairs(workload));
                 while (!verdict.Decided)
                 {
                     verdict.Add(pool[random.Next(pool.Count)]);

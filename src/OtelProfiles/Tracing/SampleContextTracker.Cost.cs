@@ -3,24 +3,27 @@ using System.Diagnostics;
 namespace OtelProfiles.Tracing;
 
 /// <summary>
-/// What keeping the span mirror costs the app's own threads, so the sampler's budget can charge it like the
-/// profiler's own CPU: the runtime calls the mirror's change callback on the app's thread at every change of the
-/// execution context that changes the mirror (twice for an <c>await</c> that resumes on another thread inside a
-/// span), and that time is the app's loss, not the profiler threads'.
+/// What keeping span links current costs the app's own threads, so the sampler's budget can charge it like the
+/// profiler's own CPU: the runtime calls the change callback on the app's thread at every set of
+/// <see cref="Activity.Current"/> and at every change of the execution context that changes it (twice for an
+/// <c>await</c> that resumes on another thread inside a span), and that time is the app's loss, not the profiler
+/// threads'.
 /// </summary>
 /// <remarks>
-/// Each thread counts its changes in its history (one store, no lock), and among them the sets: the app set
-/// <see cref="Activity.Current"/> and the tracker set the mirror after it. The control thread adds them up once a
-/// period and prices them at what each costs on this machine, measured once on first need:
+/// Each thread counts its changes in its history (one store, no lock), and among them the sets (the app set
+/// <see cref="Activity.Current"/>). The control thread adds them up once a period and prices them at what each costs
+/// on this machine, measured once on first need:
 /// <list type="bullet">
-/// <item>a change carried by a context switch: switching repeatedly between two execution contexts that differ in the
-/// mirror's value (the runtime's notification and the callback run at each switch) against two that differ in an
-/// AsyncLocal without a callback (the plain switch the app pays anyway);</item>
-/// <item>a set: setting the mirror and clearing it again, all of it the profiler's (a new execution context, the
-/// notification and the callback). That loop runs in a near-empty context with warm caches, so it is only the floor:
-/// one set in <see cref="ThreadContextHistory.SetTimingStride"/> is also timed where the app makes it, and a period's
-/// sets are priced at what those took. A `perf` profile of the Kestrel gate put these sets at 0.7% of the app's
-/// threads' CPU when only switches were priced (bench/results/kestrel-cost-2026-12-05.md).</item>
+/// <item>a change carried by a context switch: switching repeatedly between two execution contexts that differ in an
+/// AsyncLocal with the callback (the runtime's notification and the callback run at each switch) against two that
+/// differ in an AsyncLocal without one (the plain switch the app pays anyway);</item>
+/// <item>a set, with the callback on Activity's own AsyncLocal (<see cref="ActivityCurrentHook"/>): sets of an
+/// AsyncLocal with the callback against sets of one without (the app's own execution context is the app's cost);</item>
+/// <item>a set with the fallback mirror: setting the mirror and clearing it again, all of it the profiler's (a new
+/// execution context, the notification and the callback). That loop runs in a near-empty context with warm caches,
+/// so it is only the floor: one set in <see cref="ThreadContextHistory.SetTimingStride"/> is also timed where the app
+/// makes it, and a period's sets are priced at what those took. A `perf` profile of the Kestrel gate put these sets
+/// at 0.7% of the app's threads' CPU when only switches were priced (bench/results/kestrel-cost-2026-12-05.md).</item>
 /// </list>
 /// Each measurement is repeated and the cheapest run of each loop kept. An app without spans or tags records no
 /// change and never pays for the measurement.
@@ -36,9 +39,10 @@ internal static partial class SampleContextTracker
     /// <summary>No change of the mirror costs more than this, whatever one disturbed measurement says.</summary>
     private const double MaxNsPerChange = 5_000;
 
-    private static readonly AsyncLocal<object?> CalibrationPlain = new();
+    private static readonly AsyncLocal<Activity?> CalibrationPlain = new();
     private static double _nsPerChange = -1;
     private static double _nsPerSet = -1;
+    private static double _nsPerHookedSet = -1;
     private static long _changesCharged;
     private static long _setsCharged;
 
@@ -67,6 +71,24 @@ internal static partial class SampleContextTracker
             }
 
             return _nsPerSet;
+        }
+    }
+
+    /// <summary>
+    /// What the tracker adds to one set of <see cref="Activity.Current"/> when its callback is on Activity's own
+    /// AsyncLocal, in nanoseconds (measured on first call): a set of an AsyncLocal with the callback against a set of
+    /// one without. The app pays for its own execution context either way.
+    /// </summary>
+    public static double NsPerHookedSet
+    {
+        get
+        {
+            if (_nsPerHookedSet < 0)
+            {
+                _nsPerHookedSet = MeasureNsPerHookedSet();
+            }
+
+            return _nsPerHookedSet;
         }
     }
 
@@ -106,10 +128,12 @@ internal static partial class SampleContextTracker
             return TimeSpan.Zero;
         }
 
-        // A set costs what the timed ones took in the app this period; the calibrated price is the floor (a period
-        // whose few timed sets all ran hot in cache would otherwise undercharge) and the fallback (none timed).
-        double nsPerSet = NsPerSet;
-        if (timedSets > 0)
+        // With the callback on Activity's own AsyncLocal, what a set costs the app beyond its own set is the callback
+        // and its registration, whatever the context's size: the calibrated price. A mirror set costs what the timed
+        // ones took in the app this period; the calibrated price is the floor (a period whose few timed sets all ran
+        // hot in cache would otherwise undercharge) and the fallback (none timed).
+        double nsPerSet = _hooked ? NsPerHookedSet : NsPerSet;
+        if (!_hooked && timedSets > 0)
         {
             nsPerSet = Math.Max(nsPerSet, Math.Min(MaxNsPerChange, Nanoseconds(timedTicks) / timedSets));
         }
@@ -168,7 +192,7 @@ internal static partial class SampleContextTracker
         {
             for (int repeat = 0; repeat < CalibrationRepeats; repeat++)
             {
-                cheapest = Math.Min(cheapest, TimeSets());
+                cheapest = Math.Min(cheapest, TimeSets(CurrentSpan));
             }
         }
         finally
@@ -183,20 +207,47 @@ internal static partial class SampleContextTracker
         return NsPerCalibrationChange(cheapest);
     }
 
+    private static double MeasureNsPerHookedSet()
+    {
+        ExecutionContext? caller = ExecutionContext.Capture();
+        long cheapestWithCallback = long.MaxValue;
+        long cheapestPlain = long.MaxValue;
+        try
+        {
+            for (int repeat = 0; repeat < CalibrationRepeats; repeat++)
+            {
+                cheapestWithCallback = Math.Min(cheapestWithCallback, TimeSets(CurrentSpan));
+                cheapestPlain = Math.Min(cheapestPlain, TimeSets(CalibrationPlain));
+            }
+        }
+        finally
+        {
+            if (caller is not null)
+            {
+                ExecutionContext.Restore(caller);
+            }
+        }
+
+        return NsPerCalibrationChange(cheapestWithCallback - cheapestPlain);
+    }
+
     /// <summary>The nanoseconds per change of a calibration loop's Stopwatch ticks: two changes per iteration, clamped.</summary>
     private static double NsPerCalibrationChange(long ticks) =>
         Math.Clamp(Nanoseconds(ticks) / (2.0 * CalibrationSwitches), 0, MaxNsPerChange);
 
     private static double Nanoseconds(long stopwatchTicks) => stopwatchTicks * 1e9 / Stopwatch.Frequency;
 
-    /// <summary>Sets the mirror and clears it again, as the tracker does when the app starts and stops a span.</summary>
-    private static long TimeSets()
+    /// <summary>
+    /// Sets <paramref name="local"/> and clears it again, as the app does when it starts and stops a span (and the
+    /// tracker with the mirror): with the tracker's callback when it is the mirror, without when it is the plain one.
+    /// </summary>
+    private static long TimeSets(AsyncLocal<Activity?> local)
     {
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < CalibrationSwitches; i++)
         {
-            CurrentSpan.Value = CalibrationSpan;
-            CurrentSpan.Value = null;
+            local.Value = CalibrationSpan;
+            local.Value = null;
         }
 
         return Stopwatch.GetTimestamp() - start;

@@ -9,13 +9,16 @@ namespace OtelProfiles.Tracing;
 /// (<see cref="At"/>).
 /// </summary>
 /// <remarks>
-/// <see cref="Activity.CurrentChanged"/> fires only when code sets <see cref="Activity.Current"/>, not when an
-/// <c>await</c> resumes on another thread (Activity keeps its current value in an AsyncLocal without a change
-/// callback). So the tracker mirrors each set into an AsyncLocal of its own that has one: the mirror flows with the
-/// execution context exactly like <see cref="Activity.Current"/>, and the runtime calls the callback on the thread
-/// whenever the mirrored value changes there, including when a continuation starts or ends. The same holds for the
-/// <see cref="ProfileTags"/> scopes. The callback costs a thread-static lookup, a clock read and three stores.
-/// Nothing runs while no profiler is running; a mirror value still flowing after a stop is ignored.
+/// The runtime calls an AsyncLocal's change callback on the thread whenever its value changes there: when code sets
+/// it, and when an execution context flows in or out (an <c>await</c> that resumes on another thread, a work item
+/// that starts or ends). <see cref="Activity"/> keeps its current value in an AsyncLocal created without one, so the
+/// tracker gives it one (<see cref="ActivityCurrentHook"/>). Where that cannot be done (another version of
+/// System.Diagnostics.DiagnosticSource), the tracker mirrors each set, heard through
+/// <see cref="Activity.CurrentChanged"/>, into an AsyncLocal of its own that has a callback: the mirror flows with the
+/// execution context exactly like <see cref="Activity.Current"/>, at the price of a second execution context per set.
+/// The <see cref="ProfileTags"/> scopes have a callback of their own. The callback costs a thread-static lookup, a
+/// clock read and three stores. Nothing runs while no profiler is running; a value still flowing after a stop is
+/// ignored.
 /// <para>
 /// When only the sampler needs links (no event-based profile type is on: <see cref="SamplerWindowsOnly"/>), samples
 /// exist only inside the sampler's windows, so outside them the callback keeps just the thread's current span and
@@ -31,6 +34,7 @@ internal static partial class SampleContextTracker
     private static readonly long KeepTimestamps = Stopwatch.Frequency * 30;
 
     private static readonly AsyncLocal<Activity?> CurrentSpan = new(OnSpanChanged);
+    private static readonly Action<AsyncLocalValueChangedArgs<Activity?>> HookHandler = OnActivityCurrentHooked;
     private static readonly ConcurrentDictionary<long, ThreadContextHistory> Histories = new();
     private static readonly object Gate = new();
 
@@ -38,6 +42,9 @@ internal static partial class SampleContextTracker
     private static ThreadContextHistory? _history;
 
     private static volatile bool _tracking;
+
+    // Whether this run hears of span changes through the callback on Activity.Current's own AsyncLocal (else the mirror).
+    private static volatile bool _hooked;
 
     // Whether changes go into the histories now: always, unless only the sampler needs links and no window is open.
     private static volatile bool _samplerWindowsOnly;
@@ -51,6 +58,15 @@ internal static partial class SampleContextTracker
 
     /// <summary>True while a profiler run keeps histories.</summary>
     public static bool IsTracking => _tracking;
+
+    /// <summary>
+    /// Whether span changes come from a callback on <see cref="Activity.Current"/>'s own AsyncLocal in this run (false:
+    /// through the mirror, or no span links).
+    /// </summary>
+    public static bool HooksActivityCurrent => _hooked;
+
+    /// <summary>Tests only: use the mirror even where the callback on Activity.Current's AsyncLocal can be had.</summary>
+    internal static bool PreferMirror { get; set; }
 
     /// <summary>The span choice in force.</summary>
     public static ProfileSpanLinks Links => _links;
@@ -76,9 +92,17 @@ internal static partial class SampleContextTracker
 
             _links = links;
             SpanLinksStoppedAtShare = null;
+            _hooked = false;
             if (links != ProfileSpanLinks.None)
             {
-                Activity.CurrentChanged += OnActivityCurrentChanged;
+                if (!PreferMirror && ActivityCurrentHook.TryInstall(HookHandler))
+                {
+                    _hooked = true;
+                }
+                else
+                {
+                    Activity.CurrentChanged += OnActivityCurrentChanged;
+                }
             }
 
             _tracking = true;
@@ -248,6 +272,21 @@ internal static partial class SampleContextTracker
         }
     }
 
+    private static void OnActivityCurrentHooked(AsyncLocalValueChangedArgs<Activity?> change)
+    {
+        // Called by the runtime inside the app's set of Activity.Current, or inside a switch of execution contexts:
+        // nothing here may throw (Record catches), and it returns at once outside a run that links spans this way.
+        if (_tracking && _hooked && _links != ProfileSpanLinks.None)
+        {
+            Record(change.CurrentValue, null, spanChanged: true);
+            if (!change.ThreadContextChanged)
+            {
+                // The app set it: a set costs a little more than a switch does (the runtime registers the callback).
+                _history?.CountSet(-1);
+            }
+        }
+    }
+
     private static void OnSpanChanged(AsyncLocalValueChangedArgs<Activity?> change)
     {
         if (_tracking && _links != ProfileSpanLinks.None)
@@ -292,7 +331,7 @@ internal static partial class SampleContextTracker
         var history = new ThreadContextHistory(OsThreadId.Current(), Thread.CurrentThread, _generation)
         {
             // What flowed in before this thread's first change (or before this start of the profiler).
-            CurrentSpan = CurrentSpan.Value,
+            CurrentSpan = _hooked ? Activity.Current : CurrentSpan.Value,
             CurrentTags = ProfileTags.Current,
         };
         _history = history;

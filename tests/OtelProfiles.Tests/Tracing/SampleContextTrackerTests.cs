@@ -14,11 +14,18 @@ public sealed class SampleContextTrackerTests : IDisposable
 {
     public SampleContextTrackerTests() => SampleContextTracker.Start(ProfileSpanLinks.All);
 
-    public void Dispose() => SampleContextTracker.Stop();
-
-    [Fact]
-    public async Task Parts_of_an_async_flow_on_other_threads_join_to_its_span_and_idle_threads_to_nothing()
+    public void Dispose()
     {
+        SampleContextTracker.Stop();
+        SampleContextTracker.PreferMirror = false;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Parts_of_an_async_flow_on_other_threads_join_to_its_span_and_idle_threads_to_nothing(bool mirror)
+    {
+        RestartWith(mirror);
         (Activity span, List<Point> points) = await RunFlowThatHops(() => new Activity("request").Start());
 
         Assert.True(points.Select(p => p.ThreadId).Distinct().Count() > 1, "the flow never resumed on another thread");
@@ -266,9 +273,86 @@ public sealed class SampleContextTrackerTests : IDisposable
     }
 
     [Fact]
+    public void Activity_Current_calls_the_tracker_from_its_own_AsyncLocal_so_a_set_costs_the_app_no_second_execution_context()
+    {
+        // On .NET 10 the callback goes on Activity.Current's own AsyncLocal; the mirror is the fallback.
+        Assert.True(SampleContextTracker.HooksActivityCurrent, "the tracker fell back to the mirror on this runtime");
+        double hooked = BytesPerSet();
+        RestartWith(mirror: true);
+        Assert.False(SampleContextTracker.HooksActivityCurrent);
+        double mirrored = BytesPerSet();
+        SampleContextTracker.Stop();
+        double untracked = BytesPerSet();
+
+        // A mirror set allocates an execution context and a value map of its own on top of the app's.
+        Assert.True(mirrored - untracked >= 48, $"mirror {mirrored:0.0} B per set, untracked {untracked:0.0} B");
+        Assert.True(hooked - untracked < 8, $"hooked {hooked:0.0} B per set, untracked {untracked:0.0} B");
+
+        static double BytesPerSet()
+        {
+            const int Sets = 2000;
+            double perSet = 0;
+            var thread = new Thread(() =>
+            {
+                // Started (Activity.Current refuses a span that is not), then set and cleared as a request would.
+                var span = new Activity("request").Start();
+                Activity.Current = null;
+                for (int i = 0; i < 2; i++)
+                {
+                    // The first round warms up: the thread's history, the JIT.
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    for (int set = 0; set < Sets / 2; set++)
+                    {
+                        Activity.Current = span;
+                        Activity.Current = null;
+                    }
+
+                    perSet = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Sets;
+                }
+            });
+            thread.Start();
+            thread.Join();
+            return perSet;
+        }
+    }
+
+    [Fact]
+    public void Sets_of_Activity_Current_through_its_own_AsyncLocal_are_counted_and_priced_at_the_callbacks_cost()
+    {
+        const int Spans = 500;
+        Assert.True(SampleContextTracker.HooksActivityCurrent);
+        SampleContextTracker.TakeTrackingCpu(); // what earlier tests left uncharged
+        long setsBefore = SampleContextTracker.SetsCharged;
+        long changesBefore = SampleContextTracker.ChangesCharged;
+        var thread = new Thread(() =>
+        {
+            for (int i = 0; i < Spans; i++)
+            {
+                new Activity("request").Start().Stop();
+            }
+        });
+        thread.Start();
+        thread.Join();
+
+        TimeSpan charged = SampleContextTracker.TakeTrackingCpu();
+        long sets = SampleContextTracker.SetsCharged - setsBefore;
+        long changes = SampleContextTracker.ChangesCharged - changesBefore;
+        Assert.True(sets >= 2 * Spans, $"{sets} sets counted for {Spans} spans started and stopped");
+        Assert.True(changes >= sets, $"{changes} changes, {sets} of them sets");
+
+        // The app pays for its own execution context either way: what the tracker adds is the callback.
+        double perSet = SampleContextTracker.LastNsPerSet;
+        Assert.Equal(SampleContextTracker.NsPerHookedSet, perSet);
+        Assert.InRange(perSet, 1, 5_000);
+        double expected = (sets * perSet) + ((changes - sets) * SampleContextTracker.NsPerChange);
+        Assert.True(charged.Ticks * 100 >= expected * 0.99, $"{charged.TotalMicroseconds} µs charged for {sets} sets at {perSet:0.0} ns and {changes - sets} other changes");
+    }
+
+    [Fact]
     public void Sets_of_the_mirror_when_the_app_starts_and_stops_spans_are_counted_and_priced_apart()
     {
         const int Spans = 500;
+        RestartWith(mirror: true);
         SampleContextTracker.TakeTrackingCpu(); // what earlier tests left uncharged
         long setsBefore = SampleContextTracker.SetsCharged;
         long changesBefore = SampleContextTracker.ChangesCharged;
@@ -303,6 +387,14 @@ public sealed class SampleContextTrackerTests : IDisposable
         Assert.True(perSet > calibrated * 1.2, $"sets in a context of {AppLocals.Length} AsyncLocals priced at {perSet:0.0} ns, the empty-context calibration at {calibrated:0.0} ns");
         double expected = (sets * perSet) + ((changes - sets) * SampleContextTracker.NsPerChange);
         Assert.True(charged.Ticks * 100 >= expected * 0.99, $"{charged.TotalMicroseconds} µs charged for {sets} sets at {perSet:0.0} ns and {changes - sets} other changes");
+    }
+
+    /// <summary>Restarts the tracker, hearing of span changes through the mirror or through Activity.Current's own callback.</summary>
+    private static void RestartWith(bool mirror)
+    {
+        SampleContextTracker.Stop();
+        SampleContextTracker.PreferMirror = mirror;
+        SampleContextTracker.Start(ProfileSpanLinks.All);
     }
 
     private static readonly AsyncLocal<int>[] AppLocals = Enumerable.Range(0, 12).Select(_ => new AsyncLocal<int>()).ToArray();
