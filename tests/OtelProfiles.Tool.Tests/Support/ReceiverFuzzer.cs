@@ -146,6 +146,7 @@ internal sealed class ReceiverFuzzer : IDisposable
         if (mutation.Grpc)
         {
             var code = StatusCode.OK;
+            var detail = "";
             try
             {
                 _invoker.AsyncUnaryCall(_method, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(60)), body).ResponseAsync.GetAwaiter().GetResult();
@@ -153,10 +154,11 @@ internal sealed class ReceiverFuzzer : IDisposable
             catch (RpcException ex)
             {
                 code = ex.StatusCode;
-                Assert.DoesNotContain("   at ", ex.Status.Detail);
+                detail = ex.Status.Detail;
+                Assert.DoesNotContain("   at ", detail);
             }
 
-            Assert.True(GrpcStatuses.Contains(code), $"gRPC {code} for mutation {mutation}");
+            Assert.True(GrpcStatuses.Contains(code), $"gRPC {code} ({detail}) for mutation {mutation}");
             return "grpc " + code;
         }
 
