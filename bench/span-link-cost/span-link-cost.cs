@@ -3,7 +3,9 @@
 // What span links cost the app's thread, in thread CPU time (clock_gettime(CLOCK_THREAD_CPUTIME_ID), Linux), which a
 // loaded machine inflates far less than BenchmarkDotNet's wall-clock figures: one continuation's execution-context
 // switch into a span's context and back (what every await that resumes elsewhere does), a span started and stopped,
-// and the clock read the tracker makes per change. Best of 7 rounds. Run: dotnet run -c Release span-link-cost.cs
+// and the clock read the tracker makes per change. Best of 7 rounds. Run:
+//   DOTNET_TieredCompilation=0 dotnet run -c Release span-link-cost.cs
+// (optimized from the first call: with tiering on, whichever mode is measured first runs partly unoptimized code).
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
