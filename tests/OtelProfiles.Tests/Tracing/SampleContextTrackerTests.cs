@@ -319,40 +319,38 @@ public sealed class SampleContextTrackerTests : IDisposable
     [Fact]
     public void Sets_of_Activity_Current_through_its_own_AsyncLocal_are_counted_and_priced_at_the_callbacks_cost()
     {
-        const int Spans = 500;
         Assert.True(SampleContextTracker.HooksActivityCurrent);
-        SampleContextTracker.TakeTrackingCpu(); // what earlier tests left uncharged
-        long setsBefore = SampleContextTracker.SetsCharged;
-        long changesBefore = SampleContextTracker.ChangesCharged;
-        var thread = new Thread(() =>
-        {
-            for (int i = 0; i < Spans; i++)
-            {
-                new Activity("request").Start().Stop();
-            }
-        });
-        thread.Start();
-        thread.Join();
-
-        TimeSpan charged = SampleContextTracker.TakeTrackingCpu();
-        long sets = SampleContextTracker.SetsCharged - setsBefore;
-        long changes = SampleContextTracker.ChangesCharged - changesBefore;
-        Assert.True(sets >= 2 * Spans, $"{sets} sets counted for {Spans} spans started and stopped");
-        Assert.True(changes >= sets, $"{changes} changes, {sets} of them sets");
+        (TimeSpan charged, long sets, long changes) = ChargeSpansOnAThread(appLocals: false);
 
         // The app pays for its own execution context either way: what the tracker adds is the callback.
         double perSet = SampleContextTracker.LastNsPerSet;
         Assert.Equal(SampleContextTracker.NsPerHookedSet, perSet);
         Assert.InRange(perSet, 1, 5_000);
-        double expected = (sets * perSet) + ((changes - sets) * SampleContextTracker.NsPerChange);
-        Assert.True(charged.Ticks * 100 >= expected * 0.99, $"{charged.TotalMicroseconds} µs charged for {sets} sets at {perSet:0.0} ns and {changes - sets} other changes");
+        AssertCharged(charged, sets, changes, perSet);
     }
 
     [Fact]
     public void Sets_of_the_mirror_when_the_app_starts_and_stops_spans_are_counted_and_priced_apart()
     {
-        const int Spans = 500;
         RestartWith(mirror: true);
+        (TimeSpan charged, long sets, long changes) = ChargeSpansOnAThread(appLocals: true);
+
+        // A set is priced at what it cost where the app made it (one in 16 timed there), with the calibrated price of a
+        // set as the floor, not at the cheaper price of a change that a context switch carries.
+        double calibrated = SampleContextTracker.NsPerSet;
+        double perSet = SampleContextTracker.LastNsPerSet;
+        Assert.InRange(calibrated, 1, 5_000);
+        Assert.True(perSet > calibrated * 1.2, $"sets in a context of {AppLocals.Length} AsyncLocals priced at {perSet:0.0} ns, the empty-context calibration at {calibrated:0.0} ns");
+        AssertCharged(charged, sets, changes, perSet);
+    }
+
+    /// <summary>
+    /// Starts and stops 500 spans on a thread of its own (its context first filled with the app's AsyncLocals, when
+    /// <paramref name="appLocals"/>), and returns what the tracker charged for them, checked to count two sets a span.
+    /// </summary>
+    private static (TimeSpan Charged, long Sets, long Changes) ChargeSpansOnAThread(bool appLocals)
+    {
+        const int Spans = 500;
         SampleContextTracker.TakeTrackingCpu(); // what earlier tests left uncharged
         long setsBefore = SampleContextTracker.SetsCharged;
         long changesBefore = SampleContextTracker.ChangesCharged;
@@ -360,7 +358,7 @@ public sealed class SampleContextTrackerTests : IDisposable
         {
             // An app's context carries AsyncLocals of its own (logging scopes, HttpContext, baggage...): every set of the
             // mirror copies them all into a new execution context, which a calibration loop in an empty one does not.
-            for (int i = 0; i < AppLocals.Length; i++)
+            for (int i = 0; appLocals && i < AppLocals.Length; i++)
             {
                 AppLocals[i].Value = i;
             }
@@ -378,13 +376,12 @@ public sealed class SampleContextTrackerTests : IDisposable
         long changes = SampleContextTracker.ChangesCharged - changesBefore;
         Assert.True(sets >= 2 * Spans, $"{sets} sets counted for {Spans} spans started and stopped");
         Assert.True(changes >= sets, $"{changes} changes, {sets} of them sets");
+        return (charged, sets, changes);
+    }
 
-        // A set is priced at what it cost where the app made it (one in 16 timed there), with the calibrated price of a
-        // set as the floor, not at the cheaper price of a change that a context switch carries.
-        double calibrated = SampleContextTracker.NsPerSet;
-        double perSet = SampleContextTracker.LastNsPerSet;
-        Assert.InRange(calibrated, 1, 5_000);
-        Assert.True(perSet > calibrated * 1.2, $"sets in a context of {AppLocals.Length} AsyncLocals priced at {perSet:0.0} ns, the empty-context calibration at {calibrated:0.0} ns");
+    /// <summary>The charge covers the sets at <paramref name="perSet"/> and the other changes at the calibrated price.</summary>
+    private static void AssertCharged(TimeSpan charged, long sets, long changes, double perSet)
+    {
         double expected = (sets * perSet) + ((changes - sets) * SampleContextTracker.NsPerChange);
         Assert.True(charged.Ticks * 100 >= expected * 0.99, $"{charged.TotalMicroseconds} µs charged for {sets} sets at {perSet:0.0} ns and {changes - sets} other changes");
     }
