@@ -158,14 +158,16 @@ internal sealed class ReceiverFuzzer : IDisposable
                 Assert.DoesNotContain("   at ", detail);
             }
 
-            Assert.True(GrpcStatuses.Contains(code), $"gRPC {code} ({detail}) for mutation {mutation}");
+            Assert.True(GrpcStatuses.Contains(code), $"gRPC {code} ({detail}) for mutation {mutation}; the receiver's log ends:\n{Tail(_serve.Output)}");
             return "grpc " + code;
         }
 
         using var response = Http.PostAsync(_httpPath, HostileInputTests.Protobuf(mutation.Gzip ? HostileInputTests.Gzip(body) : body, mutation.Gzip)).GetAwaiter().GetResult();
-        Assert.True(HttpStatuses.Contains(response.StatusCode), $"HTTP {(int)response.StatusCode} for mutation {mutation}");
+        Assert.True(HttpStatuses.Contains(response.StatusCode), $"HTTP {(int)response.StatusCode} for mutation {mutation}; the receiver's log ends:\n{Tail(_serve.Output)}");
         return "http " + (int)response.StatusCode;
     }
+
+    private static string Tail(string log) => log.Length <= 4000 ? log : log[^4000..];
 
     public void Dispose()
     {
