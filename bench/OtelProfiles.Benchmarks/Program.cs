@@ -19,7 +19,7 @@ using OtelProfiles.Benchmarks.Workloads;
 //   OtelProfiles.Benchmarks gc-cost [rounds] [warmup-seconds] [seconds] [mode,mode,...] [alloc|Workload] [live-MB]   (what profiling adds to each GC pause, part by part)
 //   OtelProfiles.Benchmarks gate <Workload> [--phase 5] [--settle 2.5] [--min-pairs 6] [--max-pairs 20] [--budget 5] [--inject 0] [--warmup 10] [--profiler-warmup 60] [--phase-times]
 //                                                                            (the CI overhead gate: off/on phases in one process)
-//   OtelProfiles.Benchmarks gate-resample <log> [runs]   (the gate's error rates, by resampling the pairs a log recorded)
+//   OtelProfiles.Benchmarks gate-resample <log> [runs] [max-pairs]   (the gate's error rates, by resampling the pairs a log recorded)
 //   OtelProfiles.Benchmarks aba <Workload> <phase-seconds> <settle-seconds> <repetitions>   (off/on/off in one process)
 // Results go to bench/results (latest.md plus BenchmarkDotNet's artifacts), or --results DIR.
 string command = args.Length > 0 ? args[0] : "--help";
