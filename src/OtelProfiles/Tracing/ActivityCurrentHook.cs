@@ -27,9 +27,6 @@ internal static class ActivityCurrentHook
     private static readonly object Gate = new();
     private static Action<AsyncLocalValueChangedArgs<Activity?>>? _installed;
 
-    /// <summary>Whether a handler has been put on <see cref="Activity.Current"/>'s AsyncLocal in this process.</summary>
-    public static bool Installed => Volatile.Read(ref _installed) is not null;
-
     /// <summary>
     /// Puts <paramref name="handler"/> on <see cref="Activity.Current"/>'s AsyncLocal. True when it is there now (put
     /// by this call or an earlier one with the same handler); false when the runtime's layout is not the one expected
@@ -58,7 +55,7 @@ internal static class ActivityCurrentHook
                     return false; // someone else's callback: left alone
                 }
 
-                Volatile.Write(ref _installed, handler);
+                _installed = handler;
                 return true;
             }
             catch (Exception ex) when (ex is MissingMemberException or TypeLoadException or InvalidProgramException or BadImageFormatException)

@@ -67,7 +67,7 @@ internal static partial class SampleContextTracker
         {
             if (_nsPerSet < 0)
             {
-                _nsPerSet = MeasureNsPerSet();
+                MeasureSetPrices();
             }
 
             return _nsPerSet;
@@ -85,7 +85,7 @@ internal static partial class SampleContextTracker
         {
             if (_nsPerHookedSet < 0)
             {
-                _nsPerHookedSet = MeasureNsPerHookedSet();
+                MeasureSetPrices();
             }
 
             return _nsPerHookedSet;
@@ -150,22 +150,8 @@ internal static partial class SampleContextTracker
 
     private static double MeasureNsPerChange()
     {
-        ExecutionContext? caller = ExecutionContext.Capture();
-        ExecutionContext? mirrored;
-        ExecutionContext? plain;
-        try
-        {
-            // Captured in a context of their own, so the calling thread's context is left as it was.
-            (mirrored, plain) = CaptureCalibrationContexts();
-        }
-        finally
-        {
-            if (caller is not null)
-            {
-                ExecutionContext.Restore(caller);
-            }
-        }
-
+        // Captured in a context of their own, so the calling thread's context is left as it was.
+        (ExecutionContext? mirrored, ExecutionContext? plain) = RestoringCallersContext(CaptureCalibrationContexts);
         if (mirrored is null || plain is null)
         {
             return 0; // flow is suppressed here: nothing flows, nothing to measure
@@ -184,41 +170,39 @@ internal static partial class SampleContextTracker
         return NsPerCalibrationChange(cheapestWithMirror - cheapestPlain);
     }
 
-    private static double MeasureNsPerSet()
+    /// <summary>
+    /// Prices both kinds of set from one measurement: sets of an AsyncLocal with the tracker's callback (all of it the
+    /// profiler's with the mirror), and the same less sets of a plain one (the profiler's part when the callback is on
+    /// Activity's own AsyncLocal).
+    /// </summary>
+    private static void MeasureSetPrices()
     {
-        ExecutionContext? caller = ExecutionContext.Capture();
-        long cheapest = long.MaxValue;
-        try
+        (long cheapestWithCallback, long cheapestPlain) = RestoringCallersContext(() =>
         {
+            long withCallback = long.MaxValue;
+            long plain = long.MaxValue;
             for (int repeat = 0; repeat < CalibrationRepeats; repeat++)
             {
-                cheapest = Math.Min(cheapest, TimeSets(CurrentSpan));
+                withCallback = Math.Min(withCallback, TimeSets(CurrentSpan));
+                plain = Math.Min(plain, TimeSets(CalibrationPlain));
             }
-        }
-        finally
-        {
-            // The sets left the calling thread's context as it was; restoring it keeps that so even if one threw.
-            if (caller is not null)
-            {
-                ExecutionContext.Restore(caller);
-            }
-        }
 
-        return NsPerCalibrationChange(cheapest);
+            return (withCallback, plain);
+        });
+        _nsPerSet = NsPerCalibrationChange(cheapestWithCallback);
+        _nsPerHookedSet = NsPerCalibrationChange(cheapestWithCallback - cheapestPlain);
     }
 
-    private static double MeasureNsPerHookedSet()
+    /// <summary>
+    /// Runs a calibration that sets AsyncLocals on the calling thread, then puts the thread's execution context back as
+    /// it was, even if the calibration threw.
+    /// </summary>
+    private static T RestoringCallersContext<T>(Func<T> calibration)
     {
         ExecutionContext? caller = ExecutionContext.Capture();
-        long cheapestWithCallback = long.MaxValue;
-        long cheapestPlain = long.MaxValue;
         try
         {
-            for (int repeat = 0; repeat < CalibrationRepeats; repeat++)
-            {
-                cheapestWithCallback = Math.Min(cheapestWithCallback, TimeSets(CurrentSpan));
-                cheapestPlain = Math.Min(cheapestPlain, TimeSets(CalibrationPlain));
-            }
+            return calibration();
         }
         finally
         {
@@ -227,8 +211,6 @@ internal static partial class SampleContextTracker
                 ExecutionContext.Restore(caller);
             }
         }
-
-        return NsPerCalibrationChange(cheapestWithCallback - cheapestPlain);
     }
 
     /// <summary>The nanoseconds per change of a calibration loop's Stopwatch ticks: two changes per iteration, clamped.</summary>

@@ -35,9 +35,6 @@ internal sealed class SamplingRateReport
     /// <summary>Whether the line has been written.</summary>
     public bool Reported => _reported;
 
-    /// <summary>Whether the warning that the budget turned span links off has been written.</summary>
-    public bool SpanLinksStopReported => _spanLinksStopReported;
-
     /// <summary>Looks at one finished interval of the sampler (called on the interval thread).</summary>
     public void Observe(IntervalSamples interval)
     {
