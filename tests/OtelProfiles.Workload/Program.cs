@@ -6,7 +6,7 @@ using OpenTelemetry.Resources;
 using OtelProfiles;
 using Shop;
 
-// Usage: OtelProfiles.Workload <seconds> [cpu|json|alloc|retain|lock|throw|export-faults|sockets|cpushare|lockwait|spanchurn] [warmup-seconds]
+// Usage: OtelProfiles.Workload <seconds> [cpu|json|alloc|retain|lock|throw|export-faults|sockets|cpushare|lockwait|spanchurn|gcchurn] [warmup-seconds]
 // Profiling settings come from OTEL_* environment variables set by the test. With a warmup (cpu and json modes), the
 // workload runs that much longer and reports only what happened after it: the steady state, once the profiler's
 // start (rundown, its own JIT compilation) is over; the CPU time of the warmup is reported apart.
@@ -61,6 +61,13 @@ if (SpanChurnMode.Handles(mode))
 {
     await SpanChurnMode.RunAsync(seconds, host);
     await host.StopAsync();
+    return;
+}
+
+// Mostly garbage collection: the longer GC pauses over the budget (GcChurnMode.cs).
+if (GcChurnMode.Handles(mode))
+{
+    await GcChurnMode.RunAsync(seconds, host);
     return;
 }
 

@@ -71,6 +71,7 @@ internal static class DemoExportSize
             | effective sampling rate | {exports.EffectiveHz:0.0} Hz per thread |
             | app paused by the sampler | {exports.PausedPercent:0.00}% of the time |
             | span tracking on the app's threads (estimated, charged to the budget) | {exports.SpanTrackingPercent:0.000}% of one core |
+            | longer GC pauses with the profiler there (estimated, charged to the budget) | {exports.GcPauseExtraPercent:0.000}% of the time |
             """);
     }
 

@@ -10,7 +10,7 @@ namespace OtelProfiles.Benchmarks.Measurement;
 /// crosses the network. An interval in which the sampler's budget kept it off sends nothing, so the profiled time is
 /// from the first interval's start to the last one's end, not the sum of the intervals exported.
 /// </summary>
-internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, double ProfiledSeconds, double EffectiveHz, double PausedPercent = 0, double SpanTrackingPercent = 0)
+internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, double ProfiledSeconds, double EffectiveHz, double PausedPercent = 0, double SpanTrackingPercent = 0, double GcPauseExtraPercent = 0)
 {
     public static ExportFiles Empty { get; } = new(0, 0, 0, 0, 0);
 
@@ -32,6 +32,7 @@ internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, 
         double ticks = 0;
         double pausedNs = 0;
         double trackingNs = 0;
+        double gcExtraNs = 0;
         foreach (string file in Directory.GetFiles(directory, "*.pb"))
         {
             byte[] data = File.ReadAllBytes(file);
@@ -67,12 +68,16 @@ internal sealed record ExportFiles(int Requests, long RawBytes, long GzipBytes, 
                 {
                     trackingNs += attribute.Value.IntValue;
                 }
+                else if (key == ExportRequestBuilder.GcPauseExtraAttribute)
+                {
+                    gcExtraNs += attribute.Value.IntValue;
+                }
             }
         }
 
         double seconds = last > first ? (last - first) / 1e9 : 0;
         double PercentOfTime(double ns) => seconds > 0 ? ns / (seconds * 1e9) * 100 : 0;
-        return new ExportFiles(requests, raw, gzip, seconds, seconds > 0 ? ticks / seconds : 0, PercentOfTime(pausedNs), PercentOfTime(trackingNs));
+        return new ExportFiles(requests, raw, gzip, seconds, seconds > 0 ? ticks / seconds : 0, PercentOfTime(pausedNs), PercentOfTime(trackingNs), PercentOfTime(gcExtraNs));
     }
 
     public static long GzipLength(byte[] data)

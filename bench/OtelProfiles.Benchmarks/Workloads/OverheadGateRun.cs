@@ -174,15 +174,16 @@ internal readonly record struct PhaseCost(long Operations, double MsPerOperation
         double Percent(double ms) => ms / off * 100;
         double Extra(Func<PhaseCost, double> part) => Percent(part(on) - OffMean(part));
         return string.Create(CultureInfo.InvariantCulture,
-            $"GATE {label} parts {pair}: app_threads {Extra(p => p.AppMsPerOperation):+0.00;-0.00;0.00}% profiler_threads {Extra(p => p.ProfilerMsPerOperation):+0.00;-0.00;0.00}% charged {Percent(charged.MsPerOperation):0.00}% (cpu {Percent(charged.CpuMsPerOperation):0.00}, span tracking {Percent(charged.TrackingMsPerOperation):0.00} for {charged.ChangesPerOperation:0} changes/op of which {charged.SetsPerOperation:0} sets, paused {Percent(charged.PausedMsPerOperation):0.00}) gc_pause {Extra(p => p.GcPauseMsPerOperation):+0.00;-0.00;0.00}% (per gen0 off {offPause / offGen0 * 1e6:0} on {on.GcPauseMsPerOperation / on.Gen0PerThousand * 1e6:0} us) tiering {Extra(p => p.TieringMsPerOperation):+0.00;-0.00;0.00}% gen0/kop off {offGen0:0.0} on {on.Gen0PerThousand:0.0} gen1/kop off {OffMean(p => p.Gen1PerThousand):0.0} on {on.Gen1PerThousand:0.0} pool_threads {offBefore.PoolThreads}/{on.PoolThreads}/{offAfter.PoolThreads}");
+            $"GATE {label} parts {pair}: app_threads {Extra(p => p.AppMsPerOperation):+0.00;-0.00;0.00}% profiler_threads {Extra(p => p.ProfilerMsPerOperation):+0.00;-0.00;0.00}% charged {Percent(charged.MsPerOperation):0.00}% (cpu {Percent(charged.CpuMsPerOperation):0.00}, span tracking {Percent(charged.TrackingMsPerOperation):0.00} for {charged.ChangesPerOperation:0} changes/op of which {charged.SetsPerOperation:0} sets, paused {Percent(charged.PausedMsPerOperation):0.00}, gc {Percent(charged.GcPauseMsPerOperation):0.00}) gc_pause {Extra(p => p.GcPauseMsPerOperation):+0.00;-0.00;0.00}% (per gen0 off {offPause / offGen0 * 1e6:0} on {on.GcPauseMsPerOperation / on.Gen0PerThousand * 1e6:0} us) tiering {Extra(p => p.TieringMsPerOperation):+0.00;-0.00;0.00}% gen0/kop off {offGen0:0.0} on {on.Gen0PerThousand:0.0} gen1/kop off {OffMean(p => p.Gen1PerThousand):0.0} on {on.Gen1PerThousand:0.0} pool_threads {offBefore.PoolThreads}/{on.PoolThreads}/{offAfter.PoolThreads}");
     }
 }
 
 /// <summary>
-/// What the profiler charged to its budget (its threads' CPU, span tracking, paused time) and the span mirror's changes
+/// What the profiler charged to its budget (its threads' CPU, span tracking, paused time, the estimated extra of the
+/// app's GC pauses) and the span mirror's changes
 /// and sets: totals so far (<see cref="Now"/>), or over <see cref="Operations"/> operations (<see cref="Since"/>).
 /// </summary>
-internal readonly record struct ChargedCost(TimeSpan Cpu, TimeSpan Tracking, TimeSpan Paused, long Changes, long Sets, long Operations = 1)
+internal readonly record struct ChargedCost(TimeSpan Cpu, TimeSpan Tracking, TimeSpan Paused, TimeSpan GcPause, long Changes, long Sets, long Operations = 1)
 {
     public double CpuMsPerOperation => Cpu.TotalMilliseconds / Operations;
 
@@ -190,7 +191,9 @@ internal readonly record struct ChargedCost(TimeSpan Cpu, TimeSpan Tracking, Tim
 
     public double PausedMsPerOperation => Paused.TotalMilliseconds / Operations;
 
-    public double MsPerOperation => CpuMsPerOperation + TrackingMsPerOperation + PausedMsPerOperation;
+    public double GcPauseMsPerOperation => GcPause.TotalMilliseconds / Operations;
+
+    public double MsPerOperation => CpuMsPerOperation + TrackingMsPerOperation + PausedMsPerOperation + GcPauseMsPerOperation;
 
     public double ChangesPerOperation => Changes / (double)Operations;
 
@@ -199,12 +202,12 @@ internal readonly record struct ChargedCost(TimeSpan Cpu, TimeSpan Tracking, Tim
     public static ChargedCost Now()
     {
         ProfilerHealth health = ProfilerHealth.Shared;
-        return new ChargedCost(health.ProfilerCpu, health.SpanTrackingCpu, health.Paused, SampleContextTracker.ChangesCharged, SampleContextTracker.SetsCharged);
+        return new ChargedCost(health.ProfilerCpu, health.SpanTrackingCpu, health.Paused, health.GcPauseExtra, SampleContextTracker.ChangesCharged, SampleContextTracker.SetsCharged);
     }
 
     /// <summary>What was charged since <paramref name="start"/>, over <paramref name="operations"/> operations.</summary>
     public ChargedCost Since(ChargedCost start, long operations) =>
-        new(Cpu - start.Cpu, Tracking - start.Tracking, Paused - start.Paused, Changes - start.Changes, Sets - start.Sets, operations);
+        new(Cpu - start.Cpu, Tracking - start.Tracking, Paused - start.Paused, GcPause - start.GcPause, Changes - start.Changes, Sets - start.Sets, operations);
 }
 
 /// <summary>The gate's phases, pair limits, budget and injected cost.</summary>

@@ -11,7 +11,8 @@ namespace OtelProfiles.Aggregation;
 /// <param name="SamplerPausedNs">How long the sampler kept the app's managed threads paused during the interval (its cost).</param>
 /// <param name="SpanTrackingCpuNs">CPU time the app's threads spent keeping the profiler's span mirror current during the interval (an estimate: changes counted × the measured cost of one).</param>
 /// <param name="ProfilerCpuNs">CPU time the profiler's own threads used during the interval (its other cost; zero where it cannot be read).</param>
-internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, DateTime EndUtc, long SamplingIntervalNs, long SamplerPausedNs = 0, long ProfilerCpuNs = 0, long SpanTrackingCpuNs = 0)
+/// <param name="Gc">How much longer the app's GC pauses were estimated to be with the profiler there, and what the budget allowed for it.</param>
+internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, DateTime EndUtc, long SamplingIntervalNs, long SamplerPausedNs = 0, long ProfilerCpuNs = 0, long SpanTrackingCpuNs = 0, GcPauseExtra Gc = default)
 {
     /// <summary>Wall-clock length of the interval in nanoseconds.</summary>
     public long DurationNs => Math.Max(0, (EndUtc - StartUtc).Ticks * 100);
@@ -33,4 +34,16 @@ internal sealed record IntervalSamples(SampleTable Samples, DateTime StartUtc, D
 
     /// <summary>Effective samples per second per thread (what a duty-cycled 1 kHz sampler really delivered).</summary>
     public double EffectiveFrequencyHz => DurationNs > 0 ? TicksObserved * 1e9 / DurationNs : 0;
+}
+
+/// <summary>
+/// The extra GC pause an interval was charged (<see cref="Collection.GcPauseCharge"/>): the estimate, and the most
+/// the budget allowed for it over the same periods (its allowance less the sampler's share).
+/// </summary>
+/// <param name="EstimatedNs">The estimated extra pause of the app's collections, in nanoseconds.</param>
+/// <param name="AllowedNs">The most the budget would charge for it, in nanoseconds (0 when the budget limits nothing).</param>
+internal readonly record struct GcPauseExtra(long EstimatedNs, long AllowedNs)
+{
+    /// <summary>Whether the estimate was more than the budget allowed for it (the sampler then kept only its share).</summary>
+    public bool OverBudget => AllowedNs > 0 && EstimatedNs > AllowedNs;
 }

@@ -13,6 +13,7 @@ internal sealed partial class ExportRequestBuilder
     public const string SamplerPausedAttribute = "dotnet.sampling.paused";
     public const string ProfilerCpuAttribute = "dotnet.profiler.cpu";
     public const string SpanTrackingCpuAttribute = "dotnet.profiler.span_tracking.cpu";
+    public const string GcPauseExtraAttribute = "dotnet.profiler.gc.pause_extra";
 
     internal BuildStatistics AddSampledProfiles(IntervalRequest request, IReadOnlyList<SampledProfile> profiles)
     {
@@ -105,6 +106,9 @@ internal sealed partial class ExportRequestBuilder
 
         // ...and, estimated, what the app's own threads spent keeping the profiler's view of their current span and tags.
         profile.AttributeIndices.Add(dictionary.Attribute(SpanTrackingCpuAttribute, interval.SpanTrackingCpuNs, "ns"));
+
+        // ...and, estimated, how much longer the app's own garbage collections paused with the profiler there.
+        profile.AttributeIndices.Add(dictionary.Attribute(GcPauseExtraAttribute, interval.Gc.EstimatedNs, "ns"));
 
         foreach (((int stack, _, int link), (List<int> attributes, long value)) in samples)
         {

@@ -11,7 +11,8 @@ namespace OtelProfiles.Collection;
 /// long this period's window may be, opens a sampler session, lets it run for the window, stops it and charges
 /// the pauses the window measured to the budget (stopping blocks for up to ~110 ms, which is why it is not the reader's job),
 /// and every period the CPU the profiler's own threads and the runtime's EventPipe threads used (read just before and
-/// just after each stop too: a window's sampling and streaming threads end with its session);
+/// just after each stop too: a window's sampling and streaming threads end with its session), and the estimated extra
+/// length of the app's GC pauses (<see cref="GcPauseCharge"/>);
 /// a reader thread decodes each session's stream into the <see cref="ThreadSampleRecorder"/>. One reader object
 /// and its buffers serve every window, so a window costs no per-window parser.
 /// </summary>
@@ -68,6 +69,7 @@ internal sealed class DutyCycledSampler : IDisposable
         {
             long started = Stopwatch.GetTimestamp();
             _profilerCpu = new ProfilerCpuMeter(_threads, new RuntimeEventPipeThreads());
+            var gcPauses = new GcPauseCharge();
             TimeSpan processCpu = Environment.CpuUsage.TotalTime;
             long lastCycle = Stopwatch.GetTimestamp();
             while (!_stopRequested.IsSet)
@@ -88,6 +90,10 @@ internal sealed class DutyCycledSampler : IDisposable
                 _budget.ObserveAppCpu(processCpuNow - processCpu - ownCpu - tracking, elapsed);
                 processCpu = processCpuNow;
                 lastCycle = cycleStart;
+
+                // The app's collections pause longer with the profiler there, sampling or not: charged as pauses.
+                TimeSpan gcExtra = gcPauses.Take();
+                _recorder.AddGcPauseExtra(gcExtra, _budget.ChargeGcPauses(gcExtra, elapsed));
 
                 // Tracking that takes the whole budget would leave the sampler resting for good: links go instead.
                 if (_trackingLimit.Observe(tracking, elapsed, _budget.AllowedShareOfCores))

@@ -9,7 +9,9 @@ namespace OtelProfiles.Collection;
 /// measured so far, and afterwards the pauses really measured (<see cref="SamplerPauseMeter"/>) are taken out, so a
 /// misjudged window is paid back by shorter or skipped ones and the long-run pause share stays within the budget.
 /// The CPU the profiler's own threads use (decoding, aggregating, exporting) is taken out of the same bucket
-/// (<see cref="ChargeProfilerCpu"/>), so the budget bounds what profiling costs, not only what its pauses cost.
+/// (<see cref="ChargeProfilerCpu"/>), and so is the estimated extra length of the app's own GC pauses with the
+/// profiler there (<see cref="ChargeGcPauses"/>), so the budget bounds what profiling costs, not only what its
+/// pauses cost.
 /// <para>
 /// The budget is a share of what the app itself uses, not of the machine: the bucket fills at
 /// <c>maxPausedFraction</c> × the share of its cores the app kept busy in the last periods
@@ -29,6 +31,13 @@ internal sealed class SamplerBudget
     /// a request that arrives is seen, and the budget's allowance then follows its CPU within a couple of periods.
     /// </summary>
     public const double MinimumUtilization = 0.05;
+
+    /// <summary>
+    /// The share of the budget the sampler keeps whatever the GC pauses are estimated to cost
+    /// (<see cref="ChargeGcPauses"/>): the profiler's presence costs the same with or without samples, and a budget
+    /// spent on it in full would leave an app that allocates a lot with that cost and no CPU profile.
+    /// </summary>
+    public const double SamplerMinimumShare = 0.25;
 
     private readonly int _targetFrequencyHz;
     private readonly TimeSpan _period;
@@ -185,6 +194,32 @@ internal sealed class SamplerBudget
 
     /// <summary>The CPU time charged so far: the profiler threads', and the span mirror's on the app's threads.</summary>
     public TimeSpan ProfilerCpuCharged { get; private set; }
+
+    /// <summary>
+    /// Charges the extra GC pause estimated over <paramref name="elapsed"/> (<see cref="GcPauseCharge"/>) as pause
+    /// time: a collection stops every thread of the app, like a tick. At most the budget's allowance over
+    /// <paramref name="elapsed"/> less the sampler's share (<see cref="SamplerMinimumShare"/>) is taken; returns that
+    /// most, so the caller can tell when the estimate was more than the budget holds.
+    /// </summary>
+    public TimeSpan ChargeGcPauses(TimeSpan extra, TimeSpan elapsed)
+    {
+        if (!Limited || elapsed <= TimeSpan.Zero)
+        {
+            return TimeSpan.MaxValue;
+        }
+
+        TimeSpan allowance = elapsed * (_fillRate * Utilization * (1 - SamplerMinimumShare));
+        if (extra > TimeSpan.Zero)
+        {
+            _credit -= extra < allowance ? extra : allowance;
+            GcPausesCharged += extra < allowance ? extra : allowance;
+        }
+
+        return allowance;
+    }
+
+    /// <summary>The estimated extra GC pause charged so far.</summary>
+    public TimeSpan GcPausesCharged { get; private set; }
 
     private void Refill(TimeSpan now)
     {

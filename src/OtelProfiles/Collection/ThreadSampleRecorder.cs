@@ -26,6 +26,8 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     private readonly List<long> _newThreads = new();
     private long _intervalProfilerCpuNs;
     private long _intervalSpanTrackingCpuNs;
+    private long _intervalGcPauseExtraNs;
+    private long _intervalGcPauseAllowedNs;
     private readonly ThreadCpuLedger _cpuLedger;
     private volatile bool _measureThreadCpu = true;
 
@@ -37,6 +39,19 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
 
     /// <summary>Adds CPU time the app's threads spent keeping the span mirror current (an estimate, once a period) to the interval's account.</summary>
     public void AddSpanTrackingCpu(TimeSpan cpu) => Interlocked.Add(ref _intervalSpanTrackingCpuNs, cpu.Ticks * 100);
+
+    /// <summary>
+    /// Adds the app's extra GC pause estimated for one period, and what the budget allowed for it then (none when the
+    /// budget limits nothing), to the interval's account.
+    /// </summary>
+    public void AddGcPauseExtra(TimeSpan estimated, TimeSpan allowed)
+    {
+        Interlocked.Add(ref _intervalGcPauseExtraNs, estimated.Ticks * 100);
+        if (allowed != TimeSpan.MaxValue)
+        {
+            Interlocked.Add(ref _intervalGcPauseAllowedNs, allowed.Ticks * 100);
+        }
+    }
 
     public ThreadSampleRecorder(ProfilerThreads ownThreads, DateTime startUtc, ThreadCpuLedger? cpuLedger = null)
     {
@@ -149,6 +164,9 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
         }
     }
 
+    private GcPauseExtra TakeGcPauseExtra() =>
+        new(Interlocked.Exchange(ref _intervalGcPauseExtraNs, 0), Interlocked.Exchange(ref _intervalGcPauseAllowedNs, 0));
+
     /// <summary>Ends the current interval and starts the next one at <paramref name="nowUtc"/>.</summary>
     public IntervalSamples TakeInterval(DateTime nowUtc)
     {
@@ -156,7 +174,7 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
         {
             // Each row's CPU time, from what its thread really used in the interval (read now, once per sampled thread).
             _cpuLedger.Charge(_current, Math.Max(0, (nowUtc - _intervalStartUtc).Ticks * 100), _measureThreadCpu);
-            var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs, Pauses.TakeIntervalPausedNs(), Interlocked.Exchange(ref _intervalProfilerCpuNs, 0), Interlocked.Exchange(ref _intervalSpanTrackingCpuNs, 0));
+            var finished = new IntervalSamples(_current, _intervalStartUtc, nowUtc, SamplingIntervalNs, Pauses.TakeIntervalPausedNs(), Interlocked.Exchange(ref _intervalProfilerCpuNs, 0), Interlocked.Exchange(ref _intervalSpanTrackingCpuNs, 0), TakeGcPauseExtra());
             _current = _spare ?? new SampleTable();
             _spare = null;
             _intervalStartUtc = nowUtc;

@@ -97,4 +97,11 @@ internal static partial class Log
         Level = LogLevel.Warning,
         Message = "OpenTelemetry profiling: span links are off until the profiler restarts: keeping them current on the app's threads (at every change of Activity.Current) cost {TrackingPercent}% of the cores over the last 30 sampler periods, the whole overhead budget of {BudgetPercent}% ({Setting}), which left nothing for sampling. Profiles go on without span links. Set {SpanLinksSetting}=none to skip span tracking from the start, or raise the budget to keep the links.")]
     public static partial void SpanLinksStoppedOverBudget(ILogger logger, string trackingPercent, double budgetPercent, string setting, string spanLinksSetting);
+
+    [LoggerMessage(
+        EventId = 26,
+        EventName = "GcPausesOverBudget",
+        Level = LogLevel.Warning,
+        Message = "OpenTelemetry profiling: with the profiler there, the app's garbage collections pause an estimated {GcPercent}% of the time longer (every collection walks the profiler's threads and serves its EventPipe sessions), more than the overhead budget of {BudgetPercent}% ({Setting}) holds beside sampling. The sampler goes on with a quarter of the budget, so profiling costs this app more than its budget; allocating less, or a larger gen0 budget (GCgen0size), makes collections rarer.")]
+    public static partial void GcPausesOverBudget(ILogger logger, string gcPercent, double budgetPercent, string setting);
 }

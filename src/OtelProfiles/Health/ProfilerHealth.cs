@@ -19,12 +19,13 @@ internal sealed class ProfilerHealth
     private long _pausedNs;
     private long _profilerCpuNs;
     private long _spanTrackingCpuNs;
+    private long _gcPauseExtraNs;
     private double? _samplingRateHz;
 
     /// <summary>The one instance of this process.</summary>
     public static ProfilerHealth Shared { get; } = new();
 
-    /// <summary>Adds a finished interval: its pauses, profiler CPU and span tracking CPU, its rate reached, the samples of its request (null when none was built).</summary>
+    /// <summary>Adds a finished interval: its pauses, profiler CPU, span tracking CPU and extra GC pause, its rate reached, the samples of its request (null when none was built).</summary>
     public void RecordInterval(IntervalSamples interval, ExportProfilesServiceRequest? request)
     {
         lock (_gate)
@@ -32,6 +33,7 @@ internal sealed class ProfilerHealth
             _pausedNs += interval.SamplerPausedNs;
             _profilerCpuNs += interval.ProfilerCpuNs;
             _spanTrackingCpuNs += interval.SpanTrackingCpuNs;
+            _gcPauseExtraNs += interval.Gc.EstimatedNs;
             if (interval.TicksObserved > 0)
             {
                 _samplingRateHz = interval.EffectiveFrequencyHz;
@@ -111,6 +113,18 @@ internal sealed class ProfilerHealth
             lock (_gate)
             {
                 return TimeSpan.FromTicks(_spanTrackingCpuNs / 100);
+            }
+        }
+    }
+
+    /// <summary>How much longer the app's GC pauses were with the profiler there (estimated, charged to the budget).</summary>
+    public TimeSpan GcPauseExtra
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return TimeSpan.FromTicks(_gcPauseExtraNs / 100);
             }
         }
     }

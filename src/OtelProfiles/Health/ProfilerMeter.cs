@@ -74,6 +74,12 @@ internal static class ProfilerMeter
             description: "CPU time the application's threads spent keeping the profiler's view of their current span and tags (changes counted, times the cost of one measured in this process); charged to the overhead budget like the profiler's own CPU.");
 
         meter.CreateObservableCounter(
+            "otelprofiles.gc.pause_extra.time",
+            () => health.GcPauseExtra.TotalSeconds,
+            unit: "s",
+            description: "How much longer the application's garbage collections paused with the profiler there (its threads and sessions), estimated as a share of the pauses measured; charged to the overhead budget like the sampler's pauses.");
+
+        meter.CreateObservableCounter(
             "otelprofiles.exports",
             () => ExportMeasurements(health),
             unit: "{request}",

@@ -179,7 +179,47 @@ public sealed class SamplerBudgetTests
         Assert.Equal(0.5, budget.Utilization, 3);
     }
 
-    private static SimulatedRun Simulate(SamplerBudget budget, TimeSpan pause, TimeSpan spacing, int periods, TimeSpan startAt = default, TimeSpan profilerCpuPerPeriod = default, double? appBusyCores = null)
+    [Fact]
+    public void The_longer_gc_pauses_are_charged_as_pauses_and_the_sampler_gets_the_rest()
+    {
+        // Collections 4 ms a second longer with the profiler there: 0.4% of the time, so the sampler's ticks get 0.6%.
+        var budget = new SamplerBudget(100, Period, 0.01, processorCount: 2);
+
+        SimulatedRun run = Simulate(budget, TimeSpan.FromMilliseconds(0.3), TimeSpan.FromMilliseconds(1.35), periods: 120, gcExtraPerPeriod: TimeSpan.FromMilliseconds(4));
+
+        Assert.InRange(run.PausedFraction, 0.0045, 0.0068);
+        Assert.Equal(TimeSpan.FromMilliseconds(4) * 120, budget.GcPausesCharged);
+        Assert.All(run.GcAllowances, a => Assert.Equal(Period * (0.01 * (1 - SamplerBudget.SamplerMinimumShare)), a));
+    }
+
+    [Fact]
+    public void Gc_pauses_longer_than_the_budget_leave_the_sampler_its_share_and_say_so()
+    {
+        // 20 ms a second longer: twice the whole 1% budget. Charging it all would stop the sampler for good, leaving the
+        // cost and no profile; the sampler keeps its quarter instead, and the allowance returned tells the caller.
+        var budget = new SamplerBudget(100, Period, 0.01, processorCount: 2);
+
+        SimulatedRun run = Simulate(budget, TimeSpan.FromMilliseconds(0.3), TimeSpan.FromMilliseconds(1.35), periods: 120, gcExtraPerPeriod: TimeSpan.FromMilliseconds(20));
+
+        Assert.InRange(run.PausedFraction, 0.01 * SamplerBudget.SamplerMinimumShare * 0.7, 0.01 * SamplerBudget.SamplerMinimumShare * 1.3);
+        Assert.All(run.GcAllowances, a => Assert.True(a < TimeSpan.FromMilliseconds(20)));
+        Assert.Equal(Period * (0.01 * (1 - SamplerBudget.SamplerMinimumShare)) * 120, budget.GcPausesCharged);
+        Assert.True(run.TicksPerSecondAfter(10) > 0);
+    }
+
+    [Fact]
+    public void Without_a_limit_gc_pauses_change_nothing()
+    {
+        var budget = new SamplerBudget(100, Period, 1.0, processorCount: 2);
+        TimeSpan before = budget.Credit;
+
+        Assert.Equal(TimeSpan.MaxValue, budget.ChargeGcPauses(TimeSpan.FromSeconds(1), Period));
+
+        Assert.Equal(before, budget.Credit);
+        Assert.Equal(TimeSpan.Zero, budget.GcPausesCharged);
+    }
+
+    private static SimulatedRun Simulate(SamplerBudget budget, TimeSpan pause, TimeSpan spacing, int periods, TimeSpan startAt = default, TimeSpan profilerCpuPerPeriod = default, double? appBusyCores = null, TimeSpan gcExtraPerPeriod = default)
     {
         var run = new SimulatedRun();
         for (int i = 0; i < periods; i++)
@@ -190,6 +230,11 @@ public sealed class SamplerBudgetTests
             }
 
             budget.ChargeProfilerCpu(profilerCpuPerPeriod);
+            if (gcExtraPerPeriod > TimeSpan.Zero)
+            {
+                run.GcAllowances.Add(budget.ChargeGcPauses(gcExtraPerPeriod, Period));
+            }
+
             DutyCycle cycle = budget.Plan(startAt + Period * i, OneMillisecondNs);
             int ticks = 0;
             if (!cycle.Resting)
@@ -211,6 +256,8 @@ public sealed class SamplerBudgetTests
     private sealed class SimulatedRun
     {
         public List<int> TicksPerPeriod { get; } = [];
+
+        public List<TimeSpan> GcAllowances { get; } = [];
 
         public int Windows { get; set; }
 

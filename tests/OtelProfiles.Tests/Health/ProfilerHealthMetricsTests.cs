@@ -134,6 +134,7 @@ public sealed class ProfilerHealthMetricsTests
         Assert.Contains("otelprofiles.sampler.paused_time", names);
         Assert.Contains("otelprofiles.cpu.time", names);
         Assert.Contains("otelprofiles.span_tracking.cpu.time", names);
+        Assert.Contains("otelprofiles.gc.pause_extra.time", names);
     }
 
     [Fact]

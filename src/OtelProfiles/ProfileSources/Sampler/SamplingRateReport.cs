@@ -13,7 +13,8 @@ namespace OtelProfiles.ProfileSources.Sampler;
 /// samples per interval has no way to tell a budget from a bug. Two causes are told apart: long pauses per sample
 /// (busy threads outnumbering the cores), and span tracking, whose cost on the app's threads the budget charges too
 /// and which sampling less does not reduce. It also warns, once, when span tracking used the whole budget and the
-/// sampler turned span links off (<see cref="Collection.SpanTrackingLimit"/>).
+/// sampler turned span links off (<see cref="Collection.SpanTrackingLimit"/>), and when the app's GC pauses, longer
+/// with the profiler there, were estimated to cost more than the budget holds (<see cref="Collection.GcPauseCharge"/>).
 /// </summary>
 internal sealed class SamplingRateReport
 {
@@ -23,6 +24,7 @@ internal sealed class SamplingRateReport
     private readonly int _processorCount;
     private bool _reported;
     private bool _spanLinksStopReported;
+    private bool _gcPausesReported;
 
     public SamplingRateReport(ILogger logger, int targetHz, double budgetPercent, int processorCount = 0)
     {
@@ -39,6 +41,7 @@ internal sealed class SamplingRateReport
     public void Observe(IntervalSamples interval)
     {
         ReportSpanLinksStop();
+        ReportGcPausesOverBudget(interval);
         if (_reported || _budgetPercent >= OptionLimits.MaxSamplingOverheadPercent || interval.DurationNs < 1_000_000_000)
         {
             return;
@@ -52,7 +55,7 @@ internal sealed class SamplingRateReport
 
         // What the budget charged, as it counts it: pauses as they are, CPU spread over the cores.
         double trackingCharge = (double)interval.SpanTrackingCpuNs / _processorCount;
-        double otherCharge = interval.SamplerPausedNs + ((double)interval.ProfilerCpuNs / _processorCount);
+        double otherCharge = interval.SamplerPausedNs + ((double)interval.ProfilerCpuNs / _processorCount) + interval.Gc.EstimatedNs;
         double trackingShareOfCores = trackingCharge / interval.DurationNs;
         // Span tracking is named when it is the larger part of the charge and at least the budget's smallest
         // allowance (the budget times SamplerBudget.MinimumUtilization of the cores): below that, an idle app's few
@@ -88,6 +91,23 @@ internal sealed class SamplingRateReport
             string effectiveHz = hz.ToString("0.#", CultureInfo.InvariantCulture);
             string pauseMs = (interval.SamplerPausedNs / 1e6 / interval.TicksObserved).ToString("0.##", CultureInfo.InvariantCulture);
             Log.SamplingRateLimited(_logger, effectiveHz, _targetHz, pauseMs, _budgetPercent, OtelSettingNames.SamplingOverhead);
+        }
+    }
+
+    // The longer GC pauses alone were estimated above what the budget holds beside sampling: profiling costs more than
+    // promised, whatever the sampler does, so a warning, once per profiler. An interval under a second says too little.
+    private void ReportGcPausesOverBudget(IntervalSamples interval)
+    {
+        if (_gcPausesReported || !interval.Gc.OverBudget || interval.DurationNs < 1_000_000_000)
+        {
+            return;
+        }
+
+        _gcPausesReported = true;
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            string gcPercent = ((double)interval.Gc.EstimatedNs / interval.DurationNs * 100).ToString("0.##", CultureInfo.InvariantCulture);
+            Log.GcPausesOverBudget(_logger, gcPercent, _budgetPercent, OtelSettingNames.SamplingOverhead);
         }
     }
 
