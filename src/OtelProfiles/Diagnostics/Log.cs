@@ -104,4 +104,11 @@ internal static partial class Log
         Level = LogLevel.Warning,
         Message = "OpenTelemetry profiling: with the profiler there, the app's garbage collections pause an estimated {GcPercent}% of the time longer (every collection walks the profiler's threads and serves its EventPipe sessions), more than the overhead budget of {BudgetPercent}% ({Setting}) holds beside sampling. The sampler goes on with a quarter of the budget, so profiling costs this app more than its budget; allocating less, or a larger gen0 budget (GCgen0size), makes collections rarer.")]
     public static partial void GcPausesOverBudget(ILogger logger, string gcPercent, double budgetPercent, string setting);
+
+    [LoggerMessage(
+        EventId = 27,
+        EventName = "SamplingRateLimitedByGcPauses",
+        Level = LogLevel.Information,
+        Message = "OpenTelemetry profiling: sampling reaches {EffectiveHz} Hz per thread of the {TargetHz} Hz wanted: with the profiler there, the app's garbage collections pause an estimated {GcPercent}% of the time longer, the larger part of what the overhead budget of {BudgetPercent}% ({Setting}) charges. Sampling less does not shorten them; raise the budget for more samples.")]
+    public static partial void SamplingRateLimitedByGcPauses(ILogger logger, string effectiveHz, int targetHz, string gcPercent, double budgetPercent, string setting);
 }

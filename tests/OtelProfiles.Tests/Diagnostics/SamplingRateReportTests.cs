@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using OtelProfiles.Aggregation;
 using OtelProfiles.ProfileSources.Sampler;
 
@@ -64,6 +65,51 @@ public sealed class SamplingRateReportTests
 
         Assert.Empty(logger.Entries);
     }
+
+    [Fact]
+    public void A_rate_held_down_by_the_longer_gc_pauses_names_them()
+    {
+        var logger = new RecordingLogger();
+        var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 1, processorCount: 2);
+
+        // 10 s: collections estimated 50 ms longer (0.5% of the time, within the budget's three quarters), the sampler's
+        // pauses 20 ms and its threads 20 ms of CPU (10 ms charged).
+        for (int i = 0; i < 2; i++)
+        {
+            report.Observe(Collecting(ticks: 20, gcExtraMs: 50, gcAllowedMs: 75, pausedMs: 20, profilerMs: 20));
+        }
+
+        AssertLoggedOnce(logger, "SamplingRateLimitedByGcPauses", "sampling reaches 2 Hz per thread", "an estimated 0.5% of the time longer", "OTEL_PROFILES_SAMPLING_OVERHEAD");
+    }
+
+    [Fact]
+    public void Gc_pauses_over_the_budget_are_warned_about_once_and_not_explained_again()
+    {
+        var logger = new RecordingLogger();
+        var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 1, processorCount: 2);
+
+        // Collections estimated 200 ms longer in 10 s (2% of the time) where the budget held 75 ms for them.
+        report.Observe(Collecting(ticks: 4, gcExtraMs: 200, gcAllowedMs: 75, pausedMs: 20));
+        report.Observe(Collecting(ticks: 4, gcExtraMs: 200, gcAllowedMs: 75, pausedMs: 20));
+
+        AssertLoggedOnce(logger, "GcPausesOverBudget", "an estimated 2% of the time longer", "overhead budget of 1% (OTEL_PROFILES_SAMPLING_OVERHEAD)");
+        Assert.Equal(LogLevel.Warning, logger.Entries[0].Level);
+    }
+
+    [Fact]
+    public void Gc_pauses_within_what_the_budget_holds_for_them_are_no_warning()
+    {
+        var logger = new RecordingLogger();
+        var report = new SamplingRateReport(logger, targetHz: 100, budgetPercent: 1, processorCount: 2);
+
+        report.Observe(Collecting(ticks: 800, gcExtraMs: 70, gcAllowedMs: 75, pausedMs: 20));
+
+        Assert.Empty(logger.Entries);
+    }
+
+    /// <summary>A 10 s interval with the GC's estimated extra and what the budget held for it, the sampler's pauses and its threads' CPU, in milliseconds.</summary>
+    private static IntervalSamples Collecting(int ticks, double gcExtraMs, double gcAllowedMs, double pausedMs = 0, double profilerMs = 0) =>
+        new(Samples(ticks), Start, Start.AddSeconds(10), 1_000_000, (long)(pausedMs * 1e6), (long)(profilerMs * 1e6), Gc: new GcPauseExtra((long)(gcExtraMs * 1e6), (long)(gcAllowedMs * 1e6)));
 
     private static void AssertLoggedOnce(RecordingLogger logger, string eventName, params string[] fragments)
     {

@@ -53,15 +53,31 @@ internal sealed class SamplingRateReport
             return;
         }
 
-        // What the budget charged, as it counts it: pauses as they are, CPU spread over the cores.
+        // What the budget charged, as it counts it: pauses as they are (the sampler's, and the GC's extra), CPU spread
+        // over the cores.
         double trackingCharge = (double)interval.SpanTrackingCpuNs / _processorCount;
-        double otherCharge = interval.SamplerPausedNs + ((double)interval.ProfilerCpuNs / _processorCount) + interval.Gc.EstimatedNs;
+        double gcCharge = interval.Gc.EstimatedNs;
+        double samplerCharge = interval.SamplerPausedNs + ((double)interval.ProfilerCpuNs / _processorCount);
         double trackingShareOfCores = trackingCharge / interval.DurationNs;
-        // Span tracking is named when it is the larger part of the charge and at least the budget's smallest
-        // allowance (the budget times SamplerBudget.MinimumUtilization of the cores): below that, an idle app's few
-        // spans would be blamed for a rate its idleness explains.
+        // Span tracking or the GC's extra is named when it is the larger part of the charge and at least the budget's
+        // smallest allowance (the budget times SamplerBudget.MinimumUtilization of the cores): below that, an idle
+        // app's few spans or collections would be blamed for a rate its idleness explains.
         double minimumAllowance = _budgetPercent / 100 * Collection.SamplerBudget.MinimumUtilization;
-        if (trackingCharge >= otherCharge && trackingShareOfCores >= minimumAllowance)
+        if (gcCharge >= samplerCharge + trackingCharge && gcCharge / interval.DurationNs >= minimumAllowance)
+        {
+            // Sampling less does not shorten the collections. Already warned of when over the budget: said once.
+            _reported = true;
+            if (!_gcPausesReported && _logger.IsEnabled(LogLevel.Information))
+            {
+                string effectiveHz = hz.ToString("0.#", CultureInfo.InvariantCulture);
+                string gcPercent = (gcCharge / interval.DurationNs * 100).ToString("0.###", CultureInfo.InvariantCulture);
+                Log.SamplingRateLimitedByGcPauses(_logger, effectiveHz, _targetHz, gcPercent, _budgetPercent, OtelSettingNames.SamplingOverhead);
+            }
+
+            return;
+        }
+
+        if (trackingCharge >= samplerCharge + gcCharge && trackingShareOfCores >= minimumAllowance)
         {
             // Sampling less cannot pay this back: even a sampler that has stopped altogether is explained here.
             _reported = true;
