@@ -199,21 +199,22 @@ internal sealed class SamplerBudget
     /// Charges the extra GC pause estimated over <paramref name="elapsed"/> (<see cref="GcPauseCharge"/>) as pause
     /// time: a collection stops every thread of the app, like a tick. At most the budget's allowance over
     /// <paramref name="elapsed"/> less the sampler's share (<see cref="SamplerMinimumShare"/>) is taken; returns that
-    /// most, so the caller can tell when the estimate was more than the budget holds (<see cref="TimeSpan.MaxValue"/>
-    /// when the budget limits nothing).
+    /// most, so the caller can tell when the estimate was more than the budget holds (null when the budget limits
+    /// nothing).
     /// </summary>
-    public TimeSpan ChargeGcPauses(TimeSpan extra, TimeSpan elapsed)
+    public TimeSpan? ChargeGcPauses(TimeSpan extra, TimeSpan elapsed)
     {
         if (!Limited || elapsed <= TimeSpan.Zero)
         {
-            return TimeSpan.MaxValue;
+            return null;
         }
 
         TimeSpan allowance = elapsed * (_fillRate * Utilization * (1 - SamplerMinimumShare));
         if (extra > TimeSpan.Zero)
         {
-            _credit -= extra < allowance ? extra : allowance;
-            GcPausesCharged += extra < allowance ? extra : allowance;
+            TimeSpan charged = extra < allowance ? extra : allowance;
+            _credit -= charged;
+            GcPausesCharged += charged;
         }
 
         return allowance;

@@ -44,12 +44,12 @@ internal sealed class ThreadSampleRecorder : INetTraceEventSink
     /// Adds the app's extra GC pause estimated for one period, and what the budget allowed for it then (none when the
     /// budget limits nothing), to the interval's account.
     /// </summary>
-    public void AddGcPauseExtra(TimeSpan estimated, TimeSpan allowed)
+    public void AddGcPauseExtra(TimeSpan estimated, TimeSpan? allowed)
     {
         Interlocked.Add(ref _intervalGcPauseExtraNs, estimated.Ticks * 100);
-        if (allowed != TimeSpan.MaxValue)
+        if (allowed is { } limit)
         {
-            Interlocked.Add(ref _intervalGcPauseAllowedNs, allowed.Ticks * 100);
+            Interlocked.Add(ref _intervalGcPauseAllowedNs, limit.Ticks * 100);
         }
     }
 

@@ -213,7 +213,7 @@ public sealed class SamplerBudgetTests
         var budget = new SamplerBudget(100, Period, 1.0, processorCount: 2);
         TimeSpan before = budget.Credit;
 
-        Assert.Equal(TimeSpan.MaxValue, budget.ChargeGcPauses(TimeSpan.FromSeconds(1), Period));
+        Assert.Null(budget.ChargeGcPauses(TimeSpan.FromSeconds(1), Period));
 
         Assert.Equal(before, budget.Credit);
         Assert.Equal(TimeSpan.Zero, budget.GcPausesCharged);
@@ -257,7 +257,7 @@ public sealed class SamplerBudgetTests
     {
         public List<int> TicksPerPeriod { get; } = [];
 
-        public List<TimeSpan> GcAllowances { get; } = [];
+        public List<TimeSpan?> GcAllowances { get; } = [];
 
         public int Windows { get; set; }
 
