@@ -4,6 +4,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using OtelProfiles.Benchmarks;
 using OtelProfiles.Benchmarks.Demo;
+using OtelProfiles.Benchmarks.Gate;
 using OtelProfiles.Benchmarks.Measurement;
 using OtelProfiles.Benchmarks.Micro;
 using OtelProfiles.Benchmarks.Reporting;
@@ -17,8 +18,10 @@ using OtelProfiles.Benchmarks.Workloads;
 //   OtelProfiles.Benchmarks <BenchmarkDotNet arguments>     (plain BenchmarkSwitcher, e.g. --list flat)
 //   OtelProfiles.Benchmarks steady <Workload> <seconds> <warmup-seconds>   (one process of the A/B harness)
 //   OtelProfiles.Benchmarks gc-cost [rounds] [warmup-seconds] [seconds] [mode,mode,...] [alloc|Workload] [live-MB]   (what profiling adds to each GC pause, part by part)
-//   OtelProfiles.Benchmarks gate <Workload> [--phase 5] [--settle 2.5] [--min-pairs 6] [--max-pairs 20] [--budget 5] [--inject 0] [--warmup 10] [--profiler-warmup 60] [--phase-times]
-//                                                                            (the CI overhead gate: off/on phases in one process)
+//   OtelProfiles.Benchmarks gate <Workload> [--phase 5] [--settle 2.5] [--min-pairs 6] [--max-pairs 20] [--budget 5] [--inject 0] [--warmup 10] [--profiler-warmup 60]
+//                                                                            (the CI overhead gate: two processes, profiling in turns)
+//   OtelProfiles.Benchmarks gate <Workload> --in-process [...] [--phase-times]   (the earlier gate: off/on phases in one process)
+//   OtelProfiles.Benchmarks gate-child <Workload> <warmup-seconds> <profiler-warmup-seconds>   (one process of the gate)
 //   OtelProfiles.Benchmarks gate-resample <log> [runs] [max-pairs]   (the gate's error rates, by resampling the pairs a log recorded)
 //   OtelProfiles.Benchmarks aba <Workload> <phase-seconds> <settle-seconds> <repetitions>   (off/on/off in one process)
 // Results go to bench/results (latest.md plus BenchmarkDotNet's artifacts), or --results DIR.
@@ -30,7 +33,14 @@ if (command == "aba" && args.Length >= 5)
 
 if (command == "gate" && args.Length >= 2)
 {
-    return OverheadGateRun.Run(args[1], GateSettings.Parse(args));
+    return args.Contains("--in-process")
+        ? InProcessGateRun.Run(args[1], GateSettings.Parse(args))
+        : PairedProcessGateRun.Run(args[1], GateSettings.Parse(args));
+}
+
+if (command == "gate-child" && args.Length >= 4)
+{
+    return GateChild.Run(args[1], double.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture));
 }
 
 if (command == "gate-resample" && args.Length >= 2)

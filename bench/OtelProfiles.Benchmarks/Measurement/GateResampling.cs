@@ -22,7 +22,9 @@ internal static partial class GateResampling
         {
             if (Header().Match(line) is { Success: true } header)
             {
-                current = (header.Groups["workload"].Value, header.Groups["inject"].Value);
+                // The two designs' pairs are pooled apart: the paired-process gate's header says "two processes".
+                string workload = header.Groups["workload"].Value + (header.Groups["paired"].Success ? " (two processes)" : "");
+                current = (workload, header.Groups["inject"].Value);
             }
             else if (PairLine().Match(line) is { Success: true } pair)
             {
@@ -44,7 +46,7 @@ internal static partial class GateResampling
             long pairs = 0;
             for (int run = 0; run < runs; run++)
             {
-                var verdict = new SequentialVerdict(5, 6, maxPairs ?? Workloads.GateSettings.DefaultMaxPairs(workload));
+                var verdict = new SequentialVerdict(5, 6, maxPairs ?? Gate.GateSettings.DefaultMaxPairs(workload));
                 while (!verdict.Decided)
                 {
                     verdict.Add(pool[random.Next(pool.Count)]);
@@ -62,7 +64,7 @@ internal static partial class GateResampling
         return 0;
     }
 
-    [GeneratedRegex(@"^GATE (?<workload>\w+): .*injected (?<inject>[0-9.]+)%")]
+    [GeneratedRegex(@"^GATE (?<workload>\w+): (?<paired>two processes, )?.*injected (?<inject>[0-9.]+)%")]
     private static partial Regex Header();
 
     [GeneratedRegex(@"^GATE \w+ pair \d+: .*ratio=(?<ratio>[0-9.]+)")]
