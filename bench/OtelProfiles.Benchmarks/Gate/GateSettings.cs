@@ -6,9 +6,10 @@ namespace OtelProfiles.Benchmarks.Gate;
 internal sealed record GateSettings(double PhaseSeconds, double SettleSeconds, int MinPairs, int MaxPairs, double BudgetPercent, double InjectPercent, double WarmupSeconds, double ProfilerWarmupSeconds, bool PhaseTimes)
 {
     /// <summary>
-    /// The most pairs a workload's gate runs before the mean decides. Kestrel's phases vary most (the VM's two speeds
-    /// of loopback request handling, 3.6–3.9 against 4.1–4.6 ms per operation, whichever phase they fall on), so it
-    /// gets half again as many: its mean's standard error falls by a fifth, for 2.5 more minutes at most.
+    /// The most pairs a workload's gate runs before the mean decides. In the in-process gate Kestrel's phases varied
+    /// most (the VM's two speeds of loopback request handling, 3.6–3.9 against 4.1–4.6 ms per operation, whichever
+    /// phase they fell on), so it gets half again as many: its mean's standard error falls by a fifth, for about 3
+    /// more minutes at most. The two-process gate keeps the limits.
     /// </summary>
     public static int DefaultMaxPairs(string workload) => workload.StartsWith("Kestrel", StringComparison.Ordinal) ? 30 : 20;
 
