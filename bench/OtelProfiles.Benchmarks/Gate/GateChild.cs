@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Hosting;
 using OtelProfiles.Benchmarks.Workloads;
 
@@ -29,12 +28,7 @@ internal static class GateChild
             return 2;
         }
 
-        // The same warm-up as the in-process gate: the workload's code, then the profiler's (the JIT tiers it up for
-        // about a minute of profiling), both uncounted.
-        WorkloadOperation.RunFor(operation, warmupSeconds);
-        IHost first = GateProfiler.Start();
-        WorkloadOperation.RunFor(operation, profilerWarmupSeconds);
-        GateProfiler.Stop(first);
+        GateProfiler.WarmUp(operation, warmupSeconds, profilerWarmupSeconds);
 
         IHost? profiler = null;
         ChargedCost chargedAtStart = default;
@@ -55,8 +49,8 @@ internal static class GateChild
                         break;
                     case "measure":
                         PhaseCost cost = Measure(loop, Number(words[1]), Number(words[2]));
-                        ChargedCost charged = profiler is null ? default : ChargedCost.Now().Since(chargedAtStart, loop.Operations - operationsAtStart);
-                        Reply("measured " + JsonSerializer.Serialize(new GatePhaseReport(cost, charged), GatePhaseReport.Json));
+                        ChargedCost? charged = profiler is null ? null : ChargedCost.Now().Since(chargedAtStart, loop.Operations - operationsAtStart);
+                        Reply("measured " + JsonSerializer.Serialize(new GatePhaseReport(cost, charged)));
                         break;
                     case "stop":
                         if (profiler is not null)
@@ -107,9 +101,5 @@ internal static class GateChild
     }
 }
 
-/// <summary>What a gate child measured in one phase, and what its profiler charged since it started (none when off).</summary>
-internal sealed record GatePhaseReport(PhaseCost Cost, ChargedCost Charged)
-{
-    /// <summary>The report as one line; per-operation figures of an off phase's empty charge are not numbers (0 operations).</summary>
-    public static JsonSerializerOptions Json { get; } = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
-}
+/// <summary>What a gate child measured in one phase, and what its profiler charged since it started (null when off).</summary>
+internal sealed record GatePhaseReport(PhaseCost Cost, ChargedCost? Charged);

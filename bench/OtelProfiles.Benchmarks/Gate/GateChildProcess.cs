@@ -78,7 +78,7 @@ internal sealed class GateChildProcess : IDisposable
     }
 
     public GatePhaseReport ExpectMeasured(TimeSpan deadline) =>
-        JsonSerializer.Deserialize<GatePhaseReport>(Expect("measured", deadline), GatePhaseReport.Json)
+        JsonSerializer.Deserialize<GatePhaseReport>(Expect("measured", deadline))
         ?? throw new InvalidOperationException($"gate child {Name} sent an empty report");
 
     /// <summary>Asks the child to quit and waits for it; kills it if it does not exit within 30 s.</summary>

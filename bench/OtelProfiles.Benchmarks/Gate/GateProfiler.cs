@@ -24,6 +24,21 @@ internal static class GateProfiler
         }
     }
 
+    /// <summary>
+    /// Warms the workload, then the profiler's own code, uncounted. The profiler's start is a once-per-process cost,
+    /// reported apart (bench/measure-idle); the JIT keeps tiering the profiler's code up for about a minute of
+    /// profiling (code that runs once per window or export reaches the 30-call threshold after ~30 of them), and a
+    /// `perf` profile of a gate with 10 s of profiled warmup had the tiering thread at ~1% of the process in the first
+    /// on phases, ~0 from the eighth (bench/results/kestrel-cost-2026-12-05.md).
+    /// </summary>
+    public static void WarmUp(Action operation, double workloadSeconds, double profilerSeconds)
+    {
+        WorkloadOperation.RunFor(operation, workloadSeconds);
+        IHost first = Start();
+        WorkloadOperation.RunFor(operation, profilerSeconds);
+        Stop(first);
+    }
+
     public static void Stop(IHost profiler)
     {
         profiler.StopAsync().GetAwaiter().GetResult();

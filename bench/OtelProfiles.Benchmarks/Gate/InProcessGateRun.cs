@@ -27,21 +27,9 @@ internal static class InProcessGateRun
             return 2;
         }
 
-        string label = workload.GetType().Name.Replace("Workload", "", StringComparison.Ordinal);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"GATE {label}: warmup {settings.WarmupSeconds} s + {settings.ProfilerWarmupSeconds} s profiled, phases of {settings.PhaseSeconds} s (settle {settings.SettleSeconds} s), {settings.MinPairs}-{settings.MaxPairs} pairs, budget {settings.BudgetPercent}%, injected {settings.InjectPercent}%, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
-
-        // Warm the workload, then the profiler's own code, uncounted. The profiler's start is a once-per-process cost,
-        // reported apart (bench/measure-idle); the JIT keeps tiering the profiler's code up for about a minute of
-        // profiling (code that runs once per window or export reaches the 30-call threshold after ~30 of them), and a
-        // `perf` profile of a gate with 10 s of profiled warmup had the tiering thread at ~1% of the process in the first
-        // on phases, ~0 from the eighth (bench/results/kestrel-cost-2026-12-05.md).
-        WorkloadOperation.RunFor(operation, settings.WarmupSeconds);
-        using (IHost first = GateProfiler.Start())
-        {
-            WorkloadOperation.RunFor(operation, settings.ProfilerWarmupSeconds);
-            first.StopAsync().GetAwaiter().GetResult();
-        }
+        string label = GateLines.Label(workload);
+        Console.WriteLine(GateLines.Header(label, "", settings));
+        GateProfiler.WarmUp(operation, settings.WarmupSeconds, settings.ProfilerWarmupSeconds);
 
         var verdict = new SequentialVerdict(settings.BudgetPercent, settings.MinPairs, settings.MaxPairs);
         PhaseCost offBefore = MeasurePhase(operation, settings, "off", inject: 0);
@@ -69,8 +57,7 @@ internal static class InProcessGateRun
         }
 
         workload.Cleanup();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"GATE RESULT workload={label} verdict={verdict.Verdict} overhead_percent={verdict.OverheadPercent:0.00} low={verdict.LowPercent:0.00} high={verdict.HighPercent:0.00} pairs={verdict.Count} injected={settings.InjectPercent} resolved={(verdict.Resolved ? "yes" : "no")}"));
+        Console.WriteLine(GateLines.Result(label, verdict, settings));
         return verdict.Verdict == "PASS" ? 0 : 1;
     }
 

@@ -40,9 +40,8 @@ internal static class PairedProcessGateRun
             return 2;
         }
 
-        string label = workload.GetType().Name.Replace("Workload", "", StringComparison.Ordinal);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"GATE {label}: two processes, warmup {settings.WarmupSeconds} s + {settings.ProfilerWarmupSeconds} s profiled, phases of {settings.PhaseSeconds} s (settle {settings.SettleSeconds} s), {settings.MinPairs}-{settings.MaxPairs} pairs, budget {settings.BudgetPercent}%, injected {settings.InjectPercent}%, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+        string label = GateLines.Label(workload);
+        Console.WriteLine(GateLines.Header(label, "two processes, ", settings));
 
         var ready = TimeSpan.FromSeconds(settings.WarmupSeconds + settings.ProfilerWarmupSeconds + 120);
         var command = TimeSpan.FromSeconds(60);
@@ -76,7 +75,7 @@ internal static class PairedProcessGateRun
                 string stepName = string.Create(CultureInfo.InvariantCulture, $"{(step / 2) + 1}{(step % 2 == 0 ? 'a' : 'b')}");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"GATE {label} step {stepName}: cpu/op {on.Name} on {onPhase.Cost.MsPerOperation:0.0000} {off.Name} off {offPhase.Cost.MsPerOperation:0.0000} ms ratio {ratio:0.0000}"));
-                Console.WriteLine(PhaseCost.Parts(label, stepName, offPhase.Cost, onPhase.Cost, offPhase.Cost, onPhase.Charged));
+                Console.WriteLine(PhaseCost.Parts(label, stepName, offPhase.Cost, onPhase.Cost, offPhase.Cost, onPhase.Charged ?? throw new InvalidOperationException($"gate child {on.Name} profiled and reported no charge")));
                 if (first is not { } aOn)
                 {
                     first = (onPhase, offPhase, ratio);
@@ -90,8 +89,7 @@ internal static class PairedProcessGateRun
                     $"GATE {label} pair {verdict.Count}: cpu/op A on {aOn.On.Cost.MsPerOperation:0.0000} B off {aOn.Off.Cost.MsPerOperation:0.0000}, B on {onPhase.Cost.MsPerOperation:0.0000} A off {offPhase.Cost.MsPerOperation:0.0000} ms ratio={pairRatio:0.0000}"));
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"GATE RESULT workload={label} verdict={verdict.Verdict} overhead_percent={verdict.OverheadPercent:0.00} low={verdict.LowPercent:0.00} high={verdict.HighPercent:0.00} pairs={verdict.Count} injected={settings.InjectPercent} resolved={(verdict.Resolved ? "yes" : "no")}"));
+            Console.WriteLine(GateLines.Result(label, verdict, settings));
             return verdict.Verdict == "PASS" ? 0 : 1;
         }
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or IOException)

@@ -11,8 +11,9 @@ namespace OtelProfiles.ProfileSources.Sampler;
 /// Says once, in the log, when the overhead budget holds the sampler far below the frequency asked for, with what
 /// spends the budget and the setting that changes it: otherwise a user who asked for 100 Hz and sees a handful of
 /// samples per interval has no way to tell a budget from a bug. Three causes are told apart: long pauses per sample
-/// (busy threads outnumbering the cores), span tracking, whose cost on the app's threads the budget charges too and
-/// which sampling less does not reduce, and, no more reducible, the longer GC pauses the profiler's presence causes. It also warns, once, when span tracking used the whole budget and the
+/// (busy threads outnumbering the cores); span tracking, whose cost on the app's threads the budget charges too and
+/// which sampling less does not reduce; and the longer GC pauses the profiler's presence causes, which sampling less
+/// does not reduce either. It also warns, once, when span tracking used the whole budget and the
 /// sampler turned span links off (<see cref="Collection.SpanTrackingLimit"/>), and when the app's GC pauses, longer
 /// with the profiler there, were estimated to cost more than the budget holds (<see cref="Collection.GcPauseCharge"/>).
 /// </summary>
