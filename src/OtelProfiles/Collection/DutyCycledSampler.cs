@@ -27,7 +27,7 @@ internal sealed class DutyCycledSampler : IDisposable
     private readonly BlockingCollection<(Stream Stream, ManualResetEventSlim Done)> _streams = new(1);
     private readonly ManualResetEventSlim _stopRequested = new();
     private readonly NetTraceReader _reader = new();
-    private readonly NativeHeapTrim _heapTrim = new();
+    private readonly NativeHeapTrim _heapTrim;
     private readonly SpanTrackingLimit _trackingLimit;
     private ProfilerCpuMeter? _profilerCpu;
     private TimeSpan _cpuReadAroundStops; // profiler and runtime threads' CPU read at the last stop, charged next period
@@ -40,6 +40,7 @@ internal sealed class DutyCycledSampler : IDisposable
         ThreadNames threadNames,
         ProfilerThreads threads,
         SamplerBudget budget,
+        Func<int> methodsCompiled,
         Action<Exception> onFailure)
     {
         _sessions = sessions;
@@ -48,6 +49,7 @@ internal sealed class DutyCycledSampler : IDisposable
         _threads = threads;
         _budget = budget;
         _trackingLimit = new SpanTrackingLimit(budget.Period);
+        _heapTrim = new NativeHeapTrim(methodsCompiled);
         _onFailure = onFailure;
     }
 
@@ -110,7 +112,7 @@ internal sealed class DutyCycledSampler : IDisposable
                     Windows++;
                     _threadNames.Refresh(_recorder.TakeNewThreads());
 
-                    // The window's EventPipe buffers were malloc'ed and are free now; without a trim glibc keeps them.
+                    // What the window's session and the JIT malloc'ed is free now; without a trim glibc keeps it.
                     _heapTrim.TrimIfDue();
                 }
 

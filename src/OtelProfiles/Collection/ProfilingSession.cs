@@ -108,6 +108,7 @@ internal sealed class ProfilingSession : IDisposable
                     ThreadNames,
                     _threads,
                     new SamplerBudget(_settings.TargetFrequencyHz, _settings.SamplerPeriod, _settings.MaxPausedFraction),
+                    () => _methodEvents.MethodEvents,
                     ex => _onFailure("sampling", ex));
                 _sampler.Start();
             }
@@ -138,7 +139,8 @@ internal sealed class ProfilingSession : IDisposable
     /// <remarks>
     /// Keeping the old map is what matters once the app runs steadily (no new assemblies): a new map every interval
     /// (~110 KB of regions and paths) stays young for the whole interval, and the GC, which leaves a small set of
-    /// survivors in gen0, would mark and move it again at every gen0 collection of the app.
+    /// survivors in gen0, would mark and move it again at every gen0 collection of the app. An unchanged capture
+    /// allocates nothing (<see cref="NativeImageMap.Capture"/>).
     /// </remarks>
     public void RefreshImages()
     {
@@ -146,7 +148,7 @@ internal sealed class ProfilingSession : IDisposable
         {
             if (Stopwatch.GetElapsedTime(_imagesCapturedAt) > TimeSpan.FromSeconds(1))
             {
-                _images = _images.Refreshed(NativeImageMap.Capture());
+                _images = NativeImageMap.Capture(_images);
                 _imagesCapturedAt = Stopwatch.GetTimestamp();
             }
         }
