@@ -14,7 +14,11 @@ internal static partial class GateResampling
     /// <param name="logPath">A log of real gate runs.</param>
     /// <param name="runs">Gate runs to simulate per pool.</param>
     /// <param name="maxPairs">The simulated gate's pair limit (bench/ci-overhead-check's, per workload, by default).</param>
-    public static int Run(string logPath, int runs, int? maxPairs = null)
+    public static int Run(string logPath, int runs, int? maxPairs = null) => Run(logPath, runs, maxPairs, Console.Out);
+
+    /// <param name="output">Where the table goes (the tests read it).</param>
+    /// <inheritdoc cref="Run(string, int, int?)"/>
+    public static int Run(string logPath, int runs, int? maxPairs, TextWriter output)
     {
         var pools = new Dictionary<(string Workload, string Injected), List<double>>();
         (string Workload, string Injected) current = ("?", "0");
@@ -38,8 +42,8 @@ internal static partial class GateResampling
         }
 
         var random = new Random(20261204);
-        Console.WriteLine("| workload | injected | pairs recorded | runs simulated | PASS | FAIL | unresolved | mean pairs per run |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        output.WriteLine("| workload | injected | pairs recorded | runs simulated | PASS | FAIL | unresolved | mean pairs per run |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (((string workload, string injected), List<double> pool) in pools.OrderBy(p => p.Key.Workload).ThenBy(p => double.Parse(p.Key.Injected, CultureInfo.InvariantCulture)))
         {
             int pass = 0, unresolved = 0;
@@ -57,7 +61,7 @@ internal static partial class GateResampling
                 pairs += verdict.Count;
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {workload} | {injected}% | {pool.Count} | {runs} | {pass * 100.0 / runs:0.0}% | {(runs - pass) * 100.0 / runs:0.0}% | {unresolved * 100.0 / runs:0.0}% | {pairs / (double)runs:0.0} |"));
         }
 
