@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text;
 
 namespace OtelProfiles.Benchmarks.Tests.Gate;
 
@@ -36,72 +35,11 @@ internal static class GateProcess
 
     public static async Task<GateRun> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(DllPath);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The runner's own OTEL_* settings must not reach the gate's profiler (it would not be at the defaults).
-        foreach (string key in start.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        foreach ((string key, string value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        var output = new StringBuilder();
+        // ChildProcess clears the runner's own OTEL_* settings: they must not reach the gate's profiler (it would not be
+        // at the defaults).
         var clock = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cancellation = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancellation.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // The gate's children are the gate's own: the whole tree goes.
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"The gate did not exit within {timeout}. Output:\n{Snapshot(output)}");
-        }
-
-        // Without a timeout it also waits for the end of the redirected output.
-        process.WaitForExit();
-        return new GateRun(process.ExitCode, Snapshot(output), clock.Elapsed);
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is not null)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
-    }
-
-    private static string Snapshot(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
+        (int exitCode, string output) = await ChildProcess.RunAsync("dotnet", [DllPath, .. arguments], environment, timeout);
+        return new GateRun(exitCode, output, clock.Elapsed);
     }
 }
 

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace OtelProfiles.Generators.Tests.EndToEnd;
+namespace OtelProfiles.Tests.Shared;
 
-/// <summary>Runs a command as a child process with a clean OTEL_* environment and captures its output.</summary>
+/// <summary>
+/// Runs a command as a child process with a clean OTEL_* environment and captures its output. Shared as a linked source
+/// file by the test projects that start real child processes (tests/Shared is no project of its own).
+/// </summary>
 internal static class ChildProcess
 {
     /// <summary>Runs <paramref name="fileName"/> and returns its exit code and combined output.</summary>
@@ -51,10 +54,13 @@ internal static class ChildProcess
         }
         catch (OperationCanceledException)
         {
+            // The child's own children are the child's: the whole tree goes.
             process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
             throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not exit within {timeout}. Output:\n{Snapshot(output)}");
         }
 
+        // Without a timeout it also waits for the end of the redirected output.
         process.WaitForExit();
         return (process.ExitCode, Snapshot(output));
     }
