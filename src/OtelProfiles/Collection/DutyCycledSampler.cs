@@ -15,6 +15,12 @@ namespace OtelProfiles.Collection;
 /// length of the app's GC pauses (<see cref="GcPauseCharge"/>);
 /// a reader thread decodes each session's stream into the <see cref="ThreadSampleRecorder"/>. One reader object
 /// and its buffers serve every window, so a window costs no per-window parser.
+/// <para>
+/// The control thread keeps the budget's accounts whether or not samples are wanted: with only event-based profile
+/// types on (<c>sampling</c> false) it opens no window, but span tracking still costs the app's threads at every
+/// change of the current span, and past the budget (<see cref="SpanTrackingLimit"/>) span links go off just as they
+/// do while sampling; the profiler's CPU and the GC pauses' extra are still measured and reported with each interval.
+/// </para>
 /// </summary>
 internal sealed class DutyCycledSampler : IDisposable
 {
@@ -29,6 +35,7 @@ internal sealed class DutyCycledSampler : IDisposable
     private readonly NetTraceReader _reader = new();
     private readonly NativeHeapTrim _heapTrim;
     private readonly SpanTrackingLimit _trackingLimit;
+    private readonly bool _sampling;
     private ProfilerCpuMeter? _profilerCpu;
     private TimeSpan _cpuReadAroundStops; // profiler and runtime threads' CPU read at the last stop, charged next period
     private Thread? _control;
@@ -41,7 +48,8 @@ internal sealed class DutyCycledSampler : IDisposable
         ProfilerThreads threads,
         SamplerBudget budget,
         Func<int> methodsCompiled,
-        Action<Exception> onFailure)
+        Action<Exception> onFailure,
+        bool sampling = true)
     {
         _sessions = sessions;
         _recorder = recorder;
@@ -51,7 +59,11 @@ internal sealed class DutyCycledSampler : IDisposable
         _trackingLimit = new SpanTrackingLimit(budget.Period);
         _heapTrim = new NativeHeapTrim(methodsCompiled);
         _onFailure = onFailure;
+        _sampling = sampling;
     }
+
+    /// <summary>Whether windows open (CPU or wall profiles wanted); false: the budget's accounts only.</summary>
+    public bool Sampling => _sampling;
 
     /// <summary>Windows completed so far.</summary>
     public long Windows { get; private set; }
@@ -61,7 +73,11 @@ internal sealed class DutyCycledSampler : IDisposable
 
     public void Start()
     {
-        _readerThread = _threads.Start("OtelProfiles.SampleReader", ReadStreams);
+        if (_sampling)
+        {
+            _readerThread = _threads.Start("OtelProfiles.SampleReader", ReadStreams);
+        }
+
         _control = _threads.Start("OtelProfiles.Sampler", RunWindows);
     }
 
@@ -103,7 +119,9 @@ internal sealed class DutyCycledSampler : IDisposable
                     SampleContextTracker.StopSpanLinks(_trackingLimit.TrackingShareOfCores);
                 }
 
-                DutyCycle cycle = _budget.Plan(Stopwatch.GetElapsedTime(started), _recorder.SamplingIntervalNs);
+                DutyCycle cycle = _sampling
+                    ? _budget.Plan(Stopwatch.GetElapsedTime(started), _recorder.SamplingIntervalNs)
+                    : DutyCycle.Rest(_budget.Period);
                 Current = cycle;
                 if (!cycle.Resting)
                 {
@@ -111,10 +129,11 @@ internal sealed class DutyCycledSampler : IDisposable
                     _budget.Spend(_recorder.Pauses.TakeWindow(), sampled);
                     Windows++;
                     _threadNames.Refresh(_recorder.TakeNewThreads());
-
-                    // What the window's session and the JIT malloc'ed is free now; without a trim glibc keeps it.
-                    _heapTrim.TrimIfDue();
                 }
+
+                // What a window's session, the events sessions and the JIT malloc'ed is free now; without a trim glibc
+                // keeps it.
+                _heapTrim.TrimIfDue();
 
                 if (cycle.Continuous)
                 {

@@ -84,39 +84,51 @@ internal sealed class ProfilingSession : IDisposable
         {
             lock (_samplerGate)
             {
-                return _sampler is not null;
+                return _sampler?.Sampling == true;
             }
         }
     }
 
     /// <summary>The duty cycle in force (default while the sampler is off).</summary>
-    public DutyCycle DutyCycle => _sampler?.Current ?? default;
+    public DutyCycle DutyCycle => _sampler is { Sampling: true } sampler ? sampler.Current : default;
 
     /// <summary>Completed sampler windows.</summary>
     public long SamplerWindows => _sampler?.Windows ?? 0;
 
-    /// <summary>Starts or stops the duty-cycled sampler; stopping waits for its threads to end.</summary>
+    /// <summary>
+    /// Starts or stops the duty-cycled sampler's windows; stopping waits for its threads to end. Its control thread
+    /// runs either way while the session lives: it keeps the budget's accounts, span tracking's included, when only
+    /// event-based profile types are on.
+    /// </summary>
     public void SetSampling(bool enabled)
     {
         lock (_samplerGate)
         {
-            if (enabled && _sampler is null)
+            if (_sampler is not null && _sampler.Sampling == enabled)
             {
-                _sampler = new DutyCycledSampler(
-                    _sessions,
-                    Recorder,
-                    ThreadNames,
-                    _threads,
-                    new SamplerBudget(_settings.TargetFrequencyHz, _settings.SamplerPeriod, _settings.MaxPausedFraction),
-                    () => _methodEvents.MethodEvents,
-                    ex => _onFailure("sampling", ex));
-                _sampler.Start();
+                return;
             }
-            else if (!enabled && _sampler is not null)
-            {
-                _sampler.Dispose();
-                _sampler = null;
-            }
+
+            _sampler?.Dispose();
+            _sampler = new DutyCycledSampler(
+                _sessions,
+                Recorder,
+                ThreadNames,
+                _threads,
+                new SamplerBudget(_settings.TargetFrequencyHz, _settings.SamplerPeriod, _settings.MaxPausedFraction),
+                () => _methodEvents.MethodEvents,
+                ex => _onFailure("sampling", ex),
+                sampling: enabled);
+            _sampler.Start();
+        }
+    }
+
+    private void StopSampler()
+    {
+        lock (_samplerGate)
+        {
+            _sampler?.Dispose();
+            _sampler = null;
         }
     }
 
@@ -222,7 +234,7 @@ internal sealed class ProfilingSession : IDisposable
         // profiler's work its samples are the profiler's, not the app's.
         using (_threads.Borrow("OtelProfiles.Shutdown"))
         {
-            SetSampling(false);
+            StopSampler();
             _runtimeEvents.Dispose();
         }
     }

@@ -41,5 +41,25 @@ public sealed class SpanTrackingOverBudgetTests
         Assert.All(samples, s => Assert.False(s.HasAttribute("span_id"), "a sample after span links were turned off links to a span"));
     }
 
+    [Fact]
+    public async Task Without_the_sampler_span_tracking_over_the_budget_still_turns_span_links_off()
+    {
+        // Only the allocation profile: no CPU or wall profile, so no sampler window ever opens. The spans' tracking costs
+        // the app's threads all the same (every change is recorded, for allocation samples that can come at any time).
+        EventWorkload run = await EventWorkload.RunAsync("spanchurn", 20, "alloc", ("OTEL_PROFILES_SAMPLER_PERIOD", "200"));
+        string output = run.Run.Output;
+
+        string[] warnings = [.. output.Split('\n').Where(l => l.Contains("span links are off until the profiler restarts", StringComparison.Ordinal))];
+        Assert.True(warnings.Length == 1, $"{warnings.Length} warnings that span links are off\n{output}");
+        Assert.DoesNotContain(run.Profiles, p => p.PeriodType is "cpu/nanoseconds" or "wall/nanoseconds");
+
+        // The allocation profile goes on, and what the churn allocates after the limit links to no span.
+        long lateFrom = run.Truth("started") + (long)TimeSpan.FromSeconds(9).TotalNanoseconds;
+        List<DecodedSample> samples =
+            [.. run.OfType("alloc_space/bytes", "memory/bytes").Where(p => p.StartUnixNano >= lateFrom).SelectMany(p => p.Samples).Where(InChurnLoop)];
+        Assert.True(samples.Count >= 5, $"{samples.Count} allocation samples in {ChurnLoop} after the limit\n{output}");
+        Assert.All(samples, s => Assert.False(s.HasAttribute("span_id"), "an allocation after span links were turned off links to a span"));
+    }
+
     private static bool InChurnLoop(DecodedSample sample) => sample.Frames.Any(f => f.Name.EndsWith(ChurnLoop, StringComparison.Ordinal));
 }

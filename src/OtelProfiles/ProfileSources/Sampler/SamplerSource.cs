@@ -103,6 +103,11 @@ internal sealed class SamplerSource : IProfileSource
             {
                 _rateReport?.Observe(interval);
             }
+            else
+            {
+                // Without samples the budget still limits span tracking (DutyCycledSampler keeps its accounts).
+                _rateReport?.ReportSpanLinksStop();
+            }
         }
 
         // A CPU or wall profile without samples (the sampler just switched on) has no period to report.

@@ -128,9 +128,12 @@ internal sealed class SamplingRateReport
         }
     }
 
-    // Span tracking took the whole budget for a horizon and the sampler's control thread turned span links off
-    // (SpanTrackingLimit): a change of what the profiles contain, so a warning, once per profiler.
-    private void ReportSpanLinksStop()
+    /// <summary>
+    /// Warns, once per profiler, when span tracking took the whole budget for a horizon and the sampler's control
+    /// thread turned span links off (<see cref="Collection.SpanTrackingLimit"/>): a change of what the profiles contain.
+    /// Part of <see cref="Observe"/>; called alone for an interval without the sampler's windows.
+    /// </summary>
+    public void ReportSpanLinksStop()
     {
         if (_spanLinksStopReported || SampleContextTracker.SpanLinksStoppedAtShare is not double share)
         {
