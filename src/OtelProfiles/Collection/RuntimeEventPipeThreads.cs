@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Enumeration;
 
 namespace OtelProfiles.Collection;
 
@@ -37,16 +38,13 @@ internal sealed class RuntimeEventPipeThreads
         _alive.Clear();
         try
         {
-            foreach (string path in Directory.EnumerateDirectories(TaskDirectory))
+            // The ids come straight from the directory entries' names: a listing every period (several, around each
+            // window's stop) allocates no string per thread.
+            foreach (long id in ThreadIds())
             {
-                if (!long.TryParse(Path.GetFileName(path.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out long id))
-                {
-                    continue;
-                }
-
                 if (!_known.TryGetValue(id, out bool eventPipe))
                 {
-                    eventPipe = IsEventPipe(path);
+                    eventPipe = IsEventPipe(id);
                 }
 
                 _alive[id] = eventPipe;
@@ -65,11 +63,18 @@ internal sealed class RuntimeEventPipeThreads
         return _found;
     }
 
-    private static bool IsEventPipe(string taskPath)
+    private static FileSystemEnumerable<long> ThreadIds() =>
+        new(TaskDirectory, static (ref FileSystemEntry entry) =>
+            long.TryParse(entry.FileName, NumberStyles.None, CultureInfo.InvariantCulture, out long id) ? id : 0)
+        {
+            ShouldIncludePredicate = static (ref FileSystemEntry entry) => entry.IsDirectory,
+        };
+
+    private static bool IsEventPipe(long id)
     {
         try
         {
-            return File.ReadAllText(Path.Combine(taskPath, "comm")).TrimEnd('\n') == EventPipeThreadName;
+            return File.ReadAllText($"{TaskDirectory}/{id}/comm").TrimEnd('\n') == EventPipeThreadName;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -71,12 +71,14 @@ internal static class ExportedSampleCounter
 
     private static long Sum(Profile profile)
     {
+        // Indexed: a RepeatedField's enumerator is an object per loop, one per sample here, every interval.
         long sum = 0;
-        foreach (Sample sample in profile.Samples)
+        for (int s = 0; s < profile.Samples.Count; s++)
         {
-            foreach (long value in sample.Values)
+            var values = profile.Samples[s].Values;
+            for (int v = 0; v < values.Count; v++)
             {
-                sum += value;
+                sum += values[v];
             }
         }
 
