@@ -11,7 +11,8 @@ namespace OtelProfiles.Collection;
 /// long this period's window may be, opens a sampler session, lets it run for the window, stops it and charges
 /// the pauses the window measured to the budget (stopping blocks for up to ~110 ms, which is why it is not the reader's job),
 /// and every period the CPU the profiler's own threads and the runtime's EventPipe threads used (read just before and
-/// just after each stop too: a window's sampling and streaming threads end with its session), and the estimated extra
+/// just after each stop too: a window's sampling and streaming threads end with its session), the JIT's time on the
+/// profiler's code elsewhere (<see cref="ProfilerJitTime"/>), and the estimated extra
 /// length of the app's GC pauses (<see cref="GcPauseCharge"/>);
 /// a reader thread decodes each session's stream into the <see cref="ThreadSampleRecorder"/>. One reader object
 /// and its buffers serve every window, so a window costs no per-window parser.
@@ -36,6 +37,7 @@ internal sealed class DutyCycledSampler : IDisposable
     private readonly NativeHeapTrim _heapTrim;
     private readonly SpanTrackingLimit _trackingLimit;
     private readonly bool _sampling;
+    private readonly ProfilerJitTime _profilerJit;
     private ProfilerCpuMeter? _profilerCpu;
     private TimeSpan _cpuReadAroundStops; // profiler and runtime threads' CPU read at the last stop, charged next period
     private Thread? _control;
@@ -48,6 +50,7 @@ internal sealed class DutyCycledSampler : IDisposable
         ProfilerThreads threads,
         SamplerBudget budget,
         Func<int> methodsCompiled,
+        ProfilerJitTime profilerJit,
         Action<Exception> onFailure,
         bool sampling = true)
     {
@@ -60,6 +63,7 @@ internal sealed class DutyCycledSampler : IDisposable
         _heapTrim = new NativeHeapTrim(methodsCompiled);
         _onFailure = onFailure;
         _sampling = sampling;
+        _profilerJit = profilerJit;
     }
 
     /// <summary>Whether windows open (CPU or wall profiles wanted); false: the budget's accounts only.</summary>
@@ -93,7 +97,9 @@ internal sealed class DutyCycledSampler : IDisposable
             while (!_stopRequested.IsSet)
             {
                 long cycleStart = Stopwatch.GetTimestamp();
-                TimeSpan ownCpu = _profilerCpu.Take() + _cpuReadAroundStops;
+                // The profiler's threads, the runtime's EventPipe threads serving it, and the JIT compiling the profiler's
+                // code elsewhere (the tiering thread optimizes it again for minutes after the start).
+                TimeSpan ownCpu = _profilerCpu.Take() + _cpuReadAroundStops + _profilerJit.Take();
                 _cpuReadAroundStops = TimeSpan.Zero;
                 _recorder.AddProfilerCpu(ownCpu);
 

@@ -12,20 +12,24 @@ internal sealed class MethodEventsSink : INetTraceEventSink
     private readonly MethodAddressMap _methods;
     private readonly ModuleFileMap _modules;
     private readonly Func<ulong, string?> _fileOfAddress;
+    private readonly ProfilerJitTime? _profilerJit;
 
-    public MethodEventsSink(MethodAddressMap methods, ModuleFileMap modules, Func<ulong, string?> fileOfAddress)
+    /// <param name="methods">The address map the method events fill.</param>
+    /// <param name="modules">Module ids and their files.</param>
+    /// <param name="fileOfAddress">The file mapped at an address (for code whose module is not known).</param>
+    /// <param name="profilerJit">Times the compiles of the profiler's own code (live JIT events only).</param>
+    public MethodEventsSink(MethodAddressMap methods, ModuleFileMap modules, Func<ulong, string?> fileOfAddress, ProfilerJitTime? profilerJit = null)
     {
         _methods = methods;
         _modules = modules;
         _fileOfAddress = fileOfAddress;
+        _profilerJit = profilerJit;
     }
 
     /// <summary>Method events decoded so far (for diagnostics and tests).</summary>
     public int MethodEvents { get; private set; }
 
-    public void OnHeader(NetTraceHeader header)
-    {
-    }
+    public void OnHeader(NetTraceHeader header) => _profilerJit?.SetTimestampFrequency(header.QpcFrequency);
 
     public void OnEvent(in NetTraceEvent traceEvent)
     {
@@ -38,9 +42,17 @@ internal sealed class MethodEventsSink : INetTraceEventSink
         }
 
         int id = metadata.EventId;
-        if ((runtime && id == RuntimeEvents.MethodLoadVerbose) || (rundown && id == RuntimeEvents.MethodDCEndVerbose))
+        if (runtime && id == RuntimeEvents.MethodJittingStarted)
         {
-            AddMethod(traceEvent.Payload);
+            _profilerJit?.OnJittingStarted(traceEvent.ThreadId, traceEvent.Timestamp);
+        }
+        else if (runtime && id == RuntimeEvents.MethodLoadVerbose)
+        {
+            AddMethod(traceEvent.Payload, traceEvent.ThreadId, traceEvent.Timestamp);
+        }
+        else if (rundown && id == RuntimeEvents.MethodDCEndVerbose)
+        {
+            AddMethod(traceEvent.Payload, threadId: -1, timestamp: 0);
         }
         else if (runtime && id == RuntimeEvents.R2RGetEntryPoint)
         {
@@ -52,7 +64,8 @@ internal sealed class MethodEventsSink : INetTraceEventSink
         }
     }
 
-    private void AddMethod(ReadOnlySpan<byte> payload)
+    // threadId: the compiling thread of a live MethodLoadVerbose; -1 for a rundown's method.
+    private void AddMethod(ReadOnlySpan<byte> payload, long threadId, long timestamp)
     {
         // MethodLoadVerbose_V1/V2 and MethodDCEndVerbose share this layout.
         var reader = new PayloadReader(payload);
@@ -67,6 +80,11 @@ internal sealed class MethodEventsSink : INetTraceEventSink
         _ = reader.ReadStringSpan(); // signature: no frame name shows it, so it is not kept
         string? file = _modules.Find(moduleId) ?? _fileOfAddress(start);
         _methods.Add(start, size == 0 ? 1 : size, methodId, typeName, methodName, file, moduleId);
+        if (threadId >= 0)
+        {
+            _profilerJit?.OnMethodLoaded(threadId, timestamp, typeName, file);
+        }
+
         MethodEvents++;
     }
 

@@ -18,6 +18,7 @@ internal sealed class ProfilingSession : IDisposable
     private readonly EventPipeSessions _sessions;
     private readonly ProfilerThreads _threads;
     private readonly MethodEventsSink _methodEvents;
+    private readonly ProfilerJitTime _profilerJit;
     private readonly RuntimeEventsSession _runtimeEvents;
     private readonly ProfilingSessionSettings _settings;
     private readonly Action<string, Exception> _onFailure;
@@ -40,7 +41,8 @@ internal sealed class ProfilingSession : IDisposable
         ThreadNames = new ThreadNames();
         Frames = new FrameResolver(Methods, () => Images, Modules, (what, ex) => onFailure(what, ex));
         Recorder = new ThreadSampleRecorder(threads, DateTime.UtcNow);
-        _methodEvents = new MethodEventsSink(Methods, Modules, address => Images.FindFile(address));
+        _profilerJit = new ProfilerJitTime(threads.Contains);
+        _methodEvents = new MethodEventsSink(Methods, Modules, address => Images.FindFile(address), _profilerJit);
 
         // Events first, rundown second: a method compiled in between appears in both, none in neither.
         _runtimeEvents = new RuntimeEventsSession(_sessions, _methodEvents, threads, ex => onFailure("reading runtime events", ex));
@@ -48,6 +50,10 @@ internal sealed class ProfilingSession : IDisposable
         {
             RundownMethods = Rundown.Run(_sessions, _methodEvents, threads, TimeSpan.FromSeconds(30));
             _lastRundownAt = Stopwatch.GetTimestamp();
+
+            // What the JIT compiled of the profiler's code until now is the start's cost (start-up CPU is measured and
+            // reported on its own); the budget charges what comes after.
+            _profilerJit.Take();
             SetSampling(settings.Sampling);
         }
         catch
@@ -117,6 +123,7 @@ internal sealed class ProfilingSession : IDisposable
                 _threads,
                 new SamplerBudget(_settings.TargetFrequencyHz, _settings.SamplerPeriod, _settings.MaxPausedFraction),
                 () => _methodEvents.MethodEvents,
+                _profilerJit,
                 ex => _onFailure("sampling", ex),
                 sampling: enabled);
             _sampler.Start();

@@ -10,7 +10,10 @@ internal static class RuntimeEvents
     /// <summary>Loader: ModuleLoad events, to name the file of JIT-compiled code.</summary>
     public const long LoaderKeyword = 0x8;
 
-    /// <summary>Jit: MethodLoadVerbose (at Verbose level) for every method compiled after the session starts.</summary>
+    /// <summary>
+    /// Jit: MethodLoadVerbose (at Verbose level) for every method compiled after the session starts, and
+    /// MethodJittingStarted before each compile (<see cref="ProfilerJitTime"/> times the profiler's own).
+    /// </summary>
     public const long JitKeyword = 0x10;
 
     /// <summary>CompilationDiagnostic: R2RGetEntryPoint, the first use of each ReadyToRun (precompiled) method.</summary>
@@ -30,6 +33,9 @@ internal static class RuntimeEvents
     public const int SuspendReasonOther = 0;
 
     public const int MethodLoadVerbose = 143;
+
+    /// <summary>MethodJittingStarted (Jit keyword, Verbose): raised on the compiling thread before each compile.</summary>
+    public const int MethodJittingStarted = 145;
     public const int ModuleLoad = 152;
     public const int R2RGetEntryPoint = 159;
 

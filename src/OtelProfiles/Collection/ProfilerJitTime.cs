@@ -1,0 +1,86 @@
+namespace OtelProfiles.Collection;
+
+/// <summary>
+/// The time the JIT spends compiling the profiler's own code on threads that are not the profiler's: the tiered
+/// compilation thread, which optimizes each method again once it has been called 30 times (for code that runs once an
+/// interval, that is minutes after the start), and the app's threads, which compile the span tracking callbacks they
+/// run. The profiler's own threads' compiles are in their CPU already (<see cref="ProfilerCpuMeter"/>). Each compile is
+/// timed from its MethodJittingStarted event to the MethodLoadVerbose event that follows it on the same thread (the
+/// runtime events session asks for both: the JIT keyword at Verbose), and counted when the method is the profiler's:
+/// its module is OtelProfiles.dll, or it is a generic instantiation over the profiler's types.
+/// <para>
+/// What it does not see: the profiler's calls into other libraries (Google.Protobuf, System.Collections over the
+/// runtime's own types), which an app may share, and the tiering thread's own bookkeeping.
+/// </para>
+/// Fed by the runtime events reader thread; taken by the sampler's control thread.
+/// </summary>
+internal sealed class ProfilerJitTime
+{
+    private const string ProfilerAssemblyFile = "OtelProfiles.dll";
+
+    private readonly Func<long, bool> _isProfilerThread;
+    private readonly CodePredicate _isProfilerCode;
+
+    // Thread id → the timestamp of the compile it started and has not finished. Reader thread only.
+    private readonly Dictionary<long, long> _started = new();
+    private long _qpcFrequency;
+    private long _pendingTicks; // TimeSpan ticks counted since the last Take
+    private int _countedCompiles;
+
+    /// <param name="isProfilerThread">Whether an OS thread is one of the profiler's (<see cref="ProfilerThreads.Contains"/>).</param>
+    /// <param name="isProfilerCode">Whether a method is the profiler's (default: <see cref="IsProfilerCode"/>).</param>
+    public ProfilerJitTime(Func<long, bool> isProfilerThread, CodePredicate? isProfilerCode = null)
+    {
+        _isProfilerThread = isProfilerThread;
+        _isProfilerCode = isProfilerCode ?? IsProfilerCode;
+    }
+
+    /// <summary>Tells whether a compiled method, by its type's name and its module's file, is the profiler's code.</summary>
+    public delegate bool CodePredicate(ReadOnlySpan<char> typeName, string? moduleFile);
+
+    /// <summary>Compiles counted so far.</summary>
+    public int CountedCompiles => Volatile.Read(ref _countedCompiles);
+
+    /// <summary>The frequency of the event timestamps (from the stream's header).</summary>
+    public void SetTimestampFrequency(long qpcFrequency) => _qpcFrequency = qpcFrequency;
+
+    /// <summary>A MethodJittingStarted event on <paramref name="threadId"/>.</summary>
+    public void OnJittingStarted(long threadId, long timestamp)
+    {
+        if (!_isProfilerThread(threadId))
+        {
+            _started[threadId] = timestamp;
+        }
+    }
+
+    /// <summary>
+    /// A MethodLoadVerbose event on <paramref name="threadId"/>: the end of the compile it started, of a method of
+    /// <paramref name="typeName"/> in the module at <paramref name="moduleFile"/>.
+    /// </summary>
+    public void OnMethodLoaded(long threadId, long timestamp, ReadOnlySpan<char> typeName, string? moduleFile)
+    {
+        if (!_started.Remove(threadId, out long started) || _qpcFrequency <= 0 || timestamp < started)
+        {
+            return;
+        }
+
+        if (_isProfilerCode(typeName, moduleFile))
+        {
+            long ticks = (long)((timestamp - started) * (double)TimeSpan.TicksPerSecond / _qpcFrequency);
+            Interlocked.Add(ref _pendingTicks, ticks);
+            Interlocked.Increment(ref _countedCompiles);
+        }
+    }
+
+    /// <summary>The compile time counted since the last call.</summary>
+    public TimeSpan Take() => TimeSpan.FromTicks(Interlocked.Exchange(ref _pendingTicks, 0));
+
+    /// <summary>
+    /// Whether a method is the profiler's: in its assembly, or an instantiation with one of its types as an argument
+    /// (<c>Dictionary`2[System.Int64,OtelProfiles.Tracing.ThreadContextHistory]</c>).
+    /// </summary>
+    internal static bool IsProfilerCode(ReadOnlySpan<char> typeName, string? moduleFile) =>
+        (moduleFile is not null && Path.GetFileName(moduleFile.AsSpan()).Equals(ProfilerAssemblyFile, StringComparison.OrdinalIgnoreCase))
+        || typeName.Contains("[OtelProfiles.", StringComparison.Ordinal)
+        || typeName.Contains(",OtelProfiles.", StringComparison.Ordinal);
+}
