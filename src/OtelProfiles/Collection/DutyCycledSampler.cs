@@ -12,7 +12,8 @@ namespace OtelProfiles.Collection;
 /// the pauses the window measured to the budget (stopping blocks for up to ~110 ms, which is why it is not the reader's job),
 /// and every period the CPU the profiler's own threads and the runtime's EventPipe threads used (read just before and
 /// just after each stop too: a window's sampling and streaming threads end with its session), the JIT's time on the
-/// profiler's code elsewhere (<see cref="ProfilerJitTime"/>), and the estimated extra
+/// profiler's code elsewhere (<see cref="ProfilerJitTime"/>), the collections of the profiler's garbage in an app that
+/// does not collect (<see cref="IdleGarbageCollection"/>), and the estimated extra
 /// length of the app's GC pauses (<see cref="GcPauseCharge"/>);
 /// a reader thread decodes each session's stream into the <see cref="ThreadSampleRecorder"/>. One reader object
 /// and its buffers serve every window, so a window costs no per-window parser.
@@ -36,6 +37,7 @@ internal sealed class DutyCycledSampler : IDisposable
     private readonly NetTraceReader _reader = new();
     private readonly NativeHeapTrim _heapTrim;
     private readonly SpanTrackingLimit _trackingLimit;
+    private readonly IdleGarbageCollection _idleGarbage = new();
     private readonly bool _sampling;
     private readonly ProfilerJitTime _profilerJit;
     private ProfilerCpuMeter? _profilerCpu;
@@ -118,6 +120,9 @@ internal sealed class DutyCycledSampler : IDisposable
                 // The app's collections pause longer with the profiler there, sampling or not: charged as pauses.
                 TimeSpan gcExtra = gcPauses.Take();
                 _recorder.AddGcPauseExtra(gcExtra, _budget.ChargeGcPauses(gcExtra, elapsed));
+
+                // An app that hardly allocates keeps the garbage the profiler leaves: a gen0 collection now and then.
+                _budget.ChargePause(_idleGarbage.CollectIfDue());
 
                 // Tracking that takes the whole budget would leave the sampler resting for good: links go instead.
                 if (_trackingLimit.Observe(tracking, elapsed, _budget.AllowedShareOfCores))

@@ -192,6 +192,12 @@ internal sealed class SamplerBudget
         ProfilerCpuCharged += cpu;
     }
 
+    /// <summary>
+    /// Charges a pause of the whole app the profiler caused outside the sampler's windows (a collection of the
+    /// garbage it left, <see cref="IdleGarbageCollection"/>), as it is: with the same floor as the profiler's CPU.
+    /// </summary>
+    public void ChargePause(TimeSpan pause) => ChargeProfilerCpu(pause * _processorCount);
+
     /// <summary>The CPU time charged so far: the profiler threads', and the span mirror's on the app's threads.</summary>
     public TimeSpan ProfilerCpuCharged { get; private set; }
 
