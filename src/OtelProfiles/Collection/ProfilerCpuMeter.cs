@@ -6,8 +6,10 @@ namespace OtelProfiles.Collection;
 /// (<see cref="RuntimeEventPipeThreads"/>: session streaming, the sampling thread of a window) used since the last
 /// reading, so the sampler budget can charge it: decoding the stream and building the profiles is part of what
 /// profiling costs the app, next to the pauses. Counts from its creation (the profiler's start before it is not
-/// charged); a thread that starts later counts from its start. What a thread used between its last reading and its
-/// end is not seen, which is why the sampler also reads just before and just after it stops a window's session.
+/// charged); a thread that starts later counts from its start. A profiler thread reads its own total as it ends
+/// (<see cref="ProfilerThreads.TryTakeEnded"/>), so what it used after its last reading is charged too, a short-lived
+/// one's (a rundown's reader) included. The runtime's threads cannot do that, which is why the sampler also reads just
+/// before and just after it stops a window's session.
 /// Used by the sampler's control thread only.
 /// </summary>
 internal sealed class ProfilerCpuMeter
@@ -45,6 +47,15 @@ internal sealed class ProfilerCpuMeter
             {
                 used += Read(id);
             }
+        }
+
+        // The profiler's threads that ended since: what they used after their last reading (or since their start).
+        while (_threads.TryTakeEnded(out (long Id, TimeSpan Cpu) ended))
+        {
+            TimeSpan before = _next.TryGetValue(ended.Id, out TimeSpan now) ? now
+                : _last.TryGetValue(ended.Id, out TimeSpan seen) ? seen : TimeSpan.Zero;
+            used += ended.Cpu > before ? ended.Cpu - before : TimeSpan.Zero;
+            _next.Remove(ended.Id);
         }
 
         // The readings of threads that ended are dropped with the old dictionary (an id the OS reuses starts afresh).

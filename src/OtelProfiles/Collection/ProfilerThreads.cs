@@ -21,6 +21,10 @@ internal sealed class ProfilerThreads
     // and would charge a borrowed thread all the CPU it ever used for the app.
     private readonly ConcurrentDictionary<long, string> _borrowed = new();
 
+    // What each thread that ended had used in all, read by the thread itself as its last act: a short-lived thread (a
+    // rundown's reader) can start and end between two of the meter's readings, and an ended thread cannot be read.
+    private readonly ConcurrentQueue<(long Id, TimeSpan Cpu)> _ended = new();
+
     /// <summary>Starts a dedicated background thread whose OS id is registered before <paramref name="body"/> runs.</summary>
     public Thread Start(string name, Action body)
     {
@@ -42,6 +46,7 @@ internal sealed class ProfilerThreads
             {
                 if (id >= 0)
                 {
+                    NoteEnded(id);
                     Retire(id);
                 }
             }
@@ -55,6 +60,12 @@ internal sealed class ProfilerThreads
         ready.Dispose();
         return thread;
     }
+
+    /// <summary>
+    /// Takes the next thread that ended, with the CPU time it had used in all (<see cref="ProfilerCpuMeter"/> charges
+    /// what it used after its last reading).
+    /// </summary>
+    public bool TryTakeEnded(out (long Id, TimeSpan Cpu) ended) => _ended.TryDequeue(out ended);
 
     /// <summary>
     /// Counts the calling thread as one of the profiler's until the result is disposed: for profiler work done on a
@@ -85,6 +96,15 @@ internal sealed class ProfilerThreads
     /// <summary>Whether <paramref name="osThreadId"/> is one of ours (alive, or among the last ones that ended).</summary>
     public bool Contains(long osThreadId) =>
         _threads.ContainsKey(osThreadId) || _retired.ContainsKey(osThreadId) || _borrowed.ContainsKey(osThreadId);
+
+    private void NoteEnded(long id)
+    {
+        // Bounded in case no meter takes them (a meter runs whenever the profiler does).
+        if (_ended.Count < RetiredKept && ThreadCpuTime.Of(id) is { } cpu)
+        {
+            _ended.Enqueue((id, cpu));
+        }
+    }
 
     private void Retire(long id)
     {
