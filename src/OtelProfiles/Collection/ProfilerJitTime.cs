@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace OtelProfiles.Collection;
 
 /// <summary>
@@ -7,7 +9,8 @@ namespace OtelProfiles.Collection;
 /// run. The profiler's own threads' compiles are in their CPU already (<see cref="ProfilerCpuMeter"/>). Each compile is
 /// timed from its MethodJittingStarted event to the MethodLoadVerbose event that follows it on the same thread (the
 /// runtime events session asks for both: the JIT keyword at Verbose), and counted when the method is the profiler's:
-/// its module is OtelProfiles.dll, or it is a generic instantiation over the profiler's types.
+/// its module is OtelProfiles.dll, or it is a generic instantiation over the profiler's types. The first minute after
+/// the profiler's start is start-up (<see cref="StartUp"/>): its compiles are not charged.
 /// <para>
 /// What it does not see: the profiler's calls into other libraries (Google.Protobuf, System.Collections over the
 /// runtime's own types), which an app may share, and the tiering thread's own bookkeeping.
@@ -26,14 +29,25 @@ internal sealed class ProfilerJitTime
     private long _qpcFrequency;
     private long _pendingTicks; // TimeSpan ticks counted since the last Take
     private int _countedCompiles;
+    private readonly long _chargedFrom;
 
     /// <param name="isProfilerThread">Whether an OS thread is one of the profiler's (<see cref="ProfilerThreads.Contains"/>).</param>
     /// <param name="isProfilerCode">Whether a method is the profiler's (default: <see cref="IsProfilerCode"/>).</param>
-    public ProfilerJitTime(Func<long, bool> isProfilerThread, CodePredicate? isProfilerCode = null)
+    /// <param name="startUp">How long after now compiles are start-up cost, not charged (default <see cref="StartUp"/>).</param>
+    public ProfilerJitTime(Func<long, bool> isProfilerThread, CodePredicate? isProfilerCode = null, TimeSpan? startUp = null)
     {
         _isProfilerThread = isProfilerThread;
         _isProfilerCode = isProfilerCode ?? IsProfilerCode;
+        _chargedFrom = Stopwatch.GetTimestamp() + (long)((startUp ?? StartUp).TotalSeconds * Stopwatch.Frequency);
     }
+
+    /// <summary>
+    /// How long after the profiler's start the JIT's time is start-up cost: measured and reported as such (the CPU of
+    /// the first minute, <c>bench/measure-idle</c>), not charged. Charged in the first seconds, the compiles of the
+    /// profiler's own code (all of it, in a build that is not ReadyToRun) would put the budget in debt it cannot
+    /// repay, and the sampler would rest through the start.
+    /// </summary>
+    public static readonly TimeSpan StartUp = TimeSpan.FromSeconds(60);
 
     /// <summary>Tells whether a compiled method, by its type's name and its module's file, is the profiler's code.</summary>
     public delegate bool CodePredicate(ReadOnlySpan<char> typeName, string? moduleFile);
@@ -72,8 +86,12 @@ internal sealed class ProfilerJitTime
         }
     }
 
-    /// <summary>The compile time counted since the last call.</summary>
-    public TimeSpan Take() => TimeSpan.FromTicks(Interlocked.Exchange(ref _pendingTicks, 0));
+    /// <summary>The compile time counted since the last call (zero, and nothing kept, during the start-up).</summary>
+    public TimeSpan Take()
+    {
+        var counted = TimeSpan.FromTicks(Interlocked.Exchange(ref _pendingTicks, 0));
+        return Stopwatch.GetTimestamp() >= _chargedFrom ? counted : TimeSpan.Zero;
+    }
 
     /// <summary>
     /// Whether a method is the profiler's: in its assembly, or an instantiation with one of its types as an argument

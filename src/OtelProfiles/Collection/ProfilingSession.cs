@@ -51,9 +51,6 @@ internal sealed class ProfilingSession : IDisposable
             RundownMethods = Rundown.Run(_sessions, _methodEvents, threads, TimeSpan.FromSeconds(30));
             _lastRundownAt = Stopwatch.GetTimestamp();
 
-            // What the JIT compiled of the profiler's code until now is the start's cost (start-up CPU is measured and
-            // reported on its own); the budget charges what comes after.
-            _profilerJit.Take();
             SetSampling(settings.Sampling);
         }
         catch

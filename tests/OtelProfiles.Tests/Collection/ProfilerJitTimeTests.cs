@@ -23,7 +23,10 @@ public sealed class ProfilerJitTimeTests
 
         // Only the probes count as "the profiler's code" here: whatever else the test process compiles meanwhile
         // (the tiering thread optimizing what earlier tests ran) does not disturb the count.
-        var jit = new ProfilerJitTime(threads.Contains, static (typeName, _) => typeName.StartsWith(typeof(JitProbe<>).FullName!, StringComparison.Ordinal));
+        var jit = new ProfilerJitTime(
+            threads.Contains,
+            static (typeName, _) => typeName.StartsWith(typeof(JitProbe<>).FullName!, StringComparison.Ordinal),
+            startUp: TimeSpan.Zero);
         var sink = new MethodEventsSink(new MethodAddressMap(), new ModuleFileMap(), _ => null, jit);
         Exception? failure = null;
         using (new RuntimeEventsSession(EventPipeSessions.ForCurrentProcess(), sink, threads, ex => failure = ex))
@@ -50,6 +53,24 @@ public sealed class ProfilerJitTimeTests
         }
 
         Assert.Null(failure);
+    }
+
+    [Fact]
+    public void Compiles_of_the_start_up_are_not_charged()
+    {
+        var jit = new ProfilerJitTime(static _ => false, static (_, _) => true, startUp: TimeSpan.FromSeconds(1));
+        jit.SetTimestampFrequency(1_000_000_000);
+        jit.OnJittingStarted(7, 1_000_000);
+        jit.OnMethodLoaded(7, 3_000_000, "Any", null);
+
+        Assert.Equal(1, jit.CountedCompiles);
+        Assert.Equal(TimeSpan.Zero, jit.Take());
+        Thread.Sleep(1100);
+        Assert.Equal(TimeSpan.Zero, jit.Take()); // what came in the start-up is not kept for later
+
+        jit.OnJittingStarted(7, 5_000_000);
+        jit.OnMethodLoaded(7, 7_000_000, "Any", null);
+        Assert.Equal(TimeSpan.FromMilliseconds(2), jit.Take());
     }
 
     [Theory]
