@@ -38,7 +38,6 @@ internal sealed class DutyCycledSampler : IDisposable
     private readonly NativeHeapTrim _heapTrim;
     private readonly SpanTrackingLimit _trackingLimit;
     private readonly IdleGarbageCollection _idleGarbage = new();
-    private readonly bool _sampling;
     private readonly ProfilerJitTime _profilerJit;
     private ProfilerCpuMeter? _profilerCpu;
     private TimeSpan _cpuReadAroundStops; // profiler and runtime threads' CPU read at the last stop, charged next period
@@ -64,12 +63,12 @@ internal sealed class DutyCycledSampler : IDisposable
         _trackingLimit = new SpanTrackingLimit(budget.Period);
         _heapTrim = new NativeHeapTrim(methodsCompiled);
         _onFailure = onFailure;
-        _sampling = sampling;
+        Sampling = sampling;
         _profilerJit = profilerJit;
     }
 
     /// <summary>Whether windows open (CPU or wall profiles wanted); false: the budget's accounts only.</summary>
-    public bool Sampling => _sampling;
+    public bool Sampling { get; }
 
     /// <summary>Windows completed so far.</summary>
     public long Windows { get; private set; }
@@ -79,7 +78,7 @@ internal sealed class DutyCycledSampler : IDisposable
 
     public void Start()
     {
-        if (_sampling)
+        if (Sampling)
         {
             _readerThread = _threads.Start("OtelProfiles.SampleReader", ReadStreams);
         }
@@ -130,7 +129,7 @@ internal sealed class DutyCycledSampler : IDisposable
                     SampleContextTracker.StopSpanLinks(_trackingLimit.TrackingShareOfCores);
                 }
 
-                DutyCycle cycle = _sampling
+                DutyCycle cycle = Sampling
                     ? _budget.Plan(Stopwatch.GetElapsedTime(started), _recorder.SamplingIntervalNs)
                     : DutyCycle.Rest(_budget.Period);
                 Current = cycle;

@@ -52,9 +52,7 @@ internal sealed class ProfilerCpuMeter
         // The profiler's threads that ended since: what they used after their last reading (or since their start).
         while (_threads.TryTakeEnded(out (long Id, TimeSpan Cpu) ended))
         {
-            TimeSpan before = _next.TryGetValue(ended.Id, out TimeSpan now) ? now
-                : _last.TryGetValue(ended.Id, out TimeSpan seen) ? seen : TimeSpan.Zero;
-            used += ended.Cpu > before ? ended.Cpu - before : TimeSpan.Zero;
+            used += Note(ended.Id, ended.Cpu);
             _next.Remove(ended.Id);
         }
 
@@ -64,15 +62,18 @@ internal sealed class ProfilerCpuMeter
     }
 
     /// <summary>What thread <paramref name="id"/> used since its previous reading; notes this reading for the next.</summary>
-    private TimeSpan Read(long id)
-    {
-        if (_next.ContainsKey(id) || ThreadCpuTime.Of(id) is not { } now)
-        {
-            return TimeSpan.Zero;
-        }
+    private TimeSpan Read(long id) =>
+        _next.ContainsKey(id) || ThreadCpuTime.Of(id) is not { } now ? TimeSpan.Zero : Note(id, now);
 
+    /// <summary>
+    /// Notes thread <paramref name="id"/>'s total <paramref name="now"/> for the next call; returns what it used since
+    /// its reading earlier in this call, else since the previous call's, else since its start.
+    /// </summary>
+    private TimeSpan Note(long id, TimeSpan now)
+    {
+        TimeSpan before = _next.TryGetValue(id, out TimeSpan read) ? read
+            : _last.TryGetValue(id, out TimeSpan seen) ? seen : TimeSpan.Zero;
         _next[id] = now;
-        TimeSpan before = _last.TryGetValue(id, out TimeSpan seen) ? seen : TimeSpan.Zero;
         return now > before ? now - before : TimeSpan.Zero;
     }
 }

@@ -23,13 +23,13 @@ internal sealed class ProfilerJitTime
 
     private readonly Func<long, bool> _isProfilerThread;
     private readonly CodePredicate _isProfilerCode;
+    private readonly long _chargedFrom;
 
     // Thread id → the timestamp of the compile it started and has not finished. Reader thread only.
     private readonly Dictionary<long, long> _started = new();
     private long _qpcFrequency;
     private long _pendingTicks; // TimeSpan ticks counted since the last Take
     private int _countedCompiles;
-    private readonly long _chargedFrom;
 
     /// <param name="isProfilerThread">Whether an OS thread is one of the profiler's (<see cref="ProfilerThreads.Contains"/>).</param>
     /// <param name="isProfilerCode">Whether a method is the profiler's (default: <see cref="IsProfilerCode"/>).</param>

@@ -50,7 +50,6 @@ internal sealed class ProfilingSession : IDisposable
         {
             RundownMethods = Rundown.Run(_sessions, _methodEvents, threads, TimeSpan.FromSeconds(30));
             _lastRundownAt = Stopwatch.GetTimestamp();
-
             SetSampling(settings.Sampling);
         }
         catch

@@ -186,9 +186,7 @@ internal sealed class SamplerBudget
             return;
         }
 
-        TimeSpan floor = -(_period * (2 * _fillRate));
-        TimeSpan charged = _credit - cpu / _processorCount;
-        _credit = charged >= floor ? charged : (_credit < floor ? _credit : floor);
+        TakeOutCapped(cpu / _processorCount);
         ProfilerCpuCharged += cpu;
     }
 
@@ -196,7 +194,21 @@ internal sealed class SamplerBudget
     /// Charges a pause of the whole app the profiler caused outside the sampler's windows (a collection of the
     /// garbage it left, <see cref="IdleGarbageCollection"/>), as it is: with the same floor as the profiler's CPU.
     /// </summary>
-    public void ChargePause(TimeSpan pause) => ChargeProfilerCpu(pause * _processorCount);
+    public void ChargePause(TimeSpan pause)
+    {
+        if (Limited && pause > TimeSpan.Zero)
+        {
+            TakeOutCapped(pause);
+        }
+    }
+
+    // Takes pause time out of the bucket, but runs up no more debt than two periods' allowance.
+    private void TakeOutCapped(TimeSpan pause)
+    {
+        TimeSpan floor = -(_period * (2 * _fillRate));
+        TimeSpan charged = _credit - pause;
+        _credit = charged >= floor ? charged : (_credit < floor ? _credit : floor);
+    }
 
     /// <summary>The CPU time charged so far: the profiler threads', and the span mirror's on the app's threads.</summary>
     public TimeSpan ProfilerCpuCharged { get; private set; }

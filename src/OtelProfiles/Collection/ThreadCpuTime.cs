@@ -6,7 +6,8 @@ namespace OtelProfiles.Collection;
 /// CPU time one thread of this process has used, by its operating-system id (<see cref="OsThreadId"/>). .NET has
 /// no API for another thread's CPU time, so: Linux reads the thread's CPU-time clock (<c>clock_gettime</c>, the
 /// scheduler's run time in nanoseconds, as <c>/proc/self/task/&lt;id&gt;/schedstat</c> shows it), Windows asks
-/// <c>GetThreadTimes</c>. Elsewhere, or when the thread has ended, there is no reading. Used to charge the profiler's own threads to its overhead budget.
+/// <c>GetThreadTimes</c>. Elsewhere, or when the thread has ended, there is no reading. Used to charge the profiler's
+/// own threads to its overhead budget.
 /// </summary>
 internal static partial class ThreadCpuTime
 {
@@ -50,8 +51,8 @@ internal static partial class ThreadCpuTime
     {
         // One system call and no allocation: the sampler's control thread reads every profiler and runtime EventPipe
         // thread a few times a period, and the CPU profile every sampled thread once an interval. Reading
-        // /proc/self/task/<id>/schedstat (the same figure) took a path string and a file handle each time: on an idle app,
-        // about a quarter of what the profiler allocated.
+        // /proc/self/task/<id>/schedstat (the same figure) took a path string and a file handle each time: on an idle
+        // app, about a quarter of what the profiler allocated.
         if (ClockGetTime(ThreadCpuClock(osThreadId), out TimeSpec time) != 0)
         {
             // EINVAL: the thread has ended (or is not one of this process's).

@@ -120,6 +120,22 @@ public sealed class SamplerBudgetTests
     }
 
     [Fact]
+    public void A_pause_the_profiler_caused_is_charged_as_it_is_up_to_the_floor_and_is_not_counted_as_its_cpu()
+    {
+        var budget = new SamplerBudget(100, Period, 0.01, processorCount: 2);
+        budget.Plan(TimeSpan.Zero, OneMillisecondNs);
+        TimeSpan before = budget.Credit;
+
+        budget.ChargePause(TimeSpan.FromMilliseconds(3));
+        Assert.Equal(before - TimeSpan.FromMilliseconds(3), budget.Credit);
+        Assert.Equal(TimeSpan.Zero, budget.ProfilerCpuCharged);
+
+        // No more debt than two periods' allowance, as for the profiler's CPU.
+        budget.ChargePause(TimeSpan.FromSeconds(5));
+        Assert.Equal(-(Period * 0.02), budget.Credit);
+    }
+
+    [Fact]
     public void A_burst_of_profiler_cpu_delays_the_sampler_for_a_few_periods_only()
     {
         // The first export after start, say: 4 s of CPU at once on 2 cores would be 2 s of pause, 200 s of a 1%
