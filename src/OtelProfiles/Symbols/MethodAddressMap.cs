@@ -5,15 +5,19 @@ namespace OtelProfiles.Symbols;
 /// rundown for code compiled before the session, R2RGetEntryPoint for precompiled code first run later).
 /// </summary>
 /// <remarks>
-/// Written by the events reader thread, read when an interval is built; both take one lock, and the sorted
-/// lookup arrays are rebuilt only when something was added since the last lookup. R2RGetEntryPoint events carry
-/// an entry point but no size: an address past such an entry resolves to it when no other method starts in
-/// between and the distance is below <see cref="MaxUnsizedMethodBytes"/>.
+/// Written by the events reader thread, read when an interval is built; both take one lock. Ranges added since the
+/// last lookup wait in arrival order and are merged into the sorted table at the next lookup. R2RGetEntryPoint
+/// events carry an entry point but no size: an address past such an entry resolves to it when no other method starts
+/// in between and the distance is below <see cref="MaxUnsizedMethodBytes"/>.
 /// </remarks>
 internal sealed class MethodAddressMap
 {
     /// <summary>Upper bound for the size of a precompiled method known only by its entry point.</summary>
     public const ulong MaxUnsizedMethodBytes = 64 * 1024;
+
+    // At most this many ranges wait (24 KB, off the large object heap): a rundown's burst of thousands is merged in
+    // steps of this size.
+    private const int PendingLimit = 1024;
 
     private readonly object _gate = new();
 
@@ -26,21 +30,20 @@ internal sealed class MethodAddressMap
     private readonly List<MethodSymbol> _symbols = new();
     private readonly Dictionary<ulong, int> _symbolsById = new();
     private readonly NamePool _names = new();
-    private readonly Dictionary<ulong, (ulong Size, int Symbol, long Added)> _ranges = new();
-    private long _added;
 
-    // The sorted lookup arrays (their first _count items) and the rebuild's scratch arrays, all kept from one rebuild
-    // to the next and grown only when the map outgrows them. While the JIT keeps compiling (for minutes after the start,
-    // as it optimizes hot code again) every interval's lookups came after an addition, and a rebuild that made new
-    // arrays allocated ~0.7 MB of large objects each time: two thirds of what the profiler allocated on the idle
-    // sample app ten minutes after its start.
+    // The table lookups search: its first _count ranges, sorted by start, no two sized ones overlapping. Starts are
+    // apart from the rest so the binary search reads only them. 24 bytes a range, where a hash table of ranges plus
+    // sorted copies and the merge's scratch arrays took about 100: the map is the profiler's largest structure (the
+    // idle sample app's method events name ~10,000 ranges), it lives as long as the process, and every time one of
+    // its arrays grows the old one stays on the large object heap until the app's next full collection.
     private ulong[] _starts = [];
-    private (ulong Size, int Symbol)[] _entries = [];
+    private CodeRange[] _ranges = [];
     private int _count;
-    private ulong[] _sortedStarts = [];
-    private (ulong Size, int Symbol, long Added)[] _sortedEntries = [];
-    private bool[] _keep = [];
-    private bool _dirty;
+
+    // Ranges added since the last merge, in order of arrival: every one of them is newer than any in the table.
+    private PendingRange[] _pending = [];
+    private int _pendingCount;
+    private long _added;
 
     /// <summary>How many code ranges are known.</summary>
     public int Count
@@ -49,7 +52,8 @@ internal sealed class MethodAddressMap
         {
             lock (_gate)
             {
-                return _ranges.Count;
+                Merge();
+                return _count;
             }
         }
     }
@@ -80,13 +84,19 @@ internal sealed class MethodAddressMap
                 symbol.ModuleFile = moduleFile;
             }
 
-            if (_ranges.TryGetValue(start, out var existing) && existing.Size >= size && size == 0)
+            if (_pendingCount == PendingLimit)
             {
-                return symbol; // keep the sized range a rundown already gave us
+                Merge();
             }
 
-            _ranges[start] = (size, index, ++_added);
-            _dirty = true;
+            if (_pendingCount == _pending.Length)
+            {
+                Array.Resize(ref _pending, Math.Min(PendingLimit, Math.Max(16, _pending.Length * 2)));
+            }
+
+            // Method code is never near 4 GB; a larger size is clamped rather than wrapped.
+            _pending[_pendingCount] = new PendingRange(start, (uint)Math.Min(size, uint.MaxValue), index, _pendingCount);
+            _pendingCount++;
             return symbol;
         }
     }
@@ -96,11 +106,7 @@ internal sealed class MethodAddressMap
     {
         lock (_gate)
         {
-            if (_dirty)
-            {
-                Rebuild();
-            }
-
+            Merge();
             int index = Array.BinarySearch(_starts, 0, _count, address);
             if (index < 0)
             {
@@ -113,9 +119,9 @@ internal sealed class MethodAddressMap
             }
 
             ulong offset = address - _starts[index];
-            (ulong size, int symbol) = _entries[index];
-            bool inside = size > 0 ? offset < size : offset < MaxUnsizedMethodBytes;
-            return inside ? _symbols[symbol] : null;
+            CodeRange range = _ranges[index];
+            bool inside = range.Size > 0 ? offset < range.Size : offset < MaxUnsizedMethodBytes;
+            return inside ? _symbols[range.Symbol] : null;
         }
     }
 
@@ -128,40 +134,100 @@ internal sealed class MethodAddressMap
         }
     }
 
+    // Only for events without a method id (rare): merging first keeps this one binary search.
     private bool TryGetRangeSymbol(ulong start, out int index)
     {
-        bool found = _ranges.TryGetValue(start, out (ulong Size, int Symbol, long Added) range);
-        index = range.Symbol;
-        return found;
+        Merge();
+        int found = Array.BinarySearch(_starts, 0, _count, start);
+        index = found >= 0 ? _ranges[found].Symbol : -1;
+        return found >= 0;
     }
 
-    private void Rebuild()
+    /// <summary>Merges the waiting ranges into the sorted table, in place.</summary>
+    private void Merge()
     {
-        int count = _ranges.Count;
-        ulong[] starts = Capacity(ref _sortedStarts, count);
-        (ulong Size, int Symbol, long Added)[] entries = Capacity(ref _sortedEntries, count);
-        int i = 0;
-        foreach (KeyValuePair<ulong, (ulong Size, int Symbol, long Added)> pair in _ranges)
+        if (_pendingCount == 0)
         {
-            starts[i] = pair.Key;
-            entries[i] = pair.Value;
-            i++;
+            return;
         }
 
-        Array.Sort(starts, entries, 0, count);
-        DropOverlapped(starts, entries, count);
-        _dirty = false;
+        Span<PendingRange> pending = _pending.AsSpan(0, _pendingCount);
+        pending.Sort(); // by start, then arrival
+        int waiting = KeepOnePerStart(pending);
+
+        // From the ends backwards into the grown table, so nothing is copied aside. Where a start is in both, the
+        // waiting range wins (it is newer) unless it is only an entry point: a rundown's sized range stays.
+        int total = _count + waiting;
+        Grow(ref _starts, total);
+        Grow(ref _ranges, total);
+        int table = _count - 1;
+        int next = waiting - 1;
+        int to = total - 1;
+        while (next >= 0)
+        {
+            ref PendingRange added = ref pending[next];
+            if (table >= 0 && _starts[table] > added.Start)
+            {
+                _starts[to] = _starts[table];
+                _ranges[to--] = _ranges[table--];
+                continue;
+            }
+
+            if (table >= 0 && _starts[table] == added.Start)
+            {
+                if (added.Size == 0)
+                {
+                    _starts[to] = _starts[table];
+                    _ranges[to--] = _ranges[table--];
+                    next--;
+                    continue;
+                }
+
+                table--; // replaced
+            }
+
+            _starts[to] = added.Start;
+            _ranges[to--] = new CodeRange(added.Size, added.Symbol, _added + added.Arrival + 1);
+            next--;
+        }
+
+        // What is left of the table is already in place below `to`; the replaced ones left a gap there.
+        int gap = to - table;
+        _added += _pendingCount;
+        _pendingCount = 0;
+
+        if (gap > 0)
+        {
+            Array.Copy(_starts, table + 1 + gap, _starts, table + 1, total - gap - table - 1);
+            Array.Copy(_ranges, table + 1 + gap, _ranges, table + 1, total - gap - table - 1);
+        }
+
+        _count = DropOverlapped(total - gap);
     }
 
-    /// <summary><paramref name="array"/>, or a larger one in its place (with room to grow) if it holds fewer than <paramref name="count"/> items.</summary>
-    private static T[] Capacity<T>(ref T[] array, int count)
+    /// <summary>
+    /// Of the waiting ranges with one start (sorted, oldest first), keeps the newest, unless the newer is only an entry
+    /// point: a sized range at that start stays. Packs the kept ones at the front; returns how many.
+    /// </summary>
+    private static int KeepOnePerStart(Span<PendingRange> sorted)
     {
-        if (array.Length < count)
+        int kept = 0;
+        for (int i = 0; i < sorted.Length; i++)
         {
-            array = new T[Math.Max(count, array.Length + (array.Length / 2))];
+            if (kept > 0 && sorted[kept - 1].Start == sorted[i].Start)
+            {
+                if (sorted[i].Size != 0)
+                {
+                    sorted[kept - 1] = sorted[i];
+                }
+
+                continue;
+            }
+
+            sorted[kept++] = sorted[i];
         }
 
-        return array;
+        return kept;
     }
 
     /// <summary>
@@ -169,25 +235,22 @@ internal sealed class MethodAddressMap
     /// freed a method's code and reused the memory for another: collectible code (the dynamic methods of compiled
     /// expressions and reflection invoke stubs, collectible assemblies). The method that arrived last is the one
     /// there now; keeping the older range would name the new code after the dead method, or leave the part of the
-    /// new method past a dead one's start unnamed.
+    /// new method past a dead one's start unnamed. Returns how many ranges stay (packed at the front).
     /// </summary>
-    private void DropOverlapped(ulong[] starts, (ulong Size, int Symbol, long Added)[] entries, int count)
+    private int DropOverlapped(int count)
     {
-        bool[] keep = Capacity(ref _keep, count);
-        Array.Fill(keep, true, 0, count);
         int previous = -1;
         for (int i = 0; i < count; i++)
         {
-            if (entries[i].Size == 0)
+            if (_ranges[i].Size == 0)
             {
                 continue; // an entry point without a size (precompiled code): images are never reused
             }
 
-            if (previous >= 0 && starts[i] < starts[previous] + entries[previous].Size)
+            if (previous >= 0 && _starts[i] < _starts[previous] + _ranges[previous].Size)
             {
-                int older = entries[previous].Added < entries[i].Added ? previous : i;
-                keep[older] = false;
-                _ranges.Remove(starts[older]);
+                int older = _ranges[previous].Added < _ranges[i].Added ? previous : i;
+                _ranges[older].Symbol = -1;
                 if (older == i)
                 {
                     continue; // the earlier range stays the one to compare the next with
@@ -197,19 +260,51 @@ internal sealed class MethodAddressMap
             previous = i;
         }
 
-        ulong[] sortedStarts = Capacity(ref _starts, count);
-        (ulong Size, int Symbol)[] sortedEntries = Capacity(ref _entries, count);
-        int to = 0;
-        for (int from = 0; from < count; from++)
+        int kept = 0;
+        for (int i = 0; i < count; i++)
         {
-            if (keep[from])
+            if (_ranges[i].Symbol >= 0)
             {
-                sortedStarts[to] = starts[from];
-                sortedEntries[to] = (entries[from].Size, entries[from].Symbol);
-                to++;
+                _starts[kept] = _starts[i];
+                _ranges[kept++] = _ranges[i];
             }
         }
 
-        _count = to;
+        return kept;
+    }
+
+    /// <summary>Makes <paramref name="array"/> hold at least <paramref name="count"/> items, with room to grow.</summary>
+    private static void Grow<T>(ref T[] array, int count)
+    {
+        if (array.Length < count)
+        {
+            Array.Resize(ref array, Math.Max(count, array.Length + (array.Length / 2)));
+        }
+    }
+
+    /// <summary>A range of the table. <see cref="Added"/> orders arrivals (the later of two overlapping ranges wins).</summary>
+    private struct CodeRange(uint size, int symbol, long added)
+    {
+        public uint Size = size;
+        public int Symbol = symbol;
+        public long Added = added;
+    }
+
+    /// <summary>A range waiting to be merged; <see cref="Arrival"/> is its place among the waiting ones.</summary>
+    private readonly struct PendingRange(ulong start, uint size, int symbol, int arrival) : IComparable<PendingRange>
+    {
+        public ulong Start { get; } = start;
+
+        public uint Size { get; } = size;
+
+        public int Symbol { get; } = symbol;
+
+        public int Arrival { get; } = arrival;
+
+        public int CompareTo(PendingRange other)
+        {
+            int byStart = Start.CompareTo(other.Start);
+            return byStart != 0 ? byStart : Arrival.CompareTo(other.Arrival);
+        }
     }
 }
