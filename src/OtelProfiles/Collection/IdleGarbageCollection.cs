@@ -11,6 +11,12 @@ namespace OtelProfiles.Collection;
 /// When no collection has run for <see cref="QuietTime"/> and at least <see cref="GarbageLimitBytes"/> were
 /// allocated since the last one, the sampler's control thread runs one gen0 collection, non-compacting: on such an app
 /// a pause well under a millisecond, charged to the budget as a pause. An app that collects on its own never sees one.
+/// <para>
+/// The limit is small because what stays committed follows it: each collection leaves the regions the garbage filled
+/// behind, and the next cycle fills new ones. With 4 MB the idle sample app's GC regions grew to 7.0–7.4 MB by 13 to
+/// 20 minutes; with 1 MB they stayed at 5.6–5.7 MB, side by side in one run (bench/results/working-set-breakdown.md,
+/// thirteenth round). At the profiler's 0.5–1 MB a minute that is one collection every one to two minutes.
+/// </para>
 /// Used by the sampler's control thread only.
 /// </summary>
 internal sealed class IdleGarbageCollection
@@ -18,8 +24,8 @@ internal sealed class IdleGarbageCollection
     /// <summary>How long no collection must have run.</summary>
     public static readonly TimeSpan QuietTime = TimeSpan.FromSeconds(60);
 
-    /// <summary>How much must have been allocated since the last collection: about what piles up between two.</summary>
-    public const long GarbageLimitBytes = 4L << 20;
+    /// <summary>How much must have been allocated since the last collection: about a minute or two of the profiler's garbage.</summary>
+    public const long GarbageLimitBytes = 1L << 20;
 
     private readonly TimeSpan _quietTime;
     private readonly long _garbageLimit;
