@@ -56,7 +56,7 @@ internal sealed class MethodEventsSink : INetTraceEventSink
         }
         else if (runtime && id == RuntimeEvents.R2RGetEntryPoint)
         {
-            AddPrecompiledEntryPoint(traceEvent.Payload);
+            AddPrecompiledEntryPoint(traceEvent.Payload, traceEvent.ThreadId);
         }
         else if ((runtime && id == RuntimeEvents.ModuleLoad) || (rundown && id == RuntimeEvents.ModuleDCEnd))
         {
@@ -82,13 +82,13 @@ internal sealed class MethodEventsSink : INetTraceEventSink
         _methods.Add(start, size == 0 ? 1 : size, methodId, typeName, methodName, file, moduleId);
         if (threadId >= 0)
         {
-            _profilerJit?.OnMethodLoaded(threadId, timestamp, typeName, file);
+            _profilerJit?.OnMethodLoaded(threadId, timestamp, methodId, typeName, file);
         }
 
         MethodEvents++;
     }
 
-    private void AddPrecompiledEntryPoint(ReadOnlySpan<byte> payload)
+    private void AddPrecompiledEntryPoint(ReadOnlySpan<byte> payload, long threadId)
     {
         var reader = new PayloadReader(payload);
         ulong methodId = reader.ReadUInt64();
@@ -97,6 +97,7 @@ internal sealed class MethodEventsSink : INetTraceEventSink
         _ = reader.ReadStringSpan(); // signature
         ulong entryPoint = reader.ReadUInt64();
         _methods.Add(entryPoint, 0, methodId, typeName, methodName, _fileOfAddress(entryPoint));
+        _profilerJit?.OnPrecompiledCodeUsed(threadId, methodId);
         MethodEvents++;
     }
 

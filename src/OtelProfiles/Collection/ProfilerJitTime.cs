@@ -9,11 +9,17 @@ namespace OtelProfiles.Collection;
 /// run. The profiler's own threads' compiles are in their CPU already (<see cref="ProfilerCpuMeter"/>). Each compile is
 /// timed from its MethodJittingStarted event to the MethodLoadVerbose event that follows it on the same thread (the
 /// runtime events session asks for both: the JIT keyword at Verbose), and counted when the method is the profiler's:
-/// its module is OtelProfiles.dll, or it is a generic instantiation over the profiler's types. The first minute after
-/// the profiler's start is start-up (<see cref="StartUp"/>): its compiles are not charged.
+/// its module is OtelProfiles.dll, or it is a generic instantiation over the profiler's types, or the profiler brought
+/// it into use: its first code, compiled or precompiled, was first run on one of the profiler's threads (its
+/// MethodLoadVerbose or R2RGetEntryPoint event came from there). That last rule covers what the profiler calls in
+/// other libraries and the framework: Google.Protobuf's writers, <c>Dictionary&lt;long, TimeSpan&gt;</c>, the
+/// framework methods only its periodic work runs, which the tiering thread optimizes again once the profiler has
+/// called them often enough (bench/results/jit-idle-sample-2026-12-06.md: most of the idle app's extra JIT time after
+/// its first minute). A method the app ran first stays the app's, even when the profiler calls it too. The first
+/// minute after the profiler's start is start-up (<see cref="StartUp"/>): its compiles are not charged.
 /// <para>
-/// What it does not see: the profiler's calls into other libraries (Google.Protobuf, System.Collections over the
-/// runtime's own types), which an app may share, and the tiering thread's own bookkeeping.
+/// What it does not see: framework methods the app ran first that only the profiler keeps calling, and the tiering
+/// thread's own bookkeeping.
 /// </para>
 /// Fed by the runtime events reader thread; taken by the sampler's control thread.
 /// </summary>
@@ -25,19 +31,28 @@ internal sealed class ProfilerJitTime
     private readonly CodePredicate _isProfilerCode;
     private readonly long _chargedFrom;
 
+    /// <summary>
+    /// At most this many methods are remembered as brought into use by the profiler (16 bytes each; the idle sample
+    /// app's profiler brings about 2,000). Past it, new ones are no longer charged.
+    /// </summary>
+    public const int MaxBroughtMethods = 65_536;
+
     // Thread id → the timestamp of the compile it started and has not finished. Reader thread only.
     private readonly Dictionary<long, long> _started = new();
+
+    // The methods (by the runtime's method id) whose code first ran on a profiler thread. Reader thread only.
+    private readonly HashSet<ulong> _brought = new();
     private long _qpcFrequency;
     private long _pendingTicks; // TimeSpan ticks counted since the last Take
     private int _countedCompiles;
 
     /// <param name="isProfilerThread">Whether an OS thread is one of the profiler's (<see cref="ProfilerThreads.Contains"/>).</param>
-    /// <param name="isProfilerCode">Whether a method is the profiler's (default: <see cref="IsProfilerCode"/>).</param>
+    /// <param name="isProfilerCode">Whether a method is the profiler's (default: <see cref="IsProfilerCode"/>, or brought into use by the profiler).</param>
     /// <param name="startUp">How long after now compiles are start-up cost, not charged (default <see cref="StartUp"/>).</param>
     public ProfilerJitTime(Func<long, bool> isProfilerThread, CodePredicate? isProfilerCode = null, TimeSpan? startUp = null)
     {
         _isProfilerThread = isProfilerThread;
-        _isProfilerCode = isProfilerCode ?? IsProfilerCode;
+        _isProfilerCode = isProfilerCode ?? (static (typeName, moduleFile, brought) => brought || IsProfilerCode(typeName, moduleFile));
         _chargedFrom = Stopwatch.GetTimestamp() + (long)((startUp ?? StartUp).TotalSeconds * Stopwatch.Frequency);
     }
 
@@ -49,8 +64,11 @@ internal sealed class ProfilerJitTime
     /// </summary>
     public static readonly TimeSpan StartUp = TimeSpan.FromSeconds(60);
 
-    /// <summary>Tells whether a compiled method, by its type's name and its module's file, is the profiler's code.</summary>
-    public delegate bool CodePredicate(ReadOnlySpan<char> typeName, string? moduleFile);
+    /// <summary>
+    /// Tells whether a compiled method, by its type's name, its module's file and whether the profiler brought it into
+    /// use (its first code ran on a profiler thread), is the profiler's code.
+    /// </summary>
+    public delegate bool CodePredicate(ReadOnlySpan<char> typeName, string? moduleFile, bool broughtByProfiler);
 
     /// <summary>Compiles counted so far.</summary>
     public int CountedCompiles => Volatile.Read(ref _countedCompiles);
@@ -68,17 +86,24 @@ internal sealed class ProfilerJitTime
     }
 
     /// <summary>
-    /// A MethodLoadVerbose event on <paramref name="threadId"/>: the end of the compile it started, of a method of
-    /// <paramref name="typeName"/> in the module at <paramref name="moduleFile"/>.
+    /// A MethodLoadVerbose event on <paramref name="threadId"/>: the end of the compile it started, of method
+    /// <paramref name="methodId"/> of <paramref name="typeName"/> in the module at <paramref name="moduleFile"/>.
     /// </summary>
-    public void OnMethodLoaded(long threadId, long timestamp, ReadOnlySpan<char> typeName, string? moduleFile)
+    public void OnMethodLoaded(long threadId, long timestamp, ulong methodId, ReadOnlySpan<char> typeName, string? moduleFile)
     {
+        if (_isProfilerThread(threadId))
+        {
+            // Compiled for the profiler's own use: its CPU is in that thread's already, its later compiles are not.
+            Remember(methodId);
+            return;
+        }
+
         if (!_started.Remove(threadId, out long started) || _qpcFrequency <= 0 || timestamp < started)
         {
             return;
         }
 
-        if (_isProfilerCode(typeName, moduleFile))
+        if (_isProfilerCode(typeName, moduleFile, _brought.Contains(methodId)))
         {
             long ticks = (long)((timestamp - started) * (double)TimeSpan.TicksPerSecond / _qpcFrequency);
             Interlocked.Add(ref _pendingTicks, ticks);
@@ -86,11 +111,36 @@ internal sealed class ProfilerJitTime
         }
     }
 
+    /// <summary>
+    /// An R2RGetEntryPoint event on <paramref name="threadId"/>: method <paramref name="methodId"/>'s precompiled code
+    /// was looked up to run for the first time there.
+    /// </summary>
+    public void OnPrecompiledCodeUsed(long threadId, ulong methodId)
+    {
+        if (_isProfilerThread(threadId))
+        {
+            Remember(methodId);
+        }
+    }
+
+    /// <summary>Methods remembered as brought into use by the profiler.</summary>
+    public int BroughtMethods => _brought.Count;
+
     /// <summary>The compile time counted since the last call (zero, and nothing kept, during the start-up).</summary>
     public TimeSpan Take()
     {
         var counted = TimeSpan.FromTicks(Interlocked.Exchange(ref _pendingTicks, 0));
         return Stopwatch.GetTimestamp() >= _chargedFrom ? counted : TimeSpan.Zero;
+    }
+
+    // A method seen first on a profiler thread; a method the app ran first never gets here (its first event came
+    // from the app's thread, and later events of the same method are its recompiles).
+    private void Remember(ulong methodId)
+    {
+        if (_brought.Count < MaxBroughtMethods)
+        {
+            _brought.Add(methodId);
+        }
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class ProfilerJitTimeTests
         // (the tiering thread optimizing what earlier tests ran) does not disturb the count.
         var jit = new ProfilerJitTime(
             threads.Contains,
-            static (typeName, _) => typeName.StartsWith(typeof(JitProbe<>).FullName!, StringComparison.Ordinal),
+            static (typeName, _, _) => typeName.StartsWith(typeof(JitProbe<>).FullName!, StringComparison.Ordinal),
             startUp: TimeSpan.Zero);
         var sink = new MethodEventsSink(new MethodAddressMap(), new ModuleFileMap(), _ => null, jit);
         Exception? failure = null;
@@ -56,12 +56,73 @@ public sealed class ProfilerJitTimeTests
     }
 
     [Fact]
+    public void Recompiles_of_a_method_the_profiler_ran_first_are_charged_and_those_of_one_the_app_ran_first_are_not()
+    {
+        var threads = new ProfilerThreads();
+
+        // Only the probes count here, and only by whether the profiler brought them into use (no name makes them
+        // the profiler's): whatever else the test process recompiles meanwhile, the profiler's own reader thread's
+        // code included, does not disturb the count. The predicate records every timed compile of a probe.
+        var compiled = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var jit = new ProfilerJitTime(
+            threads.Contains,
+            (typeName, _, brought) =>
+            {
+                if (!typeName.StartsWith(typeof(HotProbe<>).FullName!, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                compiled.Enqueue(typeName.ToString());
+                return brought;
+            },
+            startUp: TimeSpan.Zero);
+        var sink = new MethodEventsSink(new MethodAddressMap(), new ModuleFileMap(), _ => null, jit);
+        Exception? failure = null;
+        using (new RuntimeEventsSession(EventPipeSessions.ForCurrentProcess(), sink, threads, ex => failure = ex))
+        {
+            Compile<WarmUp>();
+            Assert.True(SpinWait.SpinUntil(() => sink.MethodEvents > 0, TimeSpan.FromSeconds(20)), "no method event arrived");
+            Thread.Sleep(500);
+            int before = jit.CountedCompiles;
+
+            // First runs: one probe on a profiler thread, the other on this (an app's) thread.
+            threads.Start("OtelProfiles.Test", static () => HotProbe<BroughtByProfiler>.Work(1)).Join();
+            HotProbe<RanByApp>.Work(1);
+
+            // Then this thread calls both until the tiering thread has optimized each of them again.
+            int Seen(string probe) => compiled.Count(name => name.Contains(probe, StringComparison.Ordinal));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while ((Seen(nameof(BroughtByProfiler)) < 1 || Seen(nameof(RanByApp)) < 2) && DateTime.UtcNow < deadline)
+            {
+                for (int i = 0; i < 200; i++)
+                {
+                    HotProbe<BroughtByProfiler>.Work(i);
+                    HotProbe<RanByApp>.Work(i);
+                }
+
+                Thread.Sleep(50);
+            }
+
+            Thread.Sleep(1000);
+            Assert.True(Seen(nameof(BroughtByProfiler)) >= 1, "the tiering thread never recompiled the probe the profiler ran first");
+            Assert.True(Seen(nameof(RanByApp)) >= 2, "the tiering thread never recompiled the probe the app ran first");
+
+            // Every recompile of the profiler's probe is charged, none of the app's (its first compile included).
+            Assert.Equal(Seen(nameof(BroughtByProfiler)), jit.CountedCompiles - before);
+            Assert.True(jit.BroughtMethods > 0);
+        }
+
+        Assert.Null(failure);
+    }
+
+    [Fact]
     public void Compiles_of_the_start_up_are_not_charged()
     {
-        var jit = new ProfilerJitTime(static _ => false, static (_, _) => true, startUp: TimeSpan.FromSeconds(1));
+        var jit = new ProfilerJitTime(static _ => false, static (_, _, _) => true, startUp: TimeSpan.FromSeconds(1));
         jit.SetTimestampFrequency(1_000_000_000);
         jit.OnJittingStarted(7, 1_000_000);
-        jit.OnMethodLoaded(7, 3_000_000, "Any", null);
+        jit.OnMethodLoaded(7, 3_000_000, 1, "Any", null);
 
         Assert.Equal(1, jit.CountedCompiles);
         Assert.Equal(TimeSpan.Zero, jit.Take());
@@ -69,7 +130,7 @@ public sealed class ProfilerJitTimeTests
         Assert.Equal(TimeSpan.Zero, jit.Take()); // what came in the start-up is not kept for later
 
         jit.OnJittingStarted(7, 5_000_000);
-        jit.OnMethodLoaded(7, 7_000_000, "Any", null);
+        jit.OnMethodLoaded(7, 7_000_000, 1, "Any", null);
         Assert.Equal(TimeSpan.FromMilliseconds(2), jit.Take());
     }
 
@@ -84,6 +145,28 @@ public sealed class ProfilerJitTimeTests
     public void The_profiler_s_code_is_its_assembly_s_and_instantiations_over_its_types(string typeName, string? moduleFile, bool expected) =>
         Assert.Equal(expected, ProfilerJitTime.IsProfilerCode(typeName, moduleFile));
 
+    [Fact]
+    public void By_default_a_method_the_profiler_brought_into_use_is_charged_whatever_its_name()
+    {
+        var threads = new ProfilerThreads();
+        long profilerThread = 0;
+        threads.Start("OtelProfiles.Test", () => profilerThread = OsThreadId.Current()).Join();
+        var jit = new ProfilerJitTime(threads.Contains, startUp: TimeSpan.Zero);
+        jit.SetTimestampFrequency(1_000_000_000);
+
+        // Google.Protobuf's writer, first run by the profiler's thread (precompiled), then optimized on another thread.
+        jit.OnPrecompiledCodeUsed(profilerThread, 42);
+        jit.OnJittingStarted(7, 1_000_000);
+        jit.OnMethodLoaded(7, 2_000_000, 42, "Google.Protobuf.WritingPrimitives", "/app/Google.Protobuf.dll");
+
+        // The same library's method the app ran first, optimized on the same thread: the app's.
+        jit.OnJittingStarted(7, 3_000_000);
+        jit.OnMethodLoaded(7, 5_000_000, 43, "Google.Protobuf.WritingPrimitives", "/app/Google.Protobuf.dll");
+
+        Assert.Equal(1, jit.CountedCompiles);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), jit.Take());
+    }
+
     private static void Compile<T>() => RuntimeHelpers.PrepareMethod(typeof(JitProbe<T>).GetMethod(nameof(JitProbe<T>.Work))!.MethodHandle);
 
     private struct WarmUp;
@@ -91,6 +174,17 @@ public sealed class ProfilerJitTimeTests
     private struct OnProfilerThread;
 
     private struct OnAppThread;
+
+    private struct BroughtByProfiler;
+
+    private struct RanByApp;
+}
+
+/// <summary>A method compiled anew for each value type it is instantiated over, and called often enough to be optimized again.</summary>
+public static class HotProbe<T>
+{
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int Work(int x) => (x * 17) + typeof(T).Name.Length;
 }
 
 /// <summary>A method compiled anew for each value type it is instantiated over.</summary>
