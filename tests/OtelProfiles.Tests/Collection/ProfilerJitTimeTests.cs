@@ -27,14 +27,8 @@ public sealed class ProfilerJitTimeTests
             threads.Contains,
             static (typeName, _, _) => typeName.StartsWith(typeof(JitProbe<>).FullName!, StringComparison.Ordinal),
             startUp: TimeSpan.Zero);
-        var sink = new MethodEventsSink(new MethodAddressMap(), new ModuleFileMap(), _ => null, jit);
-        Exception? failure = null;
-        using (new RuntimeEventsSession(EventPipeSessions.ForCurrentProcess(), sink, threads, ex => failure = ex))
+        WithRuntimeEvents(threads, jit, () =>
         {
-            // The session is on once its start returns; its events arrive within the runtime's flush.
-            Compile<WarmUp>();
-            Assert.True(SpinWait.SpinUntil(() => sink.MethodEvents > 0, TimeSpan.FromSeconds(20)), "no method event arrived");
-            Thread.Sleep(500);
             int warmUp = jit.CountedCompiles;
             jit.Take();
 
@@ -50,9 +44,7 @@ public sealed class ProfilerJitTimeTests
             TimeSpan time = jit.Take();
             Assert.InRange(time, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(2));
             Assert.Equal(TimeSpan.Zero, jit.Take());
-        }
-
-        Assert.Null(failure);
+        });
     }
 
     [Fact]
@@ -77,13 +69,8 @@ public sealed class ProfilerJitTimeTests
                 return brought;
             },
             startUp: TimeSpan.Zero);
-        var sink = new MethodEventsSink(new MethodAddressMap(), new ModuleFileMap(), _ => null, jit);
-        Exception? failure = null;
-        using (new RuntimeEventsSession(EventPipeSessions.ForCurrentProcess(), sink, threads, ex => failure = ex))
+        WithRuntimeEvents(threads, jit, () =>
         {
-            Compile<WarmUp>();
-            Assert.True(SpinWait.SpinUntil(() => sink.MethodEvents > 0, TimeSpan.FromSeconds(20)), "no method event arrived");
-            Thread.Sleep(500);
             int before = jit.CountedCompiles;
 
             // First runs: one probe on a profiler thread, the other on this (an app's) thread.
@@ -111,9 +98,7 @@ public sealed class ProfilerJitTimeTests
             // Every recompile of the profiler's probe is charged, none of the app's (its first compile included).
             Assert.Equal(Seen(nameof(BroughtByProfiler)), jit.CountedCompiles - before);
             Assert.True(jit.BroughtMethods > 0);
-        }
-
-        Assert.Null(failure);
+        });
     }
 
     [Fact]
@@ -165,6 +150,23 @@ public sealed class ProfilerJitTimeTests
 
         Assert.Equal(1, jit.CountedCompiles);
         Assert.Equal(TimeSpan.FromMilliseconds(1), jit.Take());
+    }
+
+    // Runs body with a runtime events session feeding jit, once the session's first events have arrived.
+    private static void WithRuntimeEvents(ProfilerThreads threads, ProfilerJitTime jit, Action body)
+    {
+        var sink = new MethodEventsSink(new MethodAddressMap(), new ModuleFileMap(), _ => null, jit);
+        Exception? failure = null;
+        using (new RuntimeEventsSession(EventPipeSessions.ForCurrentProcess(), sink, threads, ex => failure = ex))
+        {
+            // The session is on once its start returns; its events arrive within the runtime's flush.
+            Compile<WarmUp>();
+            Assert.True(SpinWait.SpinUntil(() => sink.MethodEvents > 0, TimeSpan.FromSeconds(20)), "no method event arrived");
+            Thread.Sleep(500);
+            body();
+        }
+
+        Assert.Null(failure);
     }
 
     private static void Compile<T>() => RuntimeHelpers.PrepareMethod(typeof(JitProbe<T>).GetMethod(nameof(JitProbe<T>.Work))!.MethodHandle);
