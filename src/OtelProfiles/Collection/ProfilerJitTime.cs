@@ -15,8 +15,10 @@ namespace OtelProfiles.Collection;
 /// other libraries and the framework: Google.Protobuf's writers, <c>Dictionary&lt;long, TimeSpan&gt;</c>, the
 /// framework methods only its periodic work runs, which the tiering thread optimizes again once the profiler has
 /// called them often enough (bench/results/jit-idle-sample-2026-12-06.md: most of the idle app's extra JIT time after
-/// its first minute). A method the app ran first stays the app's, even when the profiler calls it too. The first
-/// minute after the profiler's start is start-up (<see cref="StartUp"/>): its compiles are not charged.
+/// its first minute). A method the app ran first stays the app's, even when the profiler calls it too, unless a profiler
+/// thread compiles it again itself (a loop of it that the profiler runs, replaced on the stack): then the profiler made
+/// it hot. The first minute after the profiler's start is start-up (<see cref="StartUp"/>): its compiles are not
+/// charged.
 /// <para>
 /// What it does not see: framework methods the app ran first that only the profiler keeps calling, and the tiering
 /// thread's own bookkeeping.
@@ -32,8 +34,8 @@ internal sealed class ProfilerJitTime
     private readonly long _chargedFrom;
 
     /// <summary>
-    /// At most this many methods are remembered as brought into use by the profiler (16 bytes each; the idle sample
-    /// app's profiler brings about 2,000). Past it, new ones are no longer charged.
+    /// At most this many methods are remembered as brought into use by the profiler (about 16 bytes each, 1 MB at
+    /// most). Past it, new ones are no longer charged.
     /// </summary>
     public const int MaxBroughtMethods = 65_536;
 
@@ -133,8 +135,9 @@ internal sealed class ProfilerJitTime
         return Stopwatch.GetTimestamp() >= _chargedFrom ? counted : TimeSpan.Zero;
     }
 
-    // A method seen first on a profiler thread; a method the app ran first never gets here (its first event came
-    // from the app's thread, and later events of the same method are its recompiles).
+    // A method compiled or first run on a profiler thread. A method the app ran first gets here only when a profiler
+    // thread compiles it again (an on-stack replacement of a loop the profiler runs); the tiering thread's recompiles
+    // of it are the profiler's doing from then on.
     private void Remember(ulong methodId)
     {
         if (_brought.Count < MaxBroughtMethods)
