@@ -60,7 +60,7 @@ public sealed class ProfilerJitTimeTests
             threads.Contains,
             (typeName, _, brought) =>
             {
-                if (!typeName.StartsWith(typeof(HotProbe<>).FullName!, StringComparison.Ordinal))
+                if (!typeName.StartsWith(typeof(JitProbe<>).FullName!, StringComparison.Ordinal))
                 {
                     return false;
                 }
@@ -74,8 +74,8 @@ public sealed class ProfilerJitTimeTests
             int before = jit.CountedCompiles;
 
             // First runs: one probe on a profiler thread, the other on this (an app's) thread.
-            threads.Start("OtelProfiles.Test", static () => HotProbe<BroughtByProfiler>.Work(1)).Join();
-            HotProbe<RanByApp>.Work(1);
+            threads.Start("OtelProfiles.Test", static () => JitProbe<BroughtByProfiler>.Work(1)).Join();
+            JitProbe<RanByApp>.Work(1);
 
             // Then this thread calls both until the tiering thread has optimized each of them again.
             int Seen(string probe) => compiled.Count(name => name.Contains(probe, StringComparison.Ordinal));
@@ -84,8 +84,8 @@ public sealed class ProfilerJitTimeTests
             {
                 for (int i = 0; i < 200; i++)
                 {
-                    HotProbe<BroughtByProfiler>.Work(i);
-                    HotProbe<RanByApp>.Work(i);
+                    JitProbe<BroughtByProfiler>.Work(i);
+                    JitProbe<RanByApp>.Work(i);
                 }
 
                 Thread.Sleep(50);
@@ -180,13 +180,6 @@ public sealed class ProfilerJitTimeTests
     private struct BroughtByProfiler;
 
     private struct RanByApp;
-}
-
-/// <summary>A method compiled anew for each value type it is instantiated over, and called often enough to be optimized again.</summary>
-public static class HotProbe<T>
-{
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static int Work(int x) => (x * 17) + typeof(T).Name.Length;
 }
 
 /// <summary>A method compiled anew for each value type it is instantiated over.</summary>
